@@ -1,0 +1,4 @@
+//! asylon
+#![warn(missing_docs)]
+pub mod source;
+pub mod syntax;

@@ -1,0 +1,216 @@
+//! Text → pest pairs, and pest's errors in words an author understands.
+
+use pest::error::{ErrorVariant, InputLocation};
+use pest::Parser as _;
+use pest_derive::Parser;
+
+use super::SyntaxError;
+use crate::source::{FileId, Span};
+
+/// The pest parser generated from `grammar/asylon.pest`.
+#[derive(Parser)]
+#[grammar = "../grammar/asylon.pest"]
+pub(crate) struct AsylonParser;
+
+/// Parses `text` with `rule`, turning a failure into a [`SyntaxError`].
+pub(crate) fn parse(
+    rule: Rule,
+    file: FileId,
+    text: &str,
+) -> Result<pest::iterators::Pairs<'_, Rule>, SyntaxError> {
+    AsylonParser::parse(rule, text).map_err(|e| convert(file, text, e))
+}
+
+fn convert(file: FileId, text: &str, error: pest::error::Error<Rule>) -> SyntaxError {
+    let at = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let found = describe_found(text, at);
+    let end = at + text[at..].chars().next().map_or(0, char::len_utf8);
+    let span = Span::new(file, at, end);
+    match error.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            let mut names: Vec<&str> = positives.iter().filter_map(|r| rule_name(*r)).collect();
+            names.sort_unstable();
+            names.dedup();
+            let expected = match names.as_slice() {
+                [] => "something else".to_string(),
+                [one] => (*one).to_string(),
+                [init @ .., last] => format!("{} or {}", init.join(", "), last),
+            };
+            SyntaxError::Unexpected {
+                expected,
+                found,
+                span,
+            }
+        }
+        ErrorVariant::CustomError { message } => SyntaxError::Unexpected {
+            expected: message,
+            found,
+            span,
+        },
+    }
+}
+
+fn describe_found(text: &str, at: usize) -> String {
+    let rest = &text[at..];
+    match rest.chars().next() {
+        None => "the end of the file".to_string(),
+        Some(c) if c.is_alphanumeric() || c == '_' => {
+            let word: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .take(40)
+                .collect();
+            format!("`{word}`")
+        }
+        Some(c) => format!("`{c}`"),
+    }
+}
+
+/// The words used for a rule when pest reports what it expected; `None` hides a rule
+/// that is only a piece of a larger one.
+pub(crate) fn rule_name(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::EOI => "the end of the file",
+        Rule::ident | Rule::path => "a name",
+        Rule::type_name => "a capitalised type name",
+        Rule::lang => "a language tag such as `en`",
+        Rule::string | Rule::string_inner => "a quoted string",
+        Rule::date_lit => "a date (YYYY-MM-DD)",
+        Rule::decimal_lit => "a decimal number",
+        Rule::int_lit | Rule::signed_int => "a whole number",
+        Rule::duration_lit => "a duration such as `60 days`",
+        Rule::unit | Rule::unit_days | Rule::unit_months | Rule::unit_years => {
+            "`days`, `months` or `years`"
+        }
+        Rule::text | Rule::texts => "a text such as `en \"…\"`",
+        Rule::type_expr
+        | Rule::t_bool
+        | Rule::t_int
+        | Rule::kw_int
+        | Rule::t_decimal
+        | Rule::t_string
+        | Rule::kw_string
+        | Rule::t_date
+        | Rule::t_duration
+        | Rule::t_list
+        | Rule::t_enum => "a type",
+        Rule::at_least => "`at least`",
+        Rule::at_most => "`at most`",
+        Rule::op_or
+        | Rule::op_and
+        | Rule::op_is
+        | Rule::op_is_not
+        | Rule::op_in
+        | Rule::op_not_in
+        | Rule::op_contains
+        | Rule::op_lt
+        | Rule::op_le
+        | Rule::op_gt
+        | Rule::op_ge
+        | Rule::op_add
+        | Rule::op_sub
+        | Rule::op_mul
+        | Rule::op_div => "an operator",
+        Rule::is_known | Rule::is_unknown | Rule::is_empty | Rule::is_not_empty => {
+            "`is known`, `is empty` or another test"
+        }
+        Rule::op_not | Rule::op_neg => "an operand",
+        Rule::expr | Rule::term | Rule::list_lit | Rule::paren | Rule::if_expr => "an expression",
+        Rule::days_from | Rule::days_since => "`days from … to …` or `days since …`",
+        Rule::today | Rule::bool_true | Rule::bool_false => "a value",
+        Rule::header => "the `policy \"…\"` header",
+        Rule::header_version => "`version \"…\"`",
+        Rule::header_source => "`source \"…\"`",
+        Rule::variant => "an enum variant",
+        Rule::enum_decl => "`enum`",
+        Rule::ask => "`ask`",
+        Rule::fact_body => "a fact (`name: type`)",
+        Rule::fact_decl => "`fact`",
+        Rule::fact_group => "`facts`",
+        Rule::const_decl => "`const`",
+        Rule::when_clause => "`when`",
+        Rule::unless_clause => "`unless`",
+        Rule::gives_clause => "`gives`",
+        Rule::title_clause => "`title`",
+        Rule::explain_clause => "`explain`",
+        Rule::source_clause => "`source`",
+        Rule::message_clause => "`message`",
+        Rule::define_decl => "`define`",
+        Rule::outcome_decl => "`outcome`",
+        Rule::exception_decl => "`exception`",
+        Rule::impossible_decl => "`impossible`",
+        Rule::policy_file | Rule::expr_only => "a declaration",
+        Rule::keyword => "a keyword",
+        // Pieces of larger rules, and layout.
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(rule: Rule, text: &str) -> bool {
+        AsylonParser::parse(rule, text).is_ok()
+    }
+
+    #[test]
+    fn operator_words_need_a_word_boundary() {
+        assert!(ok(Rule::expr_only, "a or b"));
+        assert!(ok(Rule::expr_only, "proceedings is notice_to_appear"));
+        assert!(ok(Rule::expr_only, "x is not ice"));
+        assert!(ok(Rule::expr_only, "x not in [a, b]"));
+        assert!(ok(Rule::expr_only, "not x and y"));
+        assert!(!ok(Rule::expr_only, "a orb"));
+    }
+
+    #[test]
+    fn postfix_tests_are_read_before_is() {
+        assert!(ok(Rule::expr_only, "x is known"));
+        assert!(ok(Rule::expr_only, "x is not empty"));
+        assert!(ok(Rule::expr_only, "x is unknown and y is empty"));
+    }
+
+    #[test]
+    fn literals() {
+        for text in [
+            "2500",
+            "2.5",
+            "\"CU\"",
+            "2024-02-29",
+            "60 days",
+            "1 year",
+            "today",
+            "true",
+            "[a, b,]",
+            "[]",
+            "days since x",
+            "days from a to today",
+            "if a then 1 else 2",
+            "entry.date + 1 year",
+            "-3 * (2 + 1)",
+        ] {
+            assert!(ok(Rule::expr_only, text), "{text}");
+        }
+        for text in ["2024-6-1x", "\"open", "1 +", "a is", "(a", "[a b]"] {
+            assert!(!ok(Rule::expr_only, text), "{text}");
+        }
+    }
+
+    #[test]
+    fn declarations() {
+        assert!(ok(
+            Rule::policy_file,
+            "policy \"p\" version \"1\"\nenum E { a, b en \"B\" es \"Be\" }\n\
+             facts person { age: int at least 0 \"age\" ask en \"How old?\" }\n\
+             fact e: E\nconst n = 3\ndefine d: bool = person.age >= n unless e is a\n\
+             outcome o when d title en \"O\" source \"s\"\n\
+             exception x to o when e is b\nimpossible i when person.age > 200 message en \"no\""
+        ));
+        assert!(!ok(Rule::policy_file, "outcome"));
+        assert!(!ok(Rule::policy_file, "facts p { x int }"));
+    }
+}
