@@ -1,0 +1,348 @@
+//! What the checker can find wrong in a policy.
+
+use miette::Diagnostic;
+use thiserror::Error;
+
+use crate::source::Span;
+
+/// An error in a policy that parsed: a name, a type, a cycle, a missing clause.
+#[derive(Debug, Error, Diagnostic, Clone, PartialEq)]
+pub enum CheckError {
+    /// No file of the policy has the `policy "…"` header.
+    #[error("the policy has no `policy \"…\"` header")]
+    #[diagnostic(
+        code(asylon::missing_header),
+        help("start one file with `policy \"name\"`, then `version \"…\"` and `source \"…\"`")
+    )]
+    MissingHeader {
+        /// The start of the first file.
+        #[label("no header in this policy")]
+        span: Span,
+    },
+    /// A name that is declared nowhere.
+    #[error("unknown name `{name}`")]
+    #[diagnostic(code(asylon::unknown_name))]
+    UnknownName {
+        /// The name.
+        name: String,
+        /// Where it is used.
+        #[label("not declared")]
+        span: Span,
+        /// A "did you mean".
+        #[help]
+        help: Option<String>,
+    },
+    /// A type name that is declared nowhere.
+    #[error("unknown type `{name}`")]
+    #[diagnostic(code(asylon::unknown_type))]
+    UnknownType {
+        /// The name.
+        name: String,
+        /// Where it is used.
+        #[label("not a declared enum")]
+        span: Span,
+        /// A "did you mean", or the built-in types.
+        #[help]
+        help: Option<String>,
+    },
+    /// A variant that its enum does not have.
+    #[error("`{name}` is not a variant of `{enum_name}`")]
+    #[diagnostic(code(asylon::unknown_variant))]
+    UnknownVariant {
+        /// The variant as written.
+        name: String,
+        /// The enum expected here.
+        enum_name: String,
+        /// Where it is used.
+        #[label("not in `{enum_name}`")]
+        span: Span,
+        /// A "did you mean", or the variants.
+        #[help]
+        help: Option<String>,
+    },
+    /// A name declared twice.
+    #[error("{what} `{name}` is declared twice")]
+    #[diagnostic(code(asylon::duplicate))]
+    Duplicate {
+        /// What kind of thing.
+        what: &'static str,
+        /// The name.
+        name: String,
+        /// The second declaration.
+        #[label("declared again here")]
+        span: Span,
+        /// The first declaration, when it is in the same file.
+        #[label("first declared here")]
+        first: Option<Span>,
+        /// Where the first one is, when it is in another file.
+        #[help]
+        help: Option<String>,
+    },
+    /// A value of one type where another is needed.
+    #[error("expected {expected}, found {found}")]
+    #[diagnostic(code(asylon::type_mismatch))]
+    TypeMismatch {
+        /// The type needed.
+        expected: String,
+        /// The type given.
+        found: String,
+        /// Where.
+        #[label("this is {found}")]
+        span: Span,
+        /// How to mend it.
+        #[help]
+        help: Option<String>,
+    },
+    /// An operator applied to types it does not take.
+    #[error("`{op}` cannot take {operands}")]
+    #[diagnostic(code(asylon::bad_operands))]
+    BadOperands {
+        /// The operator.
+        op: String,
+        /// The operand types, in words.
+        operands: String,
+        /// Where.
+        #[label("here")]
+        span: Span,
+        /// How to mend it.
+        #[help]
+        help: Option<String>,
+    },
+    /// Rules that depend on themselves.
+    #[error("`{name}` depends on itself: {chain}")]
+    #[diagnostic(
+        code(asylon::cycle),
+        help("a rule cannot use its own value; break the chain by rewriting one of these rules")
+    )]
+    Cycle {
+        /// The rule where the cycle was found.
+        name: String,
+        /// The chain of rules, `a → b → a`.
+        chain: String,
+        /// The rule's declaration.
+        #[label("part of a cycle")]
+        span: Span,
+    },
+    /// An exception to something that is not a rule or an exception.
+    #[error("`{name}` is not a rule or an exception, so nothing can be an exception to it")]
+    #[diagnostic(code(asylon::unknown_target))]
+    UnknownTarget {
+        /// The target as written.
+        name: String,
+        /// Where.
+        #[label("no outcome, definition or exception has this name")]
+        span: Span,
+        /// A "did you mean".
+        #[help]
+        help: Option<String>,
+    },
+    /// A required clause is missing.
+    #[error("{owner} has no `{clause}`")]
+    #[diagnostic(code(asylon::missing_clause))]
+    MissingClause {
+        /// The clause.
+        clause: &'static str,
+        /// What lacks it.
+        owner: String,
+        /// The declaration.
+        #[label("needs `{clause}`")]
+        span: Span,
+        /// Why it is needed.
+        #[help]
+        help: Option<String>,
+    },
+    /// A clause where it has no meaning.
+    #[error("{owner} cannot have `{clause}`")]
+    #[diagnostic(code(asylon::misplaced_clause))]
+    MisplacedClause {
+        /// The clause.
+        clause: &'static str,
+        /// What has it.
+        owner: String,
+        /// The clause.
+        #[label("not allowed here")]
+        span: Span,
+        /// Why.
+        #[help]
+        help: Option<String>,
+    },
+    /// A message in some language but not in English, the fallback.
+    #[error("this text has no English version")]
+    #[diagnostic(
+        code(asylon::missing_english),
+        help("English (`en`) is the fallback for every other language: add `en \"…\"`")
+    )]
+    MissingEnglish {
+        /// The message.
+        #[label("no `en` text")]
+        span: Span,
+    },
+    /// The same language twice in one message.
+    #[error("language `{lang}` is given twice")]
+    #[diagnostic(code(asylon::duplicate_language), help("keep one `{lang}` text"))]
+    DuplicateLanguage {
+        /// The language tag.
+        lang: String,
+        /// The second one.
+        #[label("again")]
+        span: Span,
+    },
+    /// A literal that is not a value of its type.
+    #[error("`{text}` is not a valid {what}")]
+    #[diagnostic(code(asylon::bad_literal))]
+    BadLiteral {
+        /// The literal.
+        text: String,
+        /// What it should be.
+        what: &'static str,
+        /// Where.
+        #[label("invalid")]
+        span: Span,
+        /// Why.
+        #[help]
+        help: Option<String>,
+    },
+    /// A `string matching` pattern that is not a regular expression.
+    #[error("the pattern is not a valid regular expression")]
+    #[diagnostic(code(asylon::bad_pattern))]
+    BadPattern {
+        /// Where.
+        #[label("{reason}")]
+        span: Span,
+        /// What the regex parser said.
+        reason: String,
+    },
+    /// A constant whose value is not a literal.
+    #[error("the value of constant `{name}` is not a literal")]
+    #[diagnostic(
+        code(asylon::not_constant),
+        help("a constant is a number, text, date, duration or `true`/`false`; use `define` for a computed value")
+    )]
+    NotConstant {
+        /// The constant.
+        name: String,
+        /// Its value.
+        #[label("not a literal")]
+        span: Span,
+    },
+    /// A fact group used as if it were a value.
+    #[error("`{name}` is a group of facts, not a value")]
+    #[diagnostic(code(asylon::group_as_value))]
+    GroupAsValue {
+        /// The group.
+        name: String,
+        /// Where.
+        #[label("a group")]
+        span: Span,
+        /// Its facts.
+        #[help]
+        help: Option<String>,
+    },
+    /// A fact whose name is also a group of facts (`a` and `a.b`).
+    #[error("`{name}` is both a fact and a group of facts")]
+    #[diagnostic(
+        code(asylon::fact_group_clash),
+        help("in JSON a key holds either a value or an object of facts; rename one of them")
+    )]
+    FactGroupClash {
+        /// The name.
+        name: String,
+        /// The later declaration.
+        #[label("clashes")]
+        span: Span,
+    },
+    /// An enum without variants.
+    #[error("enum `{name}` has no variants")]
+    #[diagnostic(code(asylon::empty_enum), help("list its values: `enum {name} {{ a, b }}`"))]
+    EmptyEnum {
+        /// The enum.
+        name: String,
+        /// Where.
+        #[label("empty")]
+        span: Span,
+    },
+    /// `int at least A at most B` with A > B.
+    #[error("no whole number is at least {at_least} and at most {at_most}")]
+    #[diagnostic(code(asylon::empty_range), help("swap the bounds"))]
+    EmptyRange {
+        /// The lower bound.
+        at_least: i64,
+        /// The upper bound.
+        at_most: i64,
+        /// Where.
+        #[label("empty range")]
+        span: Span,
+    },
+    /// A `{…}` in a message that is not closed, or names nothing.
+    #[error("`{{` in a message is not closed")]
+    #[diagnostic(
+        code(asylon::bad_interpolation),
+        help("write `{{name}}` to show a value, or `\\{{` for a brace")
+    )]
+    UnclosedInterpolation {
+        /// The message.
+        #[label("here")]
+        span: Span,
+    },
+    /// Two exceptions to one rule that can both apply and give different values.
+    #[error("exceptions `{first}` and `{second}` to `{rule}` can both apply and disagree")]
+    #[diagnostic(code(asylon::conflict))]
+    Conflict {
+        /// The rule.
+        rule: String,
+        /// One exception.
+        first: String,
+        /// The other.
+        second: String,
+        /// The second exception.
+        #[label("conflicts with `{first}`")]
+        span: Span,
+        /// The first, when in the same file.
+        #[label("`{first}`")]
+        other: Option<Span>,
+        /// The witness, and how to order them.
+        #[help]
+        help: Option<String>,
+    },
+}
+
+impl CheckError {
+    /// The span the diagnostic is about (its file is the one shown).
+    pub fn span(&self) -> Span {
+        use CheckError::*;
+        match self {
+            MissingHeader { span }
+            | UnknownName { span, .. }
+            | UnknownType { span, .. }
+            | UnknownVariant { span, .. }
+            | Duplicate { span, .. }
+            | TypeMismatch { span, .. }
+            | BadOperands { span, .. }
+            | Cycle { span, .. }
+            | UnknownTarget { span, .. }
+            | MissingClause { span, .. }
+            | MisplacedClause { span, .. }
+            | MissingEnglish { span }
+            | DuplicateLanguage { span, .. }
+            | BadLiteral { span, .. }
+            | BadPattern { span, .. }
+            | NotConstant { span, .. }
+            | GroupAsValue { span, .. }
+            | FactGroupClash { span, .. }
+            | EmptyEnum { span, .. }
+            | EmptyRange { span, .. }
+            | UnclosedInterpolation { span }
+            | Conflict { span, .. } => *span,
+        }
+    }
+}
+
+/// The closest of `candidates` to `name`, if one is close enough to be a likely typo.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(name, c), c))
+        .filter(|(score, _)| *score >= 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| format!("did you mean `{c}`?"))
+}

@@ -1,0 +1,804 @@
+//! Syntax trees → checked policy: names resolved, types checked, exceptions attached to
+//! their rules, cycles refused. Every error found is reported, not just the first.
+
+mod cycles;
+mod errors;
+mod messages;
+mod types;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub use errors::{did_you_mean, CheckError};
+
+use crate::checked::*;
+use crate::source::{Sources, Span};
+use crate::syntax::ast;
+use crate::value::{EnumId, Type, Value};
+
+/// What a name in the policy's single namespace stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Symbol {
+    Fact(FactId),
+    Rule(RuleId),
+    Exception(ExceptionId),
+    Impossible(usize),
+}
+
+/// Where a rule's checked body stands while bodies are being typed.
+#[derive(Debug, Clone)]
+enum BodyState {
+    Pending,
+    /// Being typed: meeting it again means a cycle (reported by the cycle pass).
+    Visiting,
+    Done(Type),
+}
+
+/// The checker's state while it walks one policy.
+pub(crate) struct Checker<'a> {
+    files: &'a [ast::File],
+    sources: &'a Sources,
+    errors: Vec<CheckError>,
+    enums: Vec<EnumInfo>,
+    enum_names: HashMap<String, EnumId>,
+    facts: Vec<FactInfo>,
+    /// Every dotted prefix of a fact name (`person` for `person.fears_return`).
+    groups: HashMap<String, Span>,
+    symbols: HashMap<String, (Symbol, Span)>,
+    /// The syntax of each rule, by `RuleId`.
+    rule_decls: Vec<RuleDecl<'a>>,
+    rule_bodies: Vec<Option<Expr>>,
+    rule_states: Vec<BodyState>,
+    rule_types: Vec<Option<Type>>,
+    exception_decls: Vec<ExceptionDecl<'a>>,
+    /// The rules each rule refers to, for the cycle pass.
+    rule_refs: Vec<Vec<RuleId>>,
+    /// The rules each exception refers to, for the cycle pass.
+    exception_refs: Vec<Vec<RuleId>>,
+}
+
+/// A rule's syntax, whichever declaration it came from.
+#[derive(Clone, Copy)]
+struct RuleDecl<'a> {
+    name: &'a ast::Name,
+    kind: RuleKind,
+    ty: Option<&'a ast::TypeExpr>,
+    body: Option<&'a ast::Expr>,
+    /// The outcome's declaration, for its title and explanation.
+    outcome: Option<&'a ast::OutcomeDecl>,
+    sources: &'a [ast::Str],
+    span: Span,
+}
+
+/// An exception's syntax: a named `exception`, or an inline `unless`.
+#[derive(Clone, Copy)]
+enum ExceptionDecl<'a> {
+    Named(&'a ast::ExceptionDecl),
+    Inline {
+        rule: RuleId,
+        unless: &'a ast::Unless,
+    },
+}
+
+/// Checks the parsed files of one policy (in load order).
+pub fn check(sources: &Sources, files: &[ast::File]) -> Result<CheckedPolicy, Vec<CheckError>> {
+    let mut checker = Checker {
+        files,
+        sources,
+        errors: Vec::new(),
+        enums: Vec::new(),
+        enum_names: HashMap::new(),
+        facts: Vec::new(),
+        groups: HashMap::new(),
+        symbols: HashMap::new(),
+        rule_decls: Vec::new(),
+        rule_bodies: Vec::new(),
+        rule_states: Vec::new(),
+        rule_types: Vec::new(),
+        exception_decls: Vec::new(),
+        rule_refs: Vec::new(),
+        exception_refs: Vec::new(),
+    };
+    let header = checker.header();
+    checker.declare_enums();
+    checker.declare_facts();
+    checker.declare_rules();
+    let rules = checker.check_rules();
+    let exceptions = checker.check_exceptions(&rules);
+    let impossibles = checker.check_impossibles();
+    let mut rules = rules;
+    for (i, e) in exceptions.iter().enumerate() {
+        if let Target::Rule(r) = e.target {
+            rules[r.0 as usize].exceptions.push(ExceptionId(i as u32));
+        }
+    }
+    let mut exceptions = exceptions;
+    let targets: Vec<_> = exceptions.iter().map(|e| e.target).collect();
+    for (i, target) in targets.into_iter().enumerate() {
+        if let Target::Exception(t) = target {
+            exceptions[t.0 as usize].exceptions.push(ExceptionId(i as u32));
+        }
+    }
+    let cycle_errors = cycles::find_cycles(&rules, &exceptions, &checker.rule_refs, &checker.exception_refs);
+    checker.errors.extend(cycle_errors);
+    let languages = messages::languages(&checker.enums, &checker.facts, &rules, &exceptions, &impossibles);
+    let fact_tree = checker.fact_tree();
+    if !checker.errors.is_empty() {
+        return Err(checker.errors);
+    }
+    let outcomes = rules
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.kind == RuleKind::Outcome)
+        .map(|(i, _)| RuleId(i as u32))
+        .collect();
+    Ok(CheckedPolicy {
+        sources: sources.clone(),
+        header,
+        enums: checker.enums,
+        facts: checker.facts,
+        rules,
+        exceptions,
+        impossibles,
+        outcomes,
+        languages,
+        fact_tree: Arc::new(fact_tree),
+    })
+}
+
+impl<'a> Checker<'a> {
+    fn error(&mut self, e: CheckError) {
+        self.errors.push(e);
+    }
+
+    fn header(&mut self) -> Header {
+        let mut found: Option<&ast::Header> = None;
+        for file in self.files {
+            if let Some(h) = &file.header {
+                if let Some(first) = found {
+                    self.duplicate("policy header", "policy", h.span, first.span);
+                } else {
+                    found = Some(h);
+                }
+            }
+        }
+        match found {
+            Some(h) => Header {
+                name: h.name.text.clone(),
+                version: h.version.as_ref().map(|s| s.text.clone()),
+                source: h.source.as_ref().map(|s| s.text.clone()),
+            },
+            None => {
+                let span = self.sources.iter().next().map(|(id, _)| Span::new(id, 0, 0)).unwrap_or_default();
+                self.error(CheckError::MissingHeader { span });
+                Header::default()
+            }
+        }
+    }
+
+    fn duplicate(&mut self, what: &'static str, name: &str, span: Span, first: Span) {
+        let same_file = span.file == first.file;
+        let help = (!same_file).then(|| {
+            let f = self.sources.file(first.file);
+            let line = f.text[..first.start as usize].matches('\n').count() + 1;
+            format!("the first is in {}, line {line}", f.name)
+        });
+        self.error(CheckError::Duplicate {
+            what,
+            name: name.to_string(),
+            span,
+            first: same_file.then_some(first),
+            help,
+        });
+    }
+
+    fn declare_enums(&mut self) {
+        for file in self.files {
+            for decl in &file.decls {
+                let ast::Decl::Enum(e) = decl else { continue };
+                if let Some(first) = self.enum_names.get(&e.name.text) {
+                    let first = self.enums[first.0 as usize].span;
+                    self.duplicate("enum", &e.name.text, e.name.span, first);
+                    continue;
+                }
+                if e.variants.is_empty() {
+                    self.error(CheckError::EmptyEnum {
+                        name: e.name.text.clone(),
+                        span: e.span,
+                    });
+                }
+                let mut variants: Vec<VariantInfo> = Vec::new();
+                let mut seen: HashMap<&str, Span> = HashMap::new();
+                for v in &e.variants {
+                    if let Some(first) = seen.get(v.name.text.as_str()) {
+                        self.duplicate("variant", &v.name.text, v.name.span, *first);
+                        continue;
+                    }
+                    seen.insert(&v.name.text, v.name.span);
+                    let label = self.plain_message(&v.labels, v.name.span);
+                    variants.push(VariantInfo {
+                        name: v.name.text.clone(),
+                        label,
+                    });
+                }
+                self.enum_names.insert(e.name.text.clone(), EnumId(self.enums.len() as u32));
+                self.enums.push(EnumInfo {
+                    name: e.name.text.clone(),
+                    variants,
+                    span: e.span,
+                });
+            }
+        }
+    }
+
+    fn declare_facts(&mut self) {
+        for file in self.files {
+            for decl in &file.decls {
+                match decl {
+                    ast::Decl::Fact(f) => self.declare_fact("", f),
+                    ast::Decl::FactGroup(g) => self.declare_group("", g),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn declare_group(&mut self, prefix: &str, group: &'a ast::FactGroup) {
+        let prefix = join(prefix, &group.prefix.text);
+        for member in &group.members {
+            match member {
+                ast::GroupMember::Fact(f) => self.declare_fact(&prefix, f),
+                ast::GroupMember::Group(g) => self.declare_group(&prefix, g),
+            }
+        }
+    }
+
+    fn declare_fact(&mut self, prefix: &str, fact: &'a ast::FactDecl) {
+        let name = join(prefix, &fact.name.text);
+        let id = FactId(self.facts.len() as u32);
+        if !self.declare(&name, Symbol::Fact(id), fact.name.span, "fact") {
+            return;
+        }
+        // Every proper prefix becomes a group; a fact may not also be a group.
+        let mut end = 0;
+        while let Some(dot) = name[end..].find('.') {
+            end += dot;
+            let group = &name[..end];
+            if matches!(self.symbols.get(group), Some((Symbol::Fact(_), _))) {
+                self.error(CheckError::FactGroupClash {
+                    name: group.to_string(),
+                    span: fact.name.span,
+                });
+            }
+            self.groups.entry(group.to_string()).or_insert(fact.span);
+            end += 1;
+        }
+        if self.groups.contains_key(&name) {
+            self.error(CheckError::FactGroupClash {
+                name: name.clone(),
+                span: fact.name.span,
+            });
+        }
+        let (ty, constraint) = self.fact_type(&fact.ty);
+        let ask = self.plain_message(&fact.ask, fact.span);
+        self.facts.push(FactInfo {
+            name,
+            ty,
+            constraint,
+            description: fact.description.as_ref().map(|d| d.text.clone()),
+            ask,
+            span: fact.span,
+        });
+    }
+
+    /// Enters a name in the namespace; `false` (and an error) when it is taken.
+    fn declare(&mut self, name: &str, symbol: Symbol, span: Span, what: &'static str) -> bool {
+        if let Some((_, first)) = self.symbols.get(name) {
+            let first = *first;
+            self.duplicate(what, name, span, first);
+            return false;
+        }
+        self.symbols.insert(name.to_string(), (symbol, span));
+        true
+    }
+
+    fn fact_type(&mut self, ty: &ast::TypeExpr) -> (Type, Constraint) {
+        let mut constraint = Constraint::default();
+        let t = match ty {
+            ast::TypeExpr::Int {
+                at_least,
+                at_most,
+                span,
+            } => {
+                if let (Some(lo), Some(hi)) = (at_least, at_most) {
+                    if lo > hi {
+                        self.error(CheckError::EmptyRange {
+                            at_least: *lo,
+                            at_most: *hi,
+                            span: *span,
+                        });
+                    }
+                }
+                constraint.at_least = *at_least;
+                constraint.at_most = *at_most;
+                Type::Int
+            }
+            ast::TypeExpr::String {
+                matching: Some(pattern),
+                ..
+            } => {
+                match regex_lite::Regex::new(&format!("^(?:{})$", pattern.text)) {
+                    Ok(re) => constraint.matching = Some((pattern.text.clone(), re)),
+                    Err(e) => self.error(CheckError::BadPattern {
+                        span: pattern.span,
+                        reason: e.to_string().lines().last().unwrap_or("invalid").trim().to_string(),
+                    }),
+                }
+                Type::String
+            }
+            other => self.resolve_type(other),
+        };
+        (t, constraint)
+    }
+
+    /// A written type as a [`Type`]; bounds and patterns are only for facts.
+    fn resolve_type(&mut self, ty: &ast::TypeExpr) -> Type {
+        match ty {
+            ast::TypeExpr::Bool(_) => Type::Bool,
+            ast::TypeExpr::Int { .. } => Type::Int,
+            ast::TypeExpr::Decimal(_) => Type::Decimal,
+            ast::TypeExpr::String { .. } => Type::String,
+            ast::TypeExpr::Date(_) => Type::Date,
+            ast::TypeExpr::Duration(_) => Type::Duration,
+            ast::TypeExpr::List(inner, _) => Type::List(Box::new(self.resolve_type(inner))),
+            ast::TypeExpr::Enum(name) => match self.enum_names.get(&name.text) {
+                Some(id) => Type::Enum(*id),
+                None => {
+                    let names: Vec<&str> = self.enum_names.keys().map(String::as_str).collect();
+                    let help = did_you_mean(&name.text, names).or_else(|| {
+                        Some("the types are bool, int, decimal, string, date, duration, `list of T` and declared enums".into())
+                    });
+                    self.error(CheckError::UnknownType {
+                        name: name.text.clone(),
+                        span: name.span,
+                        help,
+                    });
+                    Type::Any
+                }
+            },
+        }
+    }
+
+    fn declare_rules(&mut self) {
+        for file in self.files {
+            for decl in &file.decls {
+                let rule = match decl {
+                    ast::Decl::Const(c) => RuleDecl {
+                        name: &c.name,
+                        kind: RuleKind::Const,
+                        ty: c.ty.as_ref(),
+                        body: Some(&c.value),
+                        outcome: None,
+                        sources: &[],
+                        span: c.span,
+                    },
+                    ast::Decl::Define(d) => RuleDecl {
+                        name: &d.name,
+                        kind: RuleKind::Define,
+                        ty: d.ty.as_ref(),
+                        body: Some(&d.value),
+                        outcome: None,
+                        sources: &d.sources,
+                        span: d.span,
+                    },
+                    ast::Decl::Outcome(o) => RuleDecl {
+                        name: &o.name,
+                        kind: RuleKind::Outcome,
+                        ty: None,
+                        body: o.when.as_ref(),
+                        outcome: Some(o),
+                        sources: &o.sources,
+                        span: o.span,
+                    },
+                    ast::Decl::Exception(e) => {
+                        let id = ExceptionId(self.exception_decls.len() as u32);
+                        if self.declare(&e.name.text, Symbol::Exception(id), e.name.span, "exception") {
+                            self.exception_decls.push(ExceptionDecl::Named(e));
+                        }
+                        continue;
+                    }
+                    ast::Decl::Impossible(i) => {
+                        self.declare(&i.name.text, Symbol::Impossible(0), i.name.span, "consistency rule");
+                        continue;
+                    }
+                    _ => continue,
+                };
+                let id = RuleId(self.rule_decls.len() as u32);
+                let what = match rule.kind {
+                    RuleKind::Const => "constant",
+                    RuleKind::Define => "definition",
+                    RuleKind::Outcome => "outcome",
+                };
+                if !self.declare(&rule.name.text, Symbol::Rule(id), rule.name.span, what) {
+                    continue;
+                }
+                self.rule_decls.push(rule);
+                let unless: &[ast::Unless] = match decl {
+                    ast::Decl::Define(d) => &d.unless,
+                    ast::Decl::Outcome(o) => &o.unless,
+                    _ => &[],
+                };
+                for u in unless {
+                    self.exception_decls.push(ExceptionDecl::Inline { rule: id, unless: u });
+                }
+            }
+        }
+        let n = self.rule_decls.len();
+        self.rule_bodies = vec![None; n];
+        self.rule_states = vec![BodyState::Pending; n];
+        self.rule_types = vec![None; n];
+        self.rule_refs = vec![Vec::new(); n];
+    }
+
+    /// Types every rule body, in declaration order (a body may type others first).
+    fn check_rules(&mut self) -> Vec<RuleInfo> {
+        for i in 0..self.rule_decls.len() {
+            self.rule_type(RuleId(i as u32));
+        }
+        let mut rules = Vec::with_capacity(self.rule_decls.len());
+        let decls = self.rule_decls.clone();
+        for (i, decl) in decls.iter().enumerate() {
+            let body = self.rule_bodies[i].take().unwrap_or_else(|| Expr {
+                kind: ExprKind::Lit(Value::Bool(false)),
+                ty: Type::Any,
+                span: decl.span,
+            });
+            let ty = self.rule_types[i].clone().unwrap_or(Type::Any);
+            let (title, explain, sources) = self.rule_texts(decl);
+            rules.push(RuleInfo {
+                name: decl.name.text.clone(),
+                kind: decl.kind,
+                ty,
+                body,
+                exceptions: Vec::new(),
+                title,
+                explain,
+                sources,
+                span: decl.span,
+            });
+        }
+        rules
+    }
+
+    fn rule_texts(&mut self, decl: &RuleDecl<'a>) -> (Message, Message, Vec<String>) {
+        let sources = decl.sources.iter().map(|s| s.text.clone()).collect();
+        let Some(o) = decl.outcome else {
+            return (Message::default(), Message::default(), sources);
+        };
+        let owner = format!("outcome `{}`", o.name.text);
+        if o.when.is_none() {
+            self.error(CheckError::MissingClause {
+                clause: "when",
+                owner: owner.clone(),
+                span: o.name.span,
+                help: Some("say when the outcome holds: `when <condition>`".into()),
+            });
+        }
+        let title = match &o.title {
+            Some(t) => self.message(t, o.name.span),
+            None => {
+                self.error(CheckError::MissingClause {
+                    clause: "title",
+                    owner,
+                    span: o.name.span,
+                    help: Some("every outcome needs a title for people: `title en \"…\"`".into()),
+                });
+                Message::default()
+            }
+        };
+        let explain = o
+            .explain
+            .as_ref()
+            .map(|t| self.message(t, o.name.span))
+            .unwrap_or_default();
+        (title, explain, sources)
+    }
+
+    /// The type of a rule, typing its body first if needed.
+    fn rule_type(&mut self, id: RuleId) -> Type {
+        let i = id.0 as usize;
+        match &self.rule_states[i] {
+            BodyState::Done(t) => return t.clone(),
+            // A cycle: the cycle pass reports it; `Any` keeps this pass quiet.
+            BodyState::Visiting => return Type::Any,
+            BodyState::Pending => {}
+        }
+        self.rule_states[i] = BodyState::Visiting;
+        let decl = self.rule_decls[i];
+        let declared = decl.ty.map(|t| self.resolve_type(t));
+        let expected = match decl.kind {
+            RuleKind::Outcome => Some(Type::Bool),
+            _ => declared.clone(),
+        };
+        let mut refs = Vec::new();
+        let body = decl.body.map(|b| {
+            let e = self.check_expr(b, expected.as_ref(), &mut refs);
+            if let Some(t) = &expected {
+                self.expect_type(&e, t, None);
+            }
+            e
+        });
+        let ty = match (decl.kind, declared, &body) {
+            (RuleKind::Outcome, _, _) => Type::Bool,
+            (_, Some(t), _) => t,
+            (_, None, Some(b)) => b.ty.clone(),
+            (_, None, None) => Type::Any,
+        };
+        let body = body.map(|b| {
+            if decl.kind == RuleKind::Const {
+                self.constant(&decl.name.text, b)
+            } else {
+                b
+            }
+        });
+        self.rule_refs[i] = refs;
+        self.rule_bodies[i] = body;
+        self.rule_types[i] = Some(ty.clone());
+        self.rule_states[i] = BodyState::Done(ty.clone());
+        ty
+    }
+
+    /// A constant's body must be a literal (a negative number or `[…]` of literals too).
+    fn constant(&mut self, name: &str, body: Expr) -> Expr {
+        fn literal(e: &Expr) -> bool {
+            match &e.kind {
+                ExprKind::Lit(_) => true,
+                ExprKind::Neg(inner) => matches!(inner.kind, ExprKind::Lit(_)),
+                ExprKind::List(items) => items.iter().all(literal),
+                _ => false,
+            }
+        }
+        if !literal(&body) {
+            self.error(CheckError::NotConstant {
+                name: name.to_string(),
+                span: body.span,
+            });
+        }
+        body
+    }
+
+    fn check_exceptions(&mut self, rules: &[RuleInfo]) -> Vec<ExceptionInfo> {
+        let decls = self.exception_decls.clone();
+        let mut out = Vec::with_capacity(decls.len());
+        let mut inline_counts: HashMap<RuleId, usize> = HashMap::new();
+        for decl in decls {
+            let info = match decl {
+                ExceptionDecl::Inline { rule, unless } => {
+                    let n = inline_counts.entry(rule).or_default();
+                    *n += 1;
+                    let r = &rules[rule.0 as usize];
+                    let mut refs = Vec::new();
+                    let when = self.check_expr(&unless.when, Some(&Type::Bool), &mut refs);
+                    self.expect_type(&when, &Type::Bool, None);
+                    if r.ty != Type::Bool && r.ty != Type::Any {
+                        self.error(CheckError::MisplacedClause {
+                            clause: "unless",
+                            owner: format!("`{}`, which is not a `bool`,", r.name),
+                            span: unless.span,
+                            help: Some(format!(
+                                "write a named exception that gives a value: `exception … to {} when … gives …`",
+                                r.name
+                            )),
+                        });
+                    }
+                    let info = ExceptionInfo {
+                        name: format!("{}.unless.{}", r.name, n),
+                        inline: true,
+                        target: Target::Rule(rule),
+                        gives: Expr {
+                            kind: ExprKind::Lit(Value::Bool(false)),
+                            ty: Type::Bool,
+                            span: unless.span,
+                        },
+                        when,
+                        exceptions: Vec::new(),
+                        title: Message::default(),
+                        sources: Vec::new(),
+                        span: unless.span,
+                    };
+                    (info, refs)
+                }
+                ExceptionDecl::Named(e) => self.check_named_exception(e, rules),
+            };
+            out.push(info.0);
+            self.exception_refs.push(info.1);
+        }
+        out
+    }
+
+    fn check_named_exception(
+        &mut self,
+        e: &'a ast::ExceptionDecl,
+        rules: &[RuleInfo],
+    ) -> (ExceptionInfo, Vec<RuleId>) {
+        let owner = format!("exception `{}`", e.name.text);
+        let target = match self.symbols.get(&e.target.text) {
+            Some((Symbol::Rule(r), _)) if rules[r.0 as usize].kind != RuleKind::Const => Some(Target::Rule(*r)),
+            Some((Symbol::Exception(x), _)) => Some(Target::Exception(*x)),
+            _ => {
+                let candidates: Vec<&str> = self
+                    .symbols
+                    .iter()
+                    .filter(|(_, (s, _))| matches!(s, Symbol::Rule(_) | Symbol::Exception(_)))
+                    .map(|(k, _)| k.as_str())
+                    .collect();
+                let help = did_you_mean(&e.target.text, candidates);
+                self.error(CheckError::UnknownTarget {
+                    name: e.target.text.clone(),
+                    span: e.target.span,
+                    help,
+                });
+                None
+            }
+        };
+        let mut refs = Vec::new();
+        let when = match &e.when {
+            Some(w) => {
+                let w = self.check_expr(w, Some(&Type::Bool), &mut refs);
+                self.expect_type(&w, &Type::Bool, None);
+                w
+            }
+            None => {
+                self.error(CheckError::MissingClause {
+                    clause: "when",
+                    owner: owner.clone(),
+                    span: e.name.span,
+                    help: Some("say when the exception applies: `when <condition>`".into()),
+                });
+                Expr {
+                    kind: ExprKind::Lit(Value::Bool(false)),
+                    ty: Type::Bool,
+                    span: e.span,
+                }
+            }
+        };
+        let target_ty = match target {
+            Some(Target::Rule(r)) => Some(rules[r.0 as usize].ty.clone()),
+            _ => None,
+        };
+        let gives = match (&e.gives, target, &target_ty) {
+            (Some(g), Some(Target::Exception(_)), _) => {
+                self.error(CheckError::MisplacedClause {
+                    clause: "gives",
+                    owner: format!("{owner}, an exception to an exception,"),
+                    span: g.span,
+                    help: Some("an exception to an exception only stops it from applying".into()),
+                });
+                None
+            }
+            (Some(g), _, ty) => {
+                let g2 = self.check_expr(g, ty.as_ref(), &mut refs);
+                if let Some(t) = ty {
+                    self.expect_type(&g2, t, None);
+                }
+                Some(g2)
+            }
+            (None, Some(Target::Rule(_)), Some(t)) if *t != Type::Bool && *t != Type::Any => {
+                self.error(CheckError::MissingClause {
+                    clause: "gives",
+                    owner: owner.clone(),
+                    span: e.name.span,
+                    help: Some(format!(
+                        "`{}` is not a `bool`: say which value applies instead, `gives <value>`",
+                        e.target.text
+                    )),
+                });
+                None
+            }
+            _ => None,
+        };
+        let gives = gives.unwrap_or(Expr {
+            kind: ExprKind::Lit(Value::Bool(false)),
+            ty: Type::Bool,
+            span: e.name.span,
+        });
+        let title = e.title.as_ref().map(|t| self.message(t, e.name.span)).unwrap_or_default();
+        let info = ExceptionInfo {
+            name: e.name.text.clone(),
+            inline: false,
+            // An unknown target was reported; pointing it at itself keeps ids valid and
+            // the policy is rejected anyway.
+            target: target.unwrap_or(Target::Rule(RuleId(0))),
+            when,
+            gives,
+            exceptions: Vec::new(),
+            title,
+            sources: e.sources.iter().map(|s| s.text.clone()).collect(),
+            span: e.span,
+        };
+        (info, refs)
+    }
+
+    fn check_impossibles(&mut self) -> Vec<ImpossibleInfo> {
+        let mut out = Vec::new();
+        for file in self.files {
+            for decl in &file.decls {
+                let ast::Decl::Impossible(i) = decl else { continue };
+                let owner = format!("consistency rule `{}`", i.name.text);
+                let mut refs = Vec::new();
+                let when = match &i.when {
+                    Some(w) => {
+                        let w = self.check_expr(w, Some(&Type::Bool), &mut refs);
+                        self.expect_type(&w, &Type::Bool, None);
+                        w
+                    }
+                    None => {
+                        self.error(CheckError::MissingClause {
+                            clause: "when",
+                            owner: owner.clone(),
+                            span: i.name.span,
+                            help: Some("say which facts tell an impossible story: `when <condition>`".into()),
+                        });
+                        continue;
+                    }
+                };
+                let message = match &i.message {
+                    Some(m) => self.message(m, i.name.span),
+                    None => {
+                        self.error(CheckError::MissingClause {
+                            clause: "message",
+                            owner,
+                            span: i.name.span,
+                            help: Some("tell the person what does not fit: `message en \"…\"`".into()),
+                        });
+                        Message::default()
+                    }
+                };
+                out.push(ImpossibleInfo {
+                    name: i.name.text.clone(),
+                    when,
+                    message,
+                    span: i.span,
+                });
+            }
+        }
+        out
+    }
+
+    fn fact_tree(&mut self) -> FactTree {
+        let mut root = FactTree::default();
+        for (i, fact) in self.facts.iter().enumerate() {
+            let mut node = &mut root;
+            let mut segments = fact.name.split('.').peekable();
+            while let Some(seg) = segments.next() {
+                let last = segments.peek().is_none();
+                let pos = match node.entries.binary_search_by(|(k, _)| k.as_str().cmp(seg)) {
+                    Ok(p) => p,
+                    Err(p) => {
+                        let child = if last {
+                            FactNode::Fact(FactId(i as u32))
+                        } else {
+                            FactNode::Group(FactTree::default())
+                        };
+                        node.entries.insert(p, (seg.to_string(), child));
+                        p
+                    }
+                };
+                match &mut node.entries[pos].1 {
+                    FactNode::Group(g) if !last => node = g,
+                    // A clash between a fact and a group was reported when declaring.
+                    _ => break,
+                }
+            }
+        }
+        root
+    }
+}
+
+fn join(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}

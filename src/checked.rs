@@ -1,0 +1,392 @@
+//! The checked policy: every name resolved to a slot, every expression typed, every rule
+//! a base rule plus its exceptions (as in Catala's default logic). The checker
+//! ([`crate::check`]) builds it; the evaluator ([`crate::eval`]) runs it.
+
+use std::sync::Arc;
+
+use crate::source::{Sources, Span};
+use crate::syntax::ast::Test;
+use crate::value::{EnumId, Type, Value};
+
+/// Index of a fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FactId(pub u32);
+
+/// Index of a rule: a constant, definition or outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RuleId(pub u32);
+
+/// Index of an exception.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ExceptionId(pub u32);
+
+/// A message in several languages, each parsed into literal text and interpolations.
+#[derive(Debug, Clone, Default)]
+pub struct Message {
+    /// `(language tag, parts)`, English first when present.
+    pub texts: Vec<(String, Vec<Part>)>,
+    /// Where the message was written.
+    pub span: Span,
+}
+
+impl Message {
+    /// The parts in `lang`, falling back to English, then to the first language given.
+    pub fn get(&self, lang: &str) -> Option<&[Part]> {
+        self.texts
+            .iter()
+            .find(|(l, _)| l == lang)
+            .or_else(|| self.texts.iter().find(|(l, _)| l == "en"))
+            .or_else(|| self.texts.first())
+            .map(|(_, parts)| parts.as_slice())
+    }
+
+    /// Whether the message has text in `lang` itself (no fallback).
+    pub fn has(&self, lang: &str) -> bool {
+        self.texts.iter().any(|(l, _)| l == lang)
+    }
+}
+
+/// A piece of a message.
+#[derive(Debug, Clone)]
+pub enum Part {
+    /// Text as written.
+    Text(String),
+    /// `{name}`: a value, formatted for the message's language.
+    Value(Ref, Type),
+}
+
+/// What an interpolation or a name refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Ref {
+    /// A fact.
+    Fact(FactId),
+    /// A constant, definition or outcome.
+    Rule(RuleId),
+}
+
+/// The policy header.
+#[derive(Debug, Clone, Default)]
+pub struct Header {
+    /// `policy "…"`
+    pub name: String,
+    /// `version "…"`
+    pub version: Option<String>,
+    /// `source "…"`
+    pub source: Option<String>,
+}
+
+/// An enum.
+#[derive(Debug, Clone)]
+pub struct EnumInfo {
+    /// Its name.
+    pub name: String,
+    /// Its variants in order; a value is an index into this list.
+    pub variants: Vec<VariantInfo>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+impl EnumInfo {
+    /// The index of the variant with this name.
+    pub fn variant(&self, name: &str) -> Option<u32> {
+        self.variants
+            .iter()
+            .position(|v| v.name == name)
+            .map(|i| i as u32)
+    }
+}
+
+/// An enum variant.
+#[derive(Debug, Clone)]
+pub struct VariantInfo {
+    /// Its name (also its JSON spelling).
+    pub name: String,
+    /// Its labels for people.
+    pub label: Message,
+}
+
+/// Extra conditions on a fact's values, checked when facts are read.
+#[derive(Debug, Clone, Default)]
+pub struct Constraint {
+    /// `int at least N`
+    pub at_least: Option<i64>,
+    /// `int at most N`
+    pub at_most: Option<i64>,
+    /// `string matching "RE"`: the pattern as written, and compiled (anchored).
+    pub matching: Option<(String, regex_lite::Regex)>,
+}
+
+/// A fact.
+#[derive(Debug, Clone)]
+pub struct FactInfo {
+    /// The full dotted name.
+    pub name: String,
+    /// Its type.
+    pub ty: Type,
+    /// Conditions on its values.
+    pub constraint: Constraint,
+    /// The one-line description.
+    pub description: Option<String>,
+    /// The question to ask a person.
+    pub ask: Message,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// What kind of rule a [`RuleInfo`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleKind {
+    /// `const`
+    Const,
+    /// `define`
+    Define,
+    /// `outcome`
+    Outcome,
+}
+
+/// A constant, definition or outcome: a base expression and the exceptions to it.
+#[derive(Debug, Clone)]
+pub struct RuleInfo {
+    /// Its name or id.
+    pub name: String,
+    /// What kind of rule.
+    pub kind: RuleKind,
+    /// Its type (`bool` for outcomes).
+    pub ty: Type,
+    /// The base rule.
+    pub body: Expr,
+    /// The exceptions that may defeat it, in declaration order.
+    pub exceptions: Vec<ExceptionId>,
+    /// The title (outcomes).
+    pub title: Message,
+    /// The explanation (outcomes).
+    pub explain: Message,
+    /// Passages it implements.
+    pub sources: Vec<String>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// What an exception defeats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A rule: the exception replaces its value.
+    Rule(RuleId),
+    /// Another exception: this one stops it from applying.
+    Exception(ExceptionId),
+}
+
+/// An exception.
+#[derive(Debug, Clone)]
+pub struct ExceptionInfo {
+    /// Its name (`unless` clauses get `<rule>.unless.<n>`).
+    pub name: String,
+    /// Whether it was written inline as `unless`.
+    pub inline: bool,
+    /// What it defeats.
+    pub target: Target,
+    /// When it applies.
+    pub when: Expr,
+    /// The value it gives instead (for exceptions to rules; `false` for a `bool` rule
+    /// when not written).
+    pub gives: Expr,
+    /// The exceptions to this exception.
+    pub exceptions: Vec<ExceptionId>,
+    /// A title for explanations.
+    pub title: Message,
+    /// Passages it implements.
+    pub sources: Vec<String>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// A consistency rule.
+#[derive(Debug, Clone)]
+pub struct ImpossibleInfo {
+    /// Its name.
+    pub name: String,
+    /// When a fact set is impossible.
+    pub when: Expr,
+    /// What to tell the person.
+    pub message: Message,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// A checked expression.
+#[derive(Debug, Clone)]
+pub struct Expr {
+    /// What it computes.
+    pub kind: ExprKind,
+    /// Its type.
+    pub ty: Type,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// Comparison operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    /// `is`
+    Eq,
+    /// `is not`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+/// Arithmetic operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArithOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+}
+
+/// The kinds of checked expression.
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    /// A literal.
+    Lit(Value),
+    /// A fact's value.
+    Fact(FactId),
+    /// A rule's value.
+    Rule(RuleId),
+    /// The evaluation date.
+    Today,
+    /// `[a, b]`
+    List(Vec<Expr>),
+    /// `not a`
+    Not(Box<Expr>),
+    /// `-a`
+    Neg(Box<Expr>),
+    /// `a and b`
+    And(Box<Expr>, Box<Expr>),
+    /// `a or b`
+    Or(Box<Expr>, Box<Expr>),
+    /// A comparison.
+    Cmp(CmpOp, Box<Expr>, Box<Expr>),
+    /// Arithmetic, or date ± duration.
+    Arith(ArithOp, Box<Expr>, Box<Expr>),
+    /// `x in list` (`negated`: `not in`); also `list contains x`.
+    In {
+        /// The value looked for.
+        item: Box<Expr>,
+        /// The list looked in.
+        list: Box<Expr>,
+        /// `not in`
+        negated: bool,
+    },
+    /// `is known`, `is empty`, …
+    Test(Test, Box<Expr>),
+    /// `if c then a else b`
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `days from a to b` (`days since a` is `days from a to today`)
+    DaysFrom(Box<Expr>, Box<Expr>),
+}
+
+/// A checked policy, ready to evaluate.
+#[derive(Debug, Clone)]
+pub struct CheckedPolicy {
+    /// The source files, for diagnostics and explanations.
+    pub sources: Sources,
+    /// The header.
+    pub header: Header,
+    /// Enums.
+    pub enums: Vec<EnumInfo>,
+    /// Facts, in declaration order.
+    pub facts: Vec<FactInfo>,
+    /// Constants, definitions and outcomes.
+    pub rules: Vec<RuleInfo>,
+    /// Exceptions.
+    pub exceptions: Vec<ExceptionInfo>,
+    /// Consistency rules.
+    pub impossibles: Vec<ImpossibleInfo>,
+    /// The outcomes, in declaration order.
+    pub outcomes: Vec<RuleId>,
+    /// The languages the policy's messages use, English first.
+    pub languages: Vec<String>,
+    /// The JSON shape of the facts, for reading fact objects.
+    pub fact_tree: Arc<FactTree>,
+}
+
+/// The nested-object shape of the facts: `person.fears_return` is key `person`, then key
+/// `fears_return`. Keys are sorted for binary search.
+#[derive(Debug, Clone, Default)]
+pub struct FactTree {
+    /// `(key, node)`, sorted by key.
+    pub entries: Vec<(String, FactNode)>,
+}
+
+/// A node of the [`FactTree`].
+#[derive(Debug, Clone)]
+pub enum FactNode {
+    /// A fact.
+    Fact(FactId),
+    /// A group of facts.
+    Group(FactTree),
+}
+
+impl FactTree {
+    /// The node under `key`.
+    pub fn get(&self, key: &str) -> Option<&FactNode> {
+        self.entries
+            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .ok()
+            .map(|i| &self.entries[i].1)
+    }
+}
+
+impl CheckedPolicy {
+    /// The fact with this id.
+    pub fn fact(&self, id: FactId) -> &FactInfo {
+        &self.facts[id.0 as usize]
+    }
+
+    /// The rule with this id.
+    pub fn rule(&self, id: RuleId) -> &RuleInfo {
+        &self.rules[id.0 as usize]
+    }
+
+    /// The exception with this id.
+    pub fn exception(&self, id: ExceptionId) -> &ExceptionInfo {
+        &self.exceptions[id.0 as usize]
+    }
+
+    /// The enum with this id.
+    pub fn enum_info(&self, id: EnumId) -> &EnumInfo {
+        &self.enums[id.0 as usize]
+    }
+
+    /// The text an expression was written as.
+    pub fn text(&self, span: Span) -> &str {
+        self.sources.slice(span)
+    }
+
+    /// The fact with this dotted name.
+    pub fn fact_named(&self, name: &str) -> Option<FactId> {
+        self.facts
+            .iter()
+            .position(|f| f.name == name)
+            .map(|i| FactId(i as u32))
+    }
+
+    /// The outcome with this id.
+    pub fn outcome_named(&self, name: &str) -> Option<RuleId> {
+        self.outcomes
+            .iter()
+            .copied()
+            .find(|r| self.rule(*r).name == name)
+    }
+}
