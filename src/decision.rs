@@ -1,0 +1,444 @@
+//! The decision for one case: which outcomes hold, which do not, which are undetermined
+//! and which facts would decide them, each with its reasons and sources.
+//!
+//! Its JSON form is what `asylon eval --format json` prints, and a contract other tools
+//! rely on: `outcomes` (holding), `undetermined` (with `missing`), the top-level
+//! `missing`, and `conflicts` when any occurred.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::checked::{CheckedPolicy, ExceptionId, Expr, ExprKind, FactId, Ref, RuleId};
+use crate::eval::{EvalError, Evaluator};
+use crate::message::{fold_whitespace, render};
+use crate::value::{Type, Value};
+
+/// The verdict on one outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Its condition holds.
+    Holds,
+    /// Its condition does not hold (or an exception defeated it).
+    DoesNotHold,
+    /// It depends on unknown facts (or on a conflict).
+    Undetermined,
+}
+
+/// A holding outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Holding {
+    /// The outcome's id.
+    pub id: String,
+    /// Always [`Status::Holds`].
+    pub status: Status,
+    /// Its title, in the decision's language.
+    pub title: String,
+    /// Its explanation, in the decision's language.
+    pub explanation: String,
+    /// The passages it implements, one per line.
+    pub source: String,
+    /// The same passages, one per item.
+    pub sources: Vec<String>,
+    /// Why it holds: its conditions, and the exceptions checked.
+    pub because: Vec<Reason>,
+}
+
+/// One reason in an explanation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reason {
+    /// `condition` (a part of the rule's condition) or `exception` (an exception checked).
+    pub kind: ReasonKind,
+    /// The exception's name, for an exception.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exception: Option<String>,
+    /// The condition as written in the policy.
+    pub condition: String,
+    /// Its value for this case (`true`/`false`, `null` when unknown).
+    pub value: serde_json::Value,
+    /// The known facts it read, directly or through definitions.
+    pub facts: BTreeMap<String, serde_json::Value>,
+    /// The exceptions that stopped this one from applying.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub defeated_by: Vec<String>,
+    /// The passage the exception implements.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// What a [`Reason`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReasonKind {
+    /// A part of the rule's own condition.
+    Condition,
+    /// An exception to the rule.
+    Exception,
+}
+
+/// An outcome that depends on unknown facts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Undetermined {
+    /// The outcome's id.
+    pub id: String,
+    /// Always [`Status::Undetermined`].
+    pub status: Status,
+    /// Its title, in the decision's language.
+    pub title: String,
+    /// The unknown facts that could decide it, in declaration order.
+    pub missing: Vec<String>,
+    /// Whether a conflict between exceptions (see `conflicts`) leaves it undetermined.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub conflict: bool,
+}
+
+/// An outcome that does not hold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotHolding {
+    /// The outcome's id.
+    pub id: String,
+    /// Always [`Status::DoesNotHold`].
+    pub status: Status,
+    /// Its title, in the decision's language.
+    pub title: String,
+    /// The exceptions that defeated it, when its own condition held.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub defeated_by: Vec<Defeat>,
+}
+
+/// An exception that defeated a rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Defeat {
+    /// The exception's name.
+    pub exception: String,
+    /// Its title, or its condition as written.
+    pub title: String,
+    /// The passage it implements.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// Two or more exceptions to one rule that applied and gave different values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conflict {
+    /// The rule.
+    pub rule: String,
+    /// Each exception with the value it gave.
+    pub exceptions: Vec<ConflictingException>,
+}
+
+/// One side of a [`Conflict`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConflictingException {
+    /// The exception's name.
+    pub exception: String,
+    /// The value it gave.
+    pub value: serde_json::Value,
+}
+
+/// The decision for one case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    /// The policy's name.
+    pub policy: String,
+    /// The policy's version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The evaluation date, `YYYY-MM-DD`.
+    pub as_of: String,
+    /// The language of titles and explanations.
+    pub lang: String,
+    /// The outcomes that hold, in policy order.
+    pub outcomes: Vec<Holding>,
+    /// The outcomes that depend on unknown facts, in policy order.
+    pub undetermined: Vec<Undetermined>,
+    /// The outcomes that do not hold, in policy order.
+    pub does_not_hold: Vec<NotHolding>,
+    /// Every fact some undetermined outcome is missing, the most needed first (ties by
+    /// name).
+    pub missing: Vec<String>,
+    /// Conflicts between exceptions, when any occurred.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<Conflict>,
+}
+
+impl Decision {
+    /// The verdict on an outcome, by id; `None` for an id the policy does not have.
+    pub fn status(&self, id: &str) -> Option<Status> {
+        if self.outcomes.iter().any(|o| o.id == id) {
+            Some(Status::Holds)
+        } else if self.undetermined.iter().any(|o| o.id == id) {
+            Some(Status::Undetermined)
+        } else if self.does_not_hold.iter().any(|o| o.id == id) {
+            Some(Status::DoesNotHold)
+        } else {
+            None
+        }
+    }
+}
+
+/// A value as JSON, the way a fact file writes it.
+pub fn value_json(policy: &CheckedPolicy, ty: &Type, value: &Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match (value, ty) {
+        (Value::Bool(b), _) => J::Bool(*b),
+        (Value::Int(n), _) => J::from(*n),
+        (Value::Decimal(n), _) => serde_json::Number::from_f64(*n).map_or(J::Null, J::Number),
+        (Value::String(s), _) => J::String(s.to_string()),
+        (Value::Date(d), _) => J::String(d.to_string()),
+        (Value::Duration(d), _) => J::String(d.to_string()),
+        (Value::Enum(v), Type::Enum(id)) => J::String(policy.enum_info(*id).variants[*v as usize].name.clone()),
+        (Value::Enum(v), _) => J::from(*v),
+        (Value::List(items), t) => {
+            let inner = match t {
+                Type::List(i) => i.as_ref(),
+                other => other,
+            };
+            J::Array(items.iter().map(|i| value_json(policy, inner, i)).collect())
+        }
+    }
+}
+
+/// Builds the decision for the evaluator's case.
+pub(crate) fn decide(ev: &mut Evaluator<'_>, lang: &str) -> Result<Decision, EvalError> {
+    let policy = ev.policy;
+    // Every rule, so that a conflict anywhere is reported, not only on the paths the
+    // outcomes happened to take.
+    for i in 0..policy.rules.len() {
+        ev.rule(RuleId(i as u32));
+    }
+    if let Some(e) = ev.failure.take() {
+        return Err(e);
+    }
+    let mut outcomes = Vec::new();
+    let mut undetermined = Vec::new();
+    let mut does_not_hold = Vec::new();
+    let mut counts: BTreeMap<FactId, usize> = BTreeMap::new();
+    for &id in &policy.outcomes {
+        let rule = policy.rule(id);
+        let title = render(policy, &rule.title, lang, |r| value_of(ev, *r));
+        match ev.rule(id).and_then(|v| v.as_bool()) {
+            Some(true) => {
+                let explanation = render(policy, &rule.explain, lang, |r| value_of(ev, *r));
+                let because = because(ev, id);
+                outcomes.push(Holding {
+                    id: rule.name.clone(),
+                    status: Status::Holds,
+                    title,
+                    explanation,
+                    source: rule.sources.iter().map(|s| fold_whitespace(s)).collect::<Vec<_>>().join("\n"),
+                    sources: rule.sources.iter().map(|s| fold_whitespace(s)).collect(),
+                    because,
+                });
+            }
+            Some(false) => {
+                let defeated_by = defeats(ev, id, lang);
+                does_not_hold.push(NotHolding {
+                    id: rule.name.clone(),
+                    status: Status::DoesNotHold,
+                    title,
+                    defeated_by,
+                });
+            }
+            None => {
+                let missing = ev.missing_for_rule(id).sorted();
+                for f in &missing {
+                    *counts.entry(*f).or_default() += 1;
+                }
+                undetermined.push(Undetermined {
+                    id: rule.name.clone(),
+                    status: Status::Undetermined,
+                    title,
+                    missing: missing.iter().map(|f| policy.fact(*f).name.clone()).collect(),
+                    conflict: ev.conflicts.iter().any(|c| c.rule == id),
+                });
+            }
+        }
+    }
+    let mut missing: Vec<(usize, &str)> = counts
+        .iter()
+        .map(|(f, n)| (*n, policy.fact(*f).name.as_str()))
+        .collect();
+    missing.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    let conflicts = ev
+        .conflicts
+        .iter()
+        .map(|c| {
+            let rule = policy.rule(c.rule);
+            Conflict {
+                rule: rule.name.clone(),
+                exceptions: c
+                    .exceptions
+                    .iter()
+                    .map(|(e, v)| ConflictingException {
+                        exception: policy.exception(*e).name.clone(),
+                        value: value_json(policy, &rule.ty, v),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    if let Some(e) = ev.failure.take() {
+        return Err(e);
+    }
+    Ok(Decision {
+        policy: policy.header.name.clone(),
+        version: policy.header.version.clone(),
+        as_of: ev.today.to_string(),
+        lang: lang.to_string(),
+        outcomes,
+        undetermined,
+        does_not_hold,
+        missing: missing.into_iter().map(|(_, n)| n.to_string()).collect(),
+        conflicts,
+    })
+}
+
+fn value_of(ev: &mut Evaluator<'_>, r: Ref) -> Option<Value> {
+    match r {
+        Ref::Fact(f) => ev.facts.get(f).cloned(),
+        Ref::Rule(r) => ev.rule(r),
+    }
+}
+
+/// The exceptions that defeated an outcome whose own condition held.
+fn defeats(ev: &mut Evaluator<'_>, id: RuleId, lang: &str) -> Vec<Defeat> {
+    let policy = ev.policy;
+    let rule = policy.rule(id);
+    if rule.exceptions.is_empty() || ev.eval_bool(&rule.body) != Some(true) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for &e in &rule.exceptions {
+        if ev.applies(e) != Some(true) {
+            continue;
+        }
+        let exc = policy.exception(e);
+        let title = render(policy, &exc.title, lang, |r| value_of(ev, *r));
+        out.push(Defeat {
+            exception: exc.name.clone(),
+            title: if title.is_empty() {
+                fold_whitespace(policy.text(exc.when.span))
+            } else {
+                title
+            },
+            source: (!exc.sources.is_empty()).then(|| fold_whitespace(&exc.sources.join("\n"))),
+        });
+    }
+    out
+}
+
+/// The reasons a holding outcome holds: each part of its condition, then each exception
+/// that was checked and did not apply.
+fn because(ev: &mut Evaluator<'_>, id: RuleId) -> Vec<Reason> {
+    let policy = ev.policy;
+    let rule = policy.rule(id);
+    let mut parts = Vec::new();
+    conjuncts(&rule.body, &mut parts);
+    let mut out = Vec::new();
+    for part in parts {
+        let value = ev.eval(part);
+        out.push(Reason {
+            kind: ReasonKind::Condition,
+            exception: None,
+            condition: fold_whitespace(policy.text(part.span)),
+            value: value.map_or(serde_json::Value::Null, |v| value_json(policy, &part.ty, &v)),
+            facts: facts_read(ev, part),
+            defeated_by: Vec::new(),
+            source: None,
+        });
+    }
+    for &e in &rule.exceptions {
+        out.push(exception_reason(ev, e));
+    }
+    out
+}
+
+fn exception_reason(ev: &mut Evaluator<'_>, e: ExceptionId) -> Reason {
+    let policy = ev.policy;
+    let exc = policy.exception(e);
+    let applies = ev.applies(e);
+    let defeated_by = exc
+        .exceptions
+        .iter()
+        .filter(|s| ev.applies(**s) == Some(true))
+        .map(|s| policy.exception(*s).name.clone())
+        .collect();
+    Reason {
+        kind: ReasonKind::Exception,
+        exception: Some(exc.name.clone()),
+        condition: fold_whitespace(policy.text(exc.when.span)),
+        value: applies.map_or(serde_json::Value::Null, serde_json::Value::Bool),
+        facts: facts_read(ev, &exc.when),
+        defeated_by,
+        source: (!exc.sources.is_empty()).then(|| fold_whitespace(&exc.sources.join("\n"))),
+    }
+}
+
+/// The top-level `and`s of a condition, flattened.
+fn conjuncts<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match &e.kind {
+        ExprKind::And(a, b) => {
+            conjuncts(a, out);
+            conjuncts(b, out);
+        }
+        _ => out.push(e),
+    }
+}
+
+/// The known facts an expression reads, directly or through rules, with their values.
+fn facts_read(ev: &mut Evaluator<'_>, e: &Expr) -> BTreeMap<String, serde_json::Value> {
+    let policy = ev.policy;
+    let mut facts = Vec::new();
+    let mut seen_rules = Vec::new();
+    collect_facts(policy, e, &mut facts, &mut seen_rules);
+    facts
+        .into_iter()
+        .filter_map(|f| {
+            let info = policy.fact(f);
+            ev.facts
+                .get(f)
+                .map(|v| (info.name.clone(), value_json(policy, &info.ty, v)))
+        })
+        .collect()
+}
+
+pub(crate) fn collect_facts(policy: &CheckedPolicy, e: &Expr, out: &mut Vec<FactId>, seen: &mut Vec<RuleId>) {
+    match &e.kind {
+        ExprKind::Fact(f) => {
+            if !out.contains(f) {
+                out.push(*f);
+            }
+        }
+        ExprKind::Rule(r) => {
+            if seen.contains(r) {
+                return;
+            }
+            seen.push(*r);
+            let rule = policy.rule(*r);
+            collect_facts(policy, &rule.body, out, seen);
+            for &x in &rule.exceptions {
+                let exc = policy.exception(x);
+                collect_facts(policy, &exc.when, out, seen);
+            }
+        }
+        ExprKind::Lit(_) | ExprKind::Today => {}
+        ExprKind::List(items) => items.iter().for_each(|i| collect_facts(policy, i, out, seen)),
+        ExprKind::Not(a) | ExprKind::Neg(a) | ExprKind::Test(_, a) => collect_facts(policy, a, out, seen),
+        ExprKind::And(a, b)
+        | ExprKind::Or(a, b)
+        | ExprKind::Cmp(_, a, b)
+        | ExprKind::Arith(_, a, b)
+        | ExprKind::DaysFrom(a, b)
+        | ExprKind::In { item: a, list: b, .. } => {
+            collect_facts(policy, a, out, seen);
+            collect_facts(policy, b, out, seen);
+        }
+        ExprKind::If(c, a, b) => {
+            collect_facts(policy, c, out, seen);
+            collect_facts(policy, a, out, seen);
+            collect_facts(policy, b, out, seen);
+        }
+    }
+}

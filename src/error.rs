@@ -1,0 +1,129 @@
+//! The library's error: one or more diagnostics, each with the source it points into.
+
+use std::fmt;
+
+use miette::{Diagnostic, Report};
+
+use crate::source::Sources;
+
+/// What went wrong, broadly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// A file could not be read.
+    Io,
+    /// The policy does not parse or does not check.
+    Policy,
+    /// The facts are invalid or contradict each other.
+    Facts,
+    /// Evaluation has no result for these facts (arithmetic out of range).
+    Eval,
+}
+
+/// An error from asylon: its kind and every diagnostic found (a policy with three
+/// mistakes reports all three).
+pub struct Error {
+    kind: ErrorKind,
+    diagnostics: Vec<Report>,
+}
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind, diagnostics: Vec<Report>) -> Error {
+        Error { kind, diagnostics }
+    }
+
+    /// An error made of diagnostics from elsewhere (a tool built on asylon reporting its
+    /// own failures the same way).
+    pub fn from_reports(kind: ErrorKind, diagnostics: Vec<Report>) -> Error {
+        Error::new(kind, diagnostics)
+    }
+
+    /// Diagnostics that point into a policy's sources.
+    pub(crate) fn in_policy<E>(kind: ErrorKind, sources: &Sources, errors: Vec<E>, file_of: impl Fn(&E) -> crate::source::FileId) -> Error
+    where
+        E: Diagnostic + Send + Sync + 'static,
+    {
+        let diagnostics = errors
+            .into_iter()
+            .map(|e| {
+                let file = file_of(&e);
+                Report::new(e).with_source_code(sources.named(file))
+            })
+            .collect();
+        Error::new(kind, diagnostics)
+    }
+
+    /// What went wrong, broadly.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// Every diagnostic, in the order found.
+    pub fn diagnostics(&self) -> &[Report] {
+        &self.diagnostics
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("kind", &self.kind)
+            .field("diagnostics", &self.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.diagnostics.as_slice() {
+            [one] => write!(f, "{one}"),
+            many => {
+                let what = match self.kind {
+                    ErrorKind::Io => "files could not be read",
+                    ErrorKind::Policy => "errors in the policy",
+                    ErrorKind::Facts => "errors in the facts",
+                    ErrorKind::Eval => "evaluation errors",
+                };
+                write!(f, "{} {what}", many.len())
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl Diagnostic for Error {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        match self.diagnostics.as_slice() {
+            [one] => one.code(),
+            _ => None,
+        }
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        match self.diagnostics.as_slice() {
+            [one] => one.help(),
+            _ => None,
+        }
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        match self.diagnostics.as_slice() {
+            [one] => one.source_code(),
+            _ => None,
+        }
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        match self.diagnostics.as_slice() {
+            [one] => one.labels(),
+            _ => None,
+        }
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        match self.diagnostics.as_slice() {
+            [_] => None,
+            many => Some(Box::new(many.iter().map(|r| r.as_ref() as &dyn Diagnostic))),
+        }
+    }
+}

@@ -1,0 +1,443 @@
+//! Facts → values of every rule, in Kleene three-valued logic.
+//!
+//! A value is `Option<Value>`: `None` is *unknown*. `false and unknown` is `false`,
+//! `true or unknown` is `true`; anything else that touches an unknown is unknown. Each
+//! rule is evaluated at most once per case (definitions shared by several outcomes too),
+//! and evaluation cannot loop: the checker refused every cycle.
+
+mod missing;
+
+use std::cmp::Ordering;
+
+use miette::Diagnostic;
+use thiserror::Error;
+
+
+use crate::checked::*;
+use crate::facts::Facts;
+use crate::source::Span;
+use crate::syntax::ast::Test;
+use crate::value::{add_duration, days_between, sub_duration, Date, Type, Value};
+
+/// An error while evaluating: arithmetic that has no result for these facts.
+#[derive(Debug, Error, Diagnostic, Clone, PartialEq)]
+pub enum EvalError {
+    /// Overflow, division by zero, a date off the calendar.
+    #[error("cannot compute `{expr}` for these facts: {reason}")]
+    #[diagnostic(
+        code(asylon::eval::arithmetic),
+        help("the policy computes a value out of range for these facts; guard the rule with a condition")
+    )]
+    Arithmetic {
+        /// The expression as written.
+        expr: String,
+        /// What went wrong.
+        reason: &'static str,
+        /// Where.
+        #[label("{reason}")]
+        span: Span,
+    },
+}
+
+/// Two exceptions that both apply to one rule and give different values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConflictInfo {
+    /// The rule.
+    pub rule: RuleId,
+    /// The exceptions that applied, with the values they gave.
+    pub exceptions: Vec<(ExceptionId, Value)>,
+}
+
+#[derive(Clone)]
+enum Memo<T> {
+    Todo,
+    /// Being evaluated; the checker refused cycles, so this is only met on a bug.
+    Busy,
+    Done(T),
+}
+
+/// Evaluates one case against a checked policy.
+pub(crate) struct Evaluator<'p> {
+    pub(crate) policy: &'p CheckedPolicy,
+    pub(crate) facts: &'p Facts,
+    pub(crate) today: Date,
+    rules: Vec<Memo<Option<Value>>>,
+    exceptions: Vec<Memo<Option<bool>>>,
+    /// Conflicts met so far, each once.
+    pub(crate) conflicts: Vec<ConflictInfo>,
+    /// The first evaluation error met.
+    pub(crate) failure: Option<EvalError>,
+}
+
+fn and3(a: Option<bool>, b: impl FnOnce() -> Option<bool>) -> Option<bool> {
+    match a {
+        Some(false) => Some(false),
+        Some(true) => b(),
+        None => match b() {
+            Some(false) => Some(false),
+            _ => None,
+        },
+    }
+}
+
+fn or3(a: Option<bool>, b: impl FnOnce() -> Option<bool>) -> Option<bool> {
+    match a {
+        Some(true) => Some(true),
+        Some(false) => b(),
+        None => match b() {
+            Some(true) => Some(true),
+            _ => None,
+        },
+    }
+}
+
+impl<'p> Evaluator<'p> {
+    pub(crate) fn new(policy: &'p CheckedPolicy, facts: &'p Facts, today: Date) -> Evaluator<'p> {
+        Evaluator {
+            policy,
+            facts,
+            today,
+            rules: vec![Memo::Todo; policy.rules.len()],
+            exceptions: vec![Memo::Todo; policy.exceptions.len()],
+            conflicts: Vec::new(),
+            failure: None,
+        }
+    }
+
+    fn fail(&mut self, span: Span, reason: &'static str) -> Option<Value> {
+        if self.failure.is_none() {
+            self.failure = Some(EvalError::Arithmetic {
+                expr: self.policy.text(span).to_string(),
+                reason,
+                span,
+            });
+        }
+        None
+    }
+
+    /// A rule's value after its exceptions.
+    pub(crate) fn rule(&mut self, id: RuleId) -> Option<Value> {
+        let i = id.0 as usize;
+        match &self.rules[i] {
+            Memo::Done(v) => return v.clone(),
+            Memo::Busy => return None,
+            Memo::Todo => {}
+        }
+        self.rules[i] = Memo::Busy;
+        let policy = self.policy;
+        let rule = policy.rule(id);
+        let base = self.eval(&rule.body);
+        let value = if rule.exceptions.is_empty() {
+            base
+        } else {
+            self.with_exceptions(id, base)
+        };
+        self.rules[i] = Memo::Done(value.clone());
+        value
+    }
+
+    /// Combines a base value with the exceptions to it (Catala's default logic, with
+    /// unknowns): an exception that applies replaces the base; two that apply and
+    /// disagree are a conflict; one that may apply leaves the value unknown unless every
+    /// candidate agrees.
+    fn with_exceptions(&mut self, id: RuleId, base: Option<Value>) -> Option<Value> {
+        let policy = self.policy;
+        let rule = policy.rule(id);
+        let mut applying: Vec<(ExceptionId, Option<Value>)> = Vec::new();
+        let mut possible: Vec<Option<Value>> = Vec::new();
+        for &e in &rule.exceptions {
+            match self.applies(e) {
+                Some(true) => {
+                    let v = self.eval(&policy.exception(e).gives);
+                    applying.push((e, v));
+                }
+                None => possible.push(self.eval(&policy.exception(e).gives)),
+                Some(false) => {}
+            }
+        }
+        if applying.is_empty() {
+            possible.push(base);
+            return agree(&possible);
+        }
+        let known: Option<Vec<(ExceptionId, Value)>> =
+            applying.iter().map(|(e, v)| v.clone().map(|v| (*e, v))).collect();
+        let Some(known) = known else { return None };
+        let first = known[0].1.clone();
+        if known.iter().any(|(_, v)| !v.same(&first)) {
+            if !self.conflicts.iter().any(|c| c.rule == id) {
+                self.conflicts.push(ConflictInfo {
+                    rule: id,
+                    exceptions: known,
+                });
+            }
+            return None;
+        }
+        possible.push(Some(first));
+        agree(&possible)
+    }
+
+    /// Whether an exception applies: its condition holds and no exception to it applies.
+    pub(crate) fn applies(&mut self, id: ExceptionId) -> Option<bool> {
+        let i = id.0 as usize;
+        match &self.exceptions[i] {
+            Memo::Done(v) => return *v,
+            Memo::Busy => return None,
+            Memo::Todo => {}
+        }
+        self.exceptions[i] = Memo::Busy;
+        let policy = self.policy;
+        let exc = policy.exception(id);
+        let when = self.eval_bool(&exc.when);
+        let result = and3(when, || {
+            let mut defeated = Some(false);
+            for &sub in &exc.exceptions {
+                let s = self.applies(sub);
+                defeated = or3(defeated, || s);
+            }
+            defeated.map(|d| !d)
+        });
+        self.exceptions[i] = Memo::Done(result);
+        result
+    }
+
+    pub(crate) fn eval_bool(&mut self, e: &Expr) -> Option<bool> {
+        self.eval(e).and_then(|v| v.as_bool())
+    }
+
+    /// The value of an expression, `None` when unknown.
+    pub(crate) fn eval(&mut self, e: &Expr) -> Option<Value> {
+        match &e.kind {
+            ExprKind::Lit(v) => Some(v.clone()),
+            ExprKind::Fact(f) => self.facts.get(*f).cloned(),
+            ExprKind::Rule(r) => self.rule(*r),
+            ExprKind::Today => Some(Value::Date(self.today)),
+            ExprKind::List(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(self.eval(item)?);
+                }
+                Some(Value::List(out.into()))
+            }
+            ExprKind::Not(a) => self.eval_bool(a).map(|b| Value::Bool(!b)),
+            ExprKind::Neg(a) => match self.eval(a)? {
+                Value::Int(n) => match n.checked_neg() {
+                    Some(n) => Some(Value::Int(n)),
+                    None => self.fail(e.span, "the number is too large"),
+                },
+                Value::Decimal(n) => Some(Value::Decimal(-n)),
+                Value::Duration(d) => Some(Value::Duration(crate::value::Duration {
+                    months: -d.months,
+                    days: -d.days,
+                })),
+                _ => None,
+            },
+            ExprKind::And(a, b) => {
+                let a = self.eval_bool(a);
+                and3(a, || self.eval_bool(b)).map(Value::Bool)
+            }
+            ExprKind::Or(a, b) => {
+                let a = self.eval_bool(a);
+                or3(a, || self.eval_bool(b)).map(Value::Bool)
+            }
+            ExprKind::Cmp(op, a, b) => {
+                let a = self.eval(a);
+                let b = self.eval(b);
+                let (a, b) = (a?, b?);
+                let result = match op {
+                    CmpOp::Eq => a.same(&b),
+                    CmpOp::Ne => !a.same(&b),
+                    _ => {
+                        let Some(ord) = a.compare(&b) else {
+                            return self.fail(e.span, "these durations have no order (days against months)");
+                        };
+                        match op {
+                            CmpOp::Lt => ord == Ordering::Less,
+                            CmpOp::Le => ord != Ordering::Greater,
+                            CmpOp::Gt => ord == Ordering::Greater,
+                            _ => ord != Ordering::Less,
+                        }
+                    }
+                };
+                Some(Value::Bool(result))
+            }
+            ExprKind::Arith(op, a, b) => {
+                let a = self.eval(a);
+                let b = self.eval(b);
+                let (a, b) = (a?, b?);
+                self.arith(*op, a, b, e.span, &e.ty)
+            }
+            ExprKind::In { item, list, negated } => {
+                let item = self.eval(item);
+                let list = self.eval(list);
+                let (Some(item), Some(Value::List(list))) = (item, list) else {
+                    return None;
+                };
+                let found = list.iter().any(|v| v.same(&item));
+                Some(Value::Bool(found != *negated))
+            }
+            ExprKind::Test(test, a) => {
+                let v = self.eval(a);
+                match test {
+                    Test::Known => Some(Value::Bool(v.is_some())),
+                    Test::Unknown => Some(Value::Bool(v.is_none())),
+                    Test::Empty => match v? {
+                        Value::List(l) => Some(Value::Bool(l.is_empty())),
+                        _ => None,
+                    },
+                    Test::NotEmpty => match v? {
+                        Value::List(l) => Some(Value::Bool(!l.is_empty())),
+                        _ => None,
+                    },
+                }
+            }
+            ExprKind::If(c, a, b) => match self.eval_bool(c) {
+                Some(true) => self.eval(a),
+                Some(false) => self.eval(b),
+                None => {
+                    let a = self.eval(a)?;
+                    let b = self.eval(b)?;
+                    a.same(&b).then_some(a)
+                }
+            },
+            ExprKind::DaysFrom(a, b) => {
+                let a = self.eval(a);
+                let b = self.eval(b);
+                match (a?, b?) {
+                    (Value::Date(a), Value::Date(b)) => Some(Value::Int(days_between(a, b))),
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    fn arith(&mut self, op: ArithOp, a: Value, b: Value, span: Span, ty: &Type) -> Option<Value> {
+        use Value::*;
+        let as_f64 = |v: &Value| match v {
+            Int(n) => Some(*n as f64),
+            Decimal(n) => Some(*n),
+            _ => None,
+        };
+        match (op, &a, &b) {
+            (_, Int(x), Int(y)) if *ty == Type::Int => {
+                let r = match op {
+                    ArithOp::Add => x.checked_add(*y),
+                    ArithOp::Sub => x.checked_sub(*y),
+                    ArithOp::Mul => x.checked_mul(*y),
+                    ArithOp::Div => None,
+                };
+                match r {
+                    Some(n) => Some(Int(n)),
+                    None => self.fail(span, "the result is too large"),
+                }
+            }
+            (ArithOp::Add | ArithOp::Sub, Date(d), Duration(dur)) => {
+                let r = if op == ArithOp::Add {
+                    add_duration(*d, *dur)
+                } else {
+                    sub_duration(*d, *dur)
+                };
+                match r {
+                    Some(d) => Some(Date(d)),
+                    None => self.fail(span, "the date is off the calendar"),
+                }
+            }
+            (ArithOp::Add, Duration(dur), Date(d)) => match add_duration(*d, *dur) {
+                Some(d) => Some(Date(d)),
+                None => self.fail(span, "the date is off the calendar"),
+            },
+            (ArithOp::Add | ArithOp::Sub, Duration(x), Duration(y)) => {
+                let sign = if op == ArithOp::Add { 1 } else { -1 };
+                let months = y.months.checked_mul(sign).and_then(|m| x.months.checked_add(m));
+                let days = y.days.checked_mul(sign).and_then(|d| x.days.checked_add(d));
+                match (months, days) {
+                    (Some(months), Some(days)) => Some(Duration(crate::value::Duration { months, days })),
+                    _ => self.fail(span, "the duration is too long"),
+                }
+            }
+            _ => {
+                let (x, y) = (as_f64(&a)?, as_f64(&b)?);
+                let r = match op {
+                    ArithOp::Add => x + y,
+                    ArithOp::Sub => x - y,
+                    ArithOp::Mul => x * y,
+                    ArithOp::Div => {
+                        if y == 0.0 {
+                            return self.fail(span, "division by zero");
+                        }
+                        x / y
+                    }
+                };
+                if r.is_finite() {
+                    Some(Decimal(r))
+                } else {
+                    self.fail(span, "the result is too large")
+                }
+            }
+        }
+    }
+}
+
+/// The common value of candidates that may each be the result: known only when all are
+/// known and equal.
+fn agree(candidates: &[Option<Value>]) -> Option<Value> {
+    let first = candidates.first()?.clone()?;
+    candidates
+        .iter()
+        .all(|c| c.as_ref().is_some_and(|v| v.same(&first)))
+        .then_some(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: Option<bool> = Some(true);
+    const F: Option<bool> = Some(false);
+    const U: Option<bool> = None;
+
+    #[test]
+    fn kleene_and_over_every_pair() {
+        let table = [
+            (T, T, T),
+            (T, F, F),
+            (T, U, U),
+            (F, T, F),
+            (F, F, F),
+            (F, U, F),
+            (U, T, U),
+            (U, F, F),
+            (U, U, U),
+        ];
+        for (a, b, want) in table {
+            assert_eq!(and3(a, || b), want, "{a:?} and {b:?}");
+        }
+    }
+
+    #[test]
+    fn kleene_or_over_every_pair() {
+        let table = [
+            (T, T, T),
+            (T, F, T),
+            (T, U, T),
+            (F, T, T),
+            (F, F, F),
+            (F, U, U),
+            (U, T, T),
+            (U, F, U),
+            (U, U, U),
+        ];
+        for (a, b, want) in table {
+            assert_eq!(or3(a, || b), want, "{a:?} or {b:?}");
+        }
+    }
+
+    #[test]
+    fn candidates_agree_only_when_all_known_and_equal() {
+        let t = Some(Value::Bool(true));
+        let f = Some(Value::Bool(false));
+        assert_eq!(agree(&[t.clone(), t.clone()]), t);
+        assert_eq!(agree(&[t.clone(), f]), None);
+        assert_eq!(agree(&[t, None]), None);
+        assert_eq!(agree(&[Some(Value::Int(2)), Some(Value::Decimal(2.0))]), Some(Value::Int(2)));
+    }
+}

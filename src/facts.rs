@@ -1,0 +1,780 @@
+//! Case facts: read from JSON straight into one slot per declared fact, validated on the
+//! way (names, types, enum values, dates, bounds), without building a JSON tree first.
+//!
+//! An absent key and an explicit `null` both leave a fact *unknown*. A key the policy does
+//! not declare, a value of the wrong type, a duplicate key: an error naming the JSON path.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{Diagnostic, SourceSpan};
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use thiserror::Error;
+
+use crate::check::did_you_mean;
+use crate::checked::{CheckedPolicy, FactId, FactInfo, FactNode, FactTree};
+use crate::value::{parse_date, Duration, Type, Value};
+
+/// The facts of one case: a value or *unknown* for every fact the policy declares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Facts {
+    values: Vec<Option<Value>>,
+}
+
+impl Facts {
+    /// Facts that are all unknown, for a policy with `n` facts.
+    pub(crate) fn unknown(n: usize) -> Facts {
+        Facts {
+            values: vec![None; n],
+        }
+    }
+
+    /// The value of a fact, `None` when unknown.
+    pub fn get(&self, id: FactId) -> Option<&Value> {
+        self.values.get(id.0 as usize).and_then(Option::as_ref)
+    }
+
+    /// Sets a fact (`None`: unknown).
+    pub fn set(&mut self, id: FactId, value: Option<Value>) {
+        if let Some(slot) = self.values.get_mut(id.0 as usize) {
+            *slot = value;
+        }
+    }
+
+    /// Reads a fact object from JSON text.
+    pub(crate) fn from_json_str(policy: &CheckedPolicy, text: &str) -> Result<Facts, FactsError> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let mut facts = Facts::unknown(policy.facts.len());
+        let mut failure = None;
+        let seed = Root {
+            policy,
+            facts: &mut facts,
+            failure: &mut failure,
+        };
+        let result = seed.deserialize(&mut de).and_then(|()| de.end());
+        match (result, failure) {
+            (Ok(()), _) => Ok(facts),
+            (Err(_), Some(f)) => Err(f),
+            (Err(e), None) => Err(FactsError::from_json(&e, text)),
+        }
+    }
+
+    /// Reads a fact object from a parsed JSON value.
+    pub(crate) fn from_value(policy: &CheckedPolicy, value: &serde_json::Value) -> Result<Facts, FactsError> {
+        let mut facts = Facts::unknown(policy.facts.len());
+        let mut failure = None;
+        let seed = Root {
+            policy,
+            facts: &mut facts,
+            failure: &mut failure,
+        };
+        match (seed.deserialize(value), failure) {
+            (Ok(()), _) => Ok(facts),
+            (Err(_), Some(f)) => Err(f),
+            (Err(e), None) => Err(FactsError::Json {
+                message: e.to_string(),
+                span: None,
+            }),
+        }
+    }
+}
+
+/// What can be wrong with a fact set.
+#[derive(Debug, Error, Diagnostic, Clone, PartialEq)]
+pub enum FactsError {
+    /// Not JSON.
+    #[error("the facts are not valid JSON: {message}")]
+    #[diagnostic(code(asylon::facts::json))]
+    Json {
+        /// What the JSON parser said.
+        message: String,
+        /// Where.
+        #[label("here")]
+        span: Option<SourceSpan>,
+    },
+    /// JSON, but not an object.
+    #[error("the facts must be a JSON object, found {found}")]
+    #[diagnostic(
+        code(asylon::facts::not_an_object),
+        help("write the facts as {{\"person\": {{\"fears_return\": true}}, …}}")
+    )]
+    NotAnObject {
+        /// What was found.
+        found: String,
+        /// Where.
+        #[label("not an object")]
+        span: Option<SourceSpan>,
+    },
+    /// A key the policy does not declare.
+    #[error("`{path}` is not a fact of this policy")]
+    #[diagnostic(code(asylon::facts::unknown_fact))]
+    UnknownFact {
+        /// The JSON path.
+        path: String,
+        /// Where.
+        #[label("unknown key")]
+        span: Option<SourceSpan>,
+        /// A "did you mean", or the keys allowed here.
+        #[help]
+        help: Option<String>,
+    },
+    /// The same key twice in one object.
+    #[error("`{path}` is given twice")]
+    #[diagnostic(
+        code(asylon::facts::duplicate_key),
+        help("JSON parsers disagree on which of two equal keys wins, so asylon accepts neither: keep one")
+    )]
+    DuplicateKey {
+        /// The JSON path.
+        path: String,
+        /// Where.
+        #[label("again")]
+        span: Option<SourceSpan>,
+    },
+    /// A value of the wrong type.
+    #[error("`{path}` must be {expected}, found {found}")]
+    #[diagnostic(code(asylon::facts::wrong_type))]
+    WrongType {
+        /// The JSON path.
+        path: String,
+        /// What the policy declares.
+        expected: String,
+        /// What was given.
+        found: String,
+        /// Where.
+        #[label("expected {expected}")]
+        span: Option<SourceSpan>,
+        /// How to write it.
+        #[help]
+        help: Option<String>,
+    },
+    /// A string that is not one of the enum's variants.
+    #[error("`{path}` must be one of the values of `{enum_name}`, found {found}")]
+    #[diagnostic(code(asylon::facts::not_in_enum))]
+    NotInEnum {
+        /// The JSON path.
+        path: String,
+        /// The enum.
+        enum_name: String,
+        /// What was given.
+        found: String,
+        /// Where.
+        #[label("not a `{enum_name}`")]
+        span: Option<SourceSpan>,
+        /// A "did you mean", or the values.
+        #[help]
+        help: Option<String>,
+    },
+    /// A value outside the fact's declared bounds or pattern.
+    #[error("`{path}` must be {rule}, found {found}")]
+    #[diagnostic(code(asylon::facts::out_of_range))]
+    OutOfRange {
+        /// The JSON path.
+        path: String,
+        /// The bound or pattern, in words.
+        rule: String,
+        /// What was given.
+        found: String,
+        /// Where.
+        #[label("out of range")]
+        span: Option<SourceSpan>,
+    },
+    /// Facts that tell an impossible story (a consistency rule of the policy).
+    #[error("these facts contradict each other: {message}")]
+    #[diagnostic(code(asylon::facts::impossible))]
+    Impossible {
+        /// The consistency rule.
+        rule: String,
+        /// The policy's message.
+        message: String,
+        /// The facts involved, with their values.
+        facts: Vec<(String, String)>,
+        /// Where the first of them is given.
+        #[label("{}", involved(facts))]
+        span: Option<SourceSpan>,
+        /// The facts, in words.
+        #[help]
+        help: Option<String>,
+    },
+}
+
+fn involved(facts: &[(String, String)]) -> String {
+    facts
+        .iter()
+        .map(|(k, v)| format!("{k} = {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl FactsError {
+    fn from_json(e: &serde_json::Error, text: &str) -> FactsError {
+        let offset = offset_of(text, e.line(), e.column());
+        let message = e.to_string();
+        // serde_json appends " at line L column C"; the label shows where.
+        let message = message
+            .rsplit_once(" at line ")
+            .map_or(message.as_str(), |(m, _)| m)
+            .to_string();
+        FactsError::Json {
+            message,
+            span: offset.map(|o| (o, 0).into()),
+        }
+    }
+
+    /// The JSON path the error is about, if it is about one.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            FactsError::UnknownFact { path, .. }
+            | FactsError::DuplicateKey { path, .. }
+            | FactsError::WrongType { path, .. }
+            | FactsError::NotInEnum { path, .. }
+            | FactsError::OutOfRange { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+
+    fn span_mut(&mut self) -> &mut Option<SourceSpan> {
+        match self {
+            FactsError::Json { span, .. }
+            | FactsError::NotAnObject { span, .. }
+            | FactsError::UnknownFact { span, .. }
+            | FactsError::DuplicateKey { span, .. }
+            | FactsError::WrongType { span, .. }
+            | FactsError::NotInEnum { span, .. }
+            | FactsError::OutOfRange { span, .. }
+            | FactsError::Impossible { span, .. } => span,
+        }
+    }
+
+    /// Points the error at its place in `text`, found again from its JSON path.
+    pub(crate) fn located(mut self, text: &str) -> FactsError {
+        let path = match &self {
+            FactsError::Impossible { facts, .. } => facts.first().map(|(k, _)| k.clone()),
+            other => other.path().map(str::to_string),
+        };
+        let span = match path {
+            Some(p) => {
+                let key = matches!(self, FactsError::UnknownFact { .. } | FactsError::DuplicateKey { .. });
+                // Text that does not parse to the end (an error met midway) can still
+                // show the key itself.
+                locate(text, &p, key).or_else(|| {
+                    let last = p.rsplit('.').next().unwrap_or(&p);
+                    let needle = format!("\"{last}\"");
+                    text.rfind(&needle).map(|at| (at, needle.len()).into())
+                })
+            }
+            None => Some((0, text.len().min(1)).into()),
+        };
+        if span.is_some() {
+            *self.span_mut() = span;
+        }
+        self
+    }
+}
+
+/// The byte offset of a 1-based line and column.
+fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
+    if line == 0 {
+        return None;
+    }
+    let start: usize = text.split_inclusive('\n').take(line - 1).map(str::len).sum();
+    Some((start + column.saturating_sub(1)).min(text.len()))
+}
+
+/// Finds a dotted path (`person.persecution_grounds[2]`) in JSON text: the value's span,
+/// or with `key` the span of the last key (for an unknown or repeated key, the last
+/// occurrence). Only run on the error path, so it may parse again.
+fn locate(text: &str, path: &str, key: bool) -> Option<SourceSpan> {
+    use serde_json::value::RawValue;
+    let base = text.as_ptr() as usize;
+    let offset = |s: &str| s.as_ptr() as usize - base;
+    let mut current: &RawValue = serde_json::from_str(text).ok()?;
+    let mut segments: Vec<&str> = Vec::new();
+    for part in path.split('.') {
+        match part.split_once('[') {
+            Some((k, rest)) => {
+                segments.push(k);
+                segments.extend(rest.split('[').map(|i| i.trim_end_matches(']')));
+            }
+            None => segments.push(part),
+        }
+    }
+    let last = segments.len().saturating_sub(1);
+    for (i, seg) in segments.iter().enumerate() {
+        let inner = current.get();
+        if inner.trim_start().starts_with('[') {
+            let items: Vec<&RawValue> = serde_json::from_str(inner).ok()?;
+            current = items.get(seg.parse::<usize>().ok()?)?;
+            continue;
+        }
+        let entries: Vec<(&str, &RawValue)> = serde_json::from_str::<KeyedRaw>(inner).ok()?.0;
+        let (k, v) = entries.into_iter().rev().find(|(k, _)| k == seg)?;
+        if key && i == last {
+            // Include the quotes around the key.
+            let start = offset(k).saturating_sub(1);
+            return Some((start, k.len() + 2).into());
+        }
+        current = v;
+    }
+    let s = current.get();
+    Some((offset(s), s.len()).into())
+}
+
+/// A JSON object's entries in order, borrowed from the text, duplicates kept.
+struct KeyedRaw<'a>(Vec<(&'a str, &'a serde_json::value::RawValue)>);
+
+impl<'de> serde::Deserialize<'de> for KeyedRaw<'de> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = KeyedRaw<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(k) = map.next_key::<&'de str>()? {
+                    out.push((k, map.next_value()?));
+                }
+                Ok(KeyedRaw(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// The seed for the top-level fact object.
+struct Root<'a> {
+    policy: &'a CheckedPolicy,
+    facts: &'a mut Facts,
+    failure: &'a mut Option<FactsError>,
+}
+
+impl<'de> DeserializeSeed<'de> for Root<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(GroupVisitor {
+            policy: self.policy,
+            tree: &self.policy.fact_tree,
+            prefix: String::new(),
+            facts: self.facts,
+            failure: self.failure,
+        })
+    }
+}
+
+/// Reads one JSON object of facts (the top level, or a group such as `person`).
+struct GroupVisitor<'a> {
+    policy: &'a CheckedPolicy,
+    tree: &'a FactTree,
+    prefix: String,
+    facts: &'a mut Facts,
+    failure: &'a mut Option<FactsError>,
+}
+
+impl GroupVisitor<'_> {
+    fn fail<E: de::Error>(&mut self, error: FactsError) -> E {
+        let message = error.to_string();
+        *self.failure = Some(error);
+        E::custom(message)
+    }
+
+    fn path(&self, key: &str) -> String {
+        if self.prefix.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.prefix)
+        }
+    }
+
+    fn not_an_object<E: de::Error>(&mut self, found: String) -> E {
+        let error = if self.prefix.is_empty() {
+            FactsError::NotAnObject { found, span: None }
+        } else {
+            let members: Vec<String> = self.tree.entries.iter().map(|(k, _)| format!("\"{k}\"")).take(4).collect();
+            FactsError::WrongType {
+                path: self.prefix.clone(),
+                expected: "an object of facts".into(),
+                found,
+                span: None,
+                help: Some(format!("`{}` is a group of facts: {{{}: …}}", self.prefix, members.join(", "))),
+            }
+        };
+        self.fail(error)
+    }
+}
+
+impl<'de> Visitor<'de> for GroupVisitor<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of facts")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        let mut seen: Vec<usize> = Vec::new();
+        while let Some(key) = map.next_key::<KeyStr<'de>>()? {
+            let key = key.as_str();
+            let Ok(index) = self.tree.entries.binary_search_by(|(k, _)| k.as_str().cmp(key)) else {
+                let path = self.path(key);
+                let help = did_you_mean(key, self.tree.entries.iter().map(|(k, _)| k.as_str()))
+                    .map(|h| match h.strip_prefix("did you mean `") {
+                        Some(rest) if !self.prefix.is_empty() => format!("did you mean `{}.{rest}", self.prefix),
+                        _ => h,
+                    })
+                    .or_else(|| {
+                        let keys: Vec<String> = self.tree.entries.iter().map(|(k, _)| format!("`{k}`")).collect();
+                        Some(format!("the keys allowed here are {}", keys.join(", ")))
+                    });
+                return Err(self.fail(FactsError::UnknownFact { path, span: None, help }));
+            };
+            if seen.contains(&index) {
+                let path = self.path(key);
+                return Err(self.fail(FactsError::DuplicateKey { path, span: None }));
+            }
+            seen.push(index);
+            match &self.tree.entries[index].1 {
+                FactNode::Group(tree) => {
+                    let prefix = self.path(key);
+                    map.next_value_seed(GroupSeed(GroupVisitor {
+                        policy: self.policy,
+                        tree,
+                        prefix,
+                        facts: &mut *self.facts,
+                        failure: &mut *self.failure,
+                    }))?;
+                }
+                FactNode::Fact(id) => {
+                    let fact = self.policy.fact(*id);
+                    let value = map.next_value_seed(FactSeed {
+                        policy: self.policy,
+                        fact,
+                        ty: &fact.ty,
+                        path: fact.name.clone(),
+                        failure: &mut *self.failure,
+                        top: true,
+                    })?;
+                    self.facts.set(*id, value);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(mut self) -> Result<(), E> {
+        if self.prefix.is_empty() {
+            Err(self.not_an_object("null".into()))
+        } else {
+            // `"person": null`: every fact of the group stays unknown.
+            Ok(())
+        }
+    }
+
+    fn visit_bool<E: de::Error>(mut self, v: bool) -> Result<(), E> {
+        Err(self.not_an_object(format!("`{v}`")))
+    }
+    fn visit_i64<E: de::Error>(mut self, v: i64) -> Result<(), E> {
+        Err(self.not_an_object(format!("the number {v}")))
+    }
+    fn visit_u64<E: de::Error>(mut self, v: u64) -> Result<(), E> {
+        Err(self.not_an_object(format!("the number {v}")))
+    }
+    fn visit_f64<E: de::Error>(mut self, v: f64) -> Result<(), E> {
+        Err(self.not_an_object(format!("the number {v}")))
+    }
+    fn visit_str<E: de::Error>(mut self, v: &str) -> Result<(), E> {
+        Err(self.not_an_object(format!("the string {}", quote(v))))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(mut self, _: A) -> Result<(), A::Error> {
+        Err(self.not_an_object("an array".into()))
+    }
+}
+
+struct GroupSeed<'a>(GroupVisitor<'a>);
+
+impl<'de> DeserializeSeed<'de> for GroupSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self.0)
+    }
+}
+
+/// A key, borrowed from the text when it has no escapes.
+enum KeyStr<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl KeyStr<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            KeyStr::Borrowed(s) => s,
+            KeyStr::Owned(s) => s,
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for KeyStr<'de> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = KeyStr<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<KeyStr<'de>, E> {
+                Ok(KeyStr::Borrowed(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<KeyStr<'de>, E> {
+                Ok(KeyStr::Owned(v.to_string()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<KeyStr<'de>, E> {
+                Ok(KeyStr::Owned(v))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// Reads one fact's value (or one item of a list fact).
+struct FactSeed<'a> {
+    policy: &'a CheckedPolicy,
+    fact: &'a FactInfo,
+    ty: &'a Type,
+    path: String,
+    failure: &'a mut Option<FactsError>,
+    /// Whether this is the fact itself (where `null` means unknown) rather than a list item.
+    top: bool,
+}
+
+impl FactSeed<'_> {
+    fn fail<E: de::Error>(&mut self, error: FactsError) -> E {
+        let message = error.to_string();
+        *self.failure = Some(error);
+        E::custom(message)
+    }
+
+    fn expected(&self) -> String {
+        match self.ty {
+            Type::Bool => "`true` or `false`".into(),
+            Type::Int => "a whole number".into(),
+            Type::Decimal => "a number".into(),
+            Type::String => "a string".into(),
+            Type::Date => "a date \"YYYY-MM-DD\"".into(),
+            Type::Duration => "a duration such as \"60 days\"".into(),
+            Type::Enum(id) => format!("one of the values of `{}`", self.policy.enum_info(*id).name),
+            Type::List(_) => "a list".into(),
+            Type::Any => "a value".into(),
+        }
+    }
+
+    fn wrong<E: de::Error>(&mut self, found: String) -> E {
+        let help = match self.ty {
+            Type::Int if found.starts_with("the number") => {
+                Some("a whole number is written without a fraction or exponent: `2500`, not `2500.0`".into())
+            }
+            Type::Int | Type::Decimal if found.starts_with("the string") => {
+                Some("write the number without quotes".into())
+            }
+            Type::Bool if found.starts_with("the string") => Some("write `true` or `false` without quotes".into()),
+            Type::Enum(id) => Some(self.variants_help(*id)),
+            Type::List(_) => Some("write a JSON array: `[…]` (`[]` for none)".into()),
+            _ => None,
+        };
+        let error = FactsError::WrongType {
+            path: self.path.clone(),
+            expected: self.expected(),
+            found,
+            span: None,
+            help,
+        };
+        self.fail(error)
+    }
+
+    fn variants_help(&self, id: crate::value::EnumId) -> String {
+        let names: Vec<String> = self
+            .policy
+            .enum_info(id)
+            .variants
+            .iter()
+            .map(|v| format!("\"{}\"", v.name))
+            .collect();
+        format!("the values are {}", names.join(", "))
+    }
+
+    fn int<E: de::Error>(&mut self, n: i64) -> Result<Option<Value>, E> {
+        let c = &self.fact.constraint;
+        if let Some(lo) = c.at_least.filter(|lo| n < *lo) {
+            let e = FactsError::OutOfRange {
+                path: self.path.clone(),
+                rule: format!("at least {lo}"),
+                found: n.to_string(),
+                span: None,
+            };
+            return Err(self.fail(e));
+        }
+        if let Some(hi) = c.at_most.filter(|hi| n > *hi) {
+            let e = FactsError::OutOfRange {
+                path: self.path.clone(),
+                rule: format!("at most {hi}"),
+                found: n.to_string(),
+                span: None,
+            };
+            return Err(self.fail(e));
+        }
+        Ok(Some(Value::Int(n)))
+    }
+}
+
+fn quote(s: &str) -> String {
+    let shown: String = s.chars().take(60).collect();
+    let ellipsis = if shown.len() < s.len() { "…" } else { "" };
+    format!("{}{ellipsis}", serde_json::Value::String(shown))
+}
+
+impl<'de> DeserializeSeed<'de> for FactSeed<'_> {
+    type Value = Option<Value>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Option<Value>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FactSeed<'_> {
+    type Value = Option<Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.expected())
+    }
+
+    fn visit_unit<E: de::Error>(mut self) -> Result<Option<Value>, E> {
+        if self.top {
+            Ok(None)
+        } else {
+            Err(self.wrong("`null` (a list item cannot be unknown)".into()))
+        }
+    }
+
+    fn visit_bool<E: de::Error>(mut self, v: bool) -> Result<Option<Value>, E> {
+        match self.ty {
+            Type::Bool => Ok(Some(Value::Bool(v))),
+            _ => Err(self.wrong(format!("`{v}`"))),
+        }
+    }
+
+    fn visit_i64<E: de::Error>(mut self, v: i64) -> Result<Option<Value>, E> {
+        match self.ty {
+            Type::Int => self.int(v),
+            Type::Decimal => Ok(Some(Value::Decimal(v as f64))),
+            _ => Err(self.wrong(format!("the number {v}"))),
+        }
+    }
+
+    fn visit_u64<E: de::Error>(mut self, v: u64) -> Result<Option<Value>, E> {
+        match (self.ty, i64::try_from(v)) {
+            (Type::Int, Ok(n)) => self.int(n),
+            (Type::Int, Err(_)) => {
+                let e = FactsError::OutOfRange {
+                    path: self.path.clone(),
+                    rule: "at most 9223372036854775807".into(),
+                    found: v.to_string(),
+                    span: None,
+                };
+                Err(self.fail(e))
+            }
+            (Type::Decimal, _) => Ok(Some(Value::Decimal(v as f64))),
+            _ => Err(self.wrong(format!("the number {v}"))),
+        }
+    }
+
+    fn visit_f64<E: de::Error>(mut self, v: f64) -> Result<Option<Value>, E> {
+        match self.ty {
+            Type::Decimal if v.is_finite() => Ok(Some(Value::Decimal(v))),
+            _ => Err(self.wrong(format!("the number {v:?}"))),
+        }
+    }
+
+    fn visit_str<E: de::Error>(mut self, v: &str) -> Result<Option<Value>, E> {
+        match self.ty {
+            Type::String => {
+                if let Some((pattern, re)) = &self.fact.constraint.matching {
+                    if !re.is_match(v) {
+                        let e = FactsError::OutOfRange {
+                            path: self.path.clone(),
+                            rule: format!("a string matching `{pattern}`"),
+                            found: quote(v),
+                            span: None,
+                        };
+                        return Err(self.fail(e));
+                    }
+                }
+                Ok(Some(Value::String(Arc::from(v))))
+            }
+            Type::Date => match parse_date(v) {
+                Some(d) => Ok(Some(Value::Date(d))),
+                None => {
+                    let e = FactsError::WrongType {
+                        path: self.path.clone(),
+                        expected: self.expected(),
+                        found: quote(v),
+                        span: None,
+                        help: Some("a date is written exactly YYYY-MM-DD and is a real calendar day".into()),
+                    };
+                    Err(self.fail(e))
+                }
+            },
+            Type::Duration => match Duration::parse(v) {
+                Some(d) => Ok(Some(Value::Duration(d))),
+                None => Err(self.wrong(format!("the string {}", quote(v)))),
+            },
+            Type::Enum(id) => {
+                let info = self.policy.enum_info(*id);
+                match info.variant(v) {
+                    Some(i) => Ok(Some(Value::Enum(i))),
+                    None => {
+                        let help = did_you_mean(v, info.variants.iter().map(|x| x.name.as_str()))
+                            .map(|h| h.replace('`', "\""))
+                            .or_else(|| Some(self.variants_help(*id)));
+                        let e = FactsError::NotInEnum {
+                            path: self.path.clone(),
+                            enum_name: info.name.clone(),
+                            found: quote(v),
+                            span: None,
+                            help,
+                        };
+                        Err(self.fail(e))
+                    }
+                }
+            }
+            _ => Err(self.wrong(format!("the string {}", quote(v)))),
+        }
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Option<Value>, A::Error> {
+        let Type::List(item_ty) = self.ty else {
+            return Err(self.wrong("an array".into()));
+        };
+        let mut items = Vec::new();
+        loop {
+            let path = format!("{}[{}]", self.path, items.len());
+            let item = seq.next_element_seed(FactSeed {
+                policy: self.policy,
+                fact: self.fact,
+                ty: item_ty,
+                path,
+                failure: &mut *self.failure,
+                top: false,
+            })?;
+            match item {
+                Some(Some(v)) => items.push(v),
+                // INVARIANT: a list item seed never yields `None` (it refuses `null`).
+                Some(None) => {}
+                None => break,
+            }
+        }
+        Ok(Some(Value::List(items.into())))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, _: A) -> Result<Option<Value>, A::Error> {
+        Err(self.wrong("an object".into()))
+    }
+}

@@ -1,0 +1,220 @@
+//! Values and messages for people, in their language: dates, numbers, enum labels.
+//!
+//! English and Spanish have their own formats; any other language gets ISO dates and
+//! plain numbers, and every message falls back to English where it has no text.
+
+use crate::checked::{CheckedPolicy, Message, Part};
+use crate::value::{Date, Duration, Type, Value};
+
+/// The words this module needs in one language.
+struct Words {
+    unknown: &'static str,
+    yes: &'static str,
+    no: &'static str,
+    and: &'static str,
+    none: &'static str,
+}
+
+fn words(lang: &str) -> Words {
+    if primary(lang) == "es" {
+        Words {
+            unknown: "desconocido",
+            yes: "sí",
+            no: "no",
+            and: "y",
+            none: "ninguno",
+        }
+    } else {
+        Words {
+            unknown: "unknown",
+            yes: "yes",
+            no: "no",
+            and: "and",
+            none: "none",
+        }
+    }
+}
+
+/// `pt` for `pt-BR`.
+fn primary(lang: &str) -> &str {
+    lang.split('-').next().unwrap_or(lang)
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December",
+];
+const MONTHS_ES: [&str; 12] = [
+    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre",
+    "diciembre",
+];
+
+/// A date for people: `June 17, 2024`, `17 de junio de 2024`, else `2024-06-17`.
+pub fn format_date(date: Date, lang: &str) -> String {
+    let month = (date.month() - 1) as usize;
+    match primary(lang) {
+        "en" => format!("{} {}, {}", MONTHS_EN[month], date.day(), date.year()),
+        "es" => format!("{} de {} de {}", date.day(), MONTHS_ES[month], date.year()),
+        _ => date.to_string(),
+    }
+}
+
+/// A whole number for people: `2,500` in English; in Spanish `2500` and `25 000` (RAE).
+pub fn format_int(n: i64, lang: &str) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let sign = if n < 0 { "-" } else { "" };
+    let sep = match primary(lang) {
+        "en" => Some(','),
+        "es" if digits.len() > 4 => Some('\u{a0}'),
+        _ => None,
+    };
+    let Some(sep) = sep else {
+        return format!("{sign}{digits}");
+    };
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}")
+}
+
+fn format_decimal(n: f64, lang: &str) -> String {
+    let text = format!("{n}");
+    if primary(lang) == "es" {
+        text.replace('.', ",")
+    } else {
+        text
+    }
+}
+
+fn format_duration(d: Duration, lang: &str) -> String {
+    if primary(lang) != "es" {
+        return d.to_string();
+    }
+    let unit = |n: i32, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut parts = Vec::new();
+    if d.months != 0 && d.months % 12 == 0 {
+        parts.push(unit(d.months / 12, "año", "años"));
+    } else if d.months != 0 {
+        parts.push(unit(d.months, "mes", "meses"));
+    }
+    if d.days != 0 || parts.is_empty() {
+        parts.push(unit(d.days, "día", "días"));
+    }
+    parts.join(" y ")
+}
+
+/// A value of type `ty` for people, in `lang`.
+pub fn format_value(policy: &CheckedPolicy, ty: &Type, value: Option<&Value>, lang: &str) -> String {
+    let w = words(lang);
+    let Some(value) = value else {
+        return w.unknown.to_string();
+    };
+    match (value, ty) {
+        (Value::Bool(b), _) => (if *b { w.yes } else { w.no }).to_string(),
+        (Value::Int(n), _) => format_int(*n, lang),
+        (Value::Decimal(n), _) => format_decimal(*n, lang),
+        (Value::String(s), _) => s.to_string(),
+        (Value::Date(d), _) => format_date(*d, lang),
+        (Value::Duration(d), _) => format_duration(*d, lang),
+        (Value::Enum(v), Type::Enum(id)) => {
+            let variant = &policy.enum_info(*id).variants[*v as usize];
+            match variant.label.get(lang) {
+                Some(parts) => parts_text(parts),
+                None => variant.name.clone(),
+            }
+        }
+        (Value::Enum(v), _) => v.to_string(),
+        (Value::List(items), _) => {
+            let inner = match ty {
+                Type::List(t) => t.as_ref(),
+                other => other,
+            };
+            let shown: Vec<String> = items
+                .iter()
+                .map(|i| format_value(policy, inner, Some(i), lang))
+                .collect();
+            match shown.as_slice() {
+                [] => w.none.to_string(),
+                [one] => one.clone(),
+                [init @ .., last] => format!("{} {} {last}", init.join(", "), w.and),
+            }
+        }
+    }
+}
+
+/// The literal text of message parts that have no interpolation (labels).
+fn parts_text(parts: &[Part]) -> String {
+    parts
+        .iter()
+        .map(|p| match p {
+            Part::Text(t) => t.as_str(),
+            Part::Value(..) => "",
+        })
+        .collect()
+}
+
+/// Renders a message in `lang` (falling back to English), asking `value` for each
+/// interpolated value. Runs of whitespace, as authors wrap long strings, become one space.
+pub fn render(
+    policy: &CheckedPolicy,
+    message: &Message,
+    lang: &str,
+    mut value: impl FnMut(&crate::checked::Ref) -> Option<Value>,
+) -> String {
+    let Some(parts) = message.get(lang) else {
+        return String::new();
+    };
+    let lang = if message.has(lang) { lang } else { "en" };
+    let mut out = String::new();
+    for p in parts {
+        match p {
+            Part::Text(t) => out.push_str(t),
+            Part::Value(r, ty) => out.push_str(&format_value(policy, ty, value(r).as_ref(), lang)),
+        }
+    }
+    fold_whitespace(&out)
+}
+
+/// Folds every run of whitespace into one space and trims the ends.
+pub fn fold_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_english_and_spanish() {
+        let d = jiff::civil::date(2025, 2, 28);
+        assert_eq!(format_date(d, "en"), "February 28, 2025");
+        assert_eq!(format_date(d, "es"), "28 de febrero de 2025");
+        assert_eq!(format_date(d, "fr"), "2025-02-28");
+    }
+
+    #[test]
+    fn numbers_group_digits_by_language() {
+        assert_eq!(format_int(2500, "en"), "2,500");
+        assert_eq!(format_int(-1234567, "en"), "-1,234,567");
+        assert_eq!(format_int(999, "en"), "999");
+        assert_eq!(format_int(2500, "es"), "2500");
+        assert_eq!(format_int(25000, "es"), "25\u{a0}000");
+        assert_eq!(format_int(i64::MIN, "en"), "-9,223,372,036,854,775,808");
+    }
+
+    #[test]
+    fn durations_in_spanish() {
+        assert_eq!(format_duration(Duration::months(12), "es"), "1 año");
+        assert_eq!(format_duration(Duration::days(60), "es"), "60 días");
+        assert_eq!(format_duration(Duration::days(60), "en"), "60 days");
+    }
+
+    #[test]
+    fn whitespace_folds() {
+        assert_eq!(fold_whitespace("  a\n   b  c "), "a b c");
+    }
+}

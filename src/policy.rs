@@ -1,0 +1,255 @@
+//! The library's front door: load a policy, read facts, evaluate.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use miette::{NamedSource, Report};
+
+use crate::check::check;
+use crate::checked::CheckedPolicy;
+use crate::decision::{collect_facts, decide, value_json, Decision};
+use crate::error::{Error, ErrorKind};
+use crate::eval::Evaluator;
+use crate::facts::{Facts, FactsError};
+use crate::message::render;
+use crate::source::Sources;
+use crate::syntax::parse_file;
+use crate::value::Date;
+
+/// A checked policy, ready to evaluate cases.
+///
+/// `Policy` is `Send + Sync` and evaluation takes `&self`, so one loaded policy can serve
+/// many threads.
+///
+/// ```
+/// use asylon::{Policy, EvalOptions};
+///
+/// let policy = Policy::from_source("tiny.asylon", r#"
+///     policy "Tiny" version "1"
+///     fact age: int "age in years"
+///     outcome adult when age >= 18 title en "An adult"
+/// "#)?;
+/// let facts = policy.facts_from_json(r#"{"age": 20}"#)?;
+/// let decision = policy.evaluate(&facts, &EvalOptions::on("2024-06-17")?)?;
+/// assert_eq!(decision.outcomes[0].id, "adult");
+///
+/// // An unknown fact leaves the outcome undetermined, and says what is missing.
+/// let decision = policy.evaluate(&policy.facts_from_json("{}")?, &EvalOptions::on("2024-06-17")?)?;
+/// assert_eq!(decision.undetermined[0].missing, ["age"]);
+/// # Ok::<(), asylon::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Policy {
+    checked: Arc<CheckedPolicy>,
+}
+
+/// How to evaluate: the evaluation date and the language of messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvalOptions {
+    /// The evaluation date (`today` in the policy).
+    pub as_of: Date,
+    /// The language of titles and explanations (falling back to English).
+    pub lang: String,
+}
+
+impl EvalOptions {
+    /// English messages, evaluated on `as_of` (`YYYY-MM-DD`).
+    pub fn on(as_of: &str) -> Result<EvalOptions, Error> {
+        let date = crate::value::parse_date(as_of).ok_or_else(|| {
+            Error::new(
+                ErrorKind::Facts,
+                vec![miette::miette!(
+                    code = "asylon::bad_date",
+                    help = "write the date as YYYY-MM-DD, a real calendar day",
+                    "`{as_of}` is not a date"
+                )],
+            )
+        })?;
+        Ok(EvalOptions {
+            as_of: date,
+            lang: "en".into(),
+        })
+    }
+
+    /// The same options with messages in `lang`.
+    pub fn lang(mut self, lang: impl Into<String>) -> EvalOptions {
+        self.lang = lang.into();
+        self
+    }
+}
+
+impl Policy {
+    /// Loads a policy from a `.asylon` file, or from every `.asylon` file of a directory
+    /// (in file-name order, as one policy).
+    pub fn load(path: impl AsRef<Path>) -> Result<Policy, Error> {
+        let path = path.as_ref();
+        let io = |p: &Path, e: std::io::Error| {
+            Error::new(
+                ErrorKind::Io,
+                vec![miette::miette!(code = "asylon::io", "cannot read `{}`: {e}", p.display())],
+            )
+        };
+        let meta = std::fs::metadata(path).map_err(|e| io(path, e))?;
+        let mut files = Vec::new();
+        if meta.is_dir() {
+            let mut paths: Vec<_> = std::fs::read_dir(path)
+                .map_err(|e| io(path, e))?
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "asylon") && p.is_file())
+                .collect();
+            paths.sort();
+            if paths.is_empty() {
+                return Err(Error::new(
+                    ErrorKind::Io,
+                    vec![miette::miette!(
+                        code = "asylon::empty_policy",
+                        help = "a policy directory holds one or more `.asylon` files",
+                        "`{}` has no `.asylon` files",
+                        path.display()
+                    )],
+                ));
+            }
+            for p in paths {
+                let text = std::fs::read_to_string(&p).map_err(|e| io(&p, e))?;
+                files.push((p.display().to_string(), text));
+            }
+        } else {
+            let text = std::fs::read_to_string(path).map_err(|e| io(path, e))?;
+            files.push((path.display().to_string(), text));
+        }
+        Policy::from_sources(files)
+    }
+
+    /// A policy from one source text.
+    pub fn from_source(name: &str, text: &str) -> Result<Policy, Error> {
+        Policy::from_sources([(name.to_string(), text.to_string())])
+    }
+
+    /// A policy from several source texts, in load order.
+    pub fn from_sources(files: impl IntoIterator<Item = (String, String)>) -> Result<Policy, Error> {
+        let mut sources = Sources::default();
+        let ids: Vec<_> = files.into_iter().map(|(name, text)| sources.add(name, text)).collect();
+        let mut trees = Vec::with_capacity(ids.len());
+        let mut syntax_errors = Vec::new();
+        for id in ids {
+            let text = sources.file(id).text.clone();
+            match parse_file(id, &text) {
+                Ok(tree) => trees.push(tree),
+                Err(errors) => syntax_errors.extend(errors),
+            }
+        }
+        if !syntax_errors.is_empty() {
+            return Err(Error::in_policy(ErrorKind::Policy, &sources, syntax_errors, |e| {
+                span_of_syntax(e).file
+            }));
+        }
+        match check(&sources, &trees) {
+            Ok(checked) => Ok(Policy {
+                checked: Arc::new(checked),
+            }),
+            Err(errors) => Err(Error::in_policy(ErrorKind::Policy, &sources, errors, |e| e.span().file)),
+        }
+    }
+
+    /// The checked policy: its facts, rules, outcomes and sources.
+    pub fn checked(&self) -> &CheckedPolicy {
+        &self.checked
+    }
+
+    /// Reads a fact object from JSON text.
+    pub fn facts_from_json(&self, text: &str) -> Result<Facts, Error> {
+        self.facts_from_named_json("facts", text)
+    }
+
+    /// Reads a fact object from JSON text, naming it (a file name) in diagnostics.
+    pub fn facts_from_named_json(&self, name: &str, text: &str) -> Result<Facts, Error> {
+        Facts::from_json_str(&self.checked, text).map_err(|e| facts_error(e, name, text))
+    }
+
+    /// Reads a fact object from a parsed JSON value.
+    pub fn facts_from_value(&self, value: &serde_json::Value) -> Result<Facts, Error> {
+        Facts::from_value(&self.checked, value).map_err(|e| Error::new(ErrorKind::Facts, vec![Report::new(e)]))
+    }
+
+    /// Evaluates a case: rejects facts that contradict each other (the policy's
+    /// `impossible` rules), then decides every outcome.
+    pub fn evaluate(&self, facts: &Facts, options: &EvalOptions) -> Result<Decision, Error> {
+        self.decide(facts, options).map_err(|e| match e {
+            Failure::Facts(e) => Error::new(ErrorKind::Facts, vec![Report::new(e)]),
+            Failure::Eval(e) => self.eval_error(e),
+        })
+    }
+
+    /// Reads facts from JSON text and evaluates them; diagnostics point into the text.
+    pub fn evaluate_json(&self, name: &str, text: &str, options: &EvalOptions) -> Result<Decision, Error> {
+        let facts = self.facts_from_named_json(name, text)?;
+        self.decide(&facts, options).map_err(|e| match e {
+            Failure::Facts(e) => facts_error(e, name, text),
+            Failure::Eval(e) => self.eval_error(e),
+        })
+    }
+
+    fn eval_error(&self, e: crate::eval::EvalError) -> Error {
+        let crate::eval::EvalError::Arithmetic { span, .. } = &e;
+        let file = span.file;
+        Error::in_policy(ErrorKind::Eval, &self.checked.sources, vec![e], |_| file)
+    }
+
+    fn decide(&self, facts: &Facts, options: &EvalOptions) -> Result<Decision, Failure> {
+        let policy = &*self.checked;
+        let mut ev = Evaluator::new(policy, facts, options.as_of);
+        for rule in &policy.impossibles {
+            if ev.eval_bool(&rule.when) == Some(true) {
+                let mut ids = Vec::new();
+                collect_facts(policy, &rule.when, &mut ids, &mut Vec::new());
+                let involved: Vec<(String, String)> = ids
+                    .into_iter()
+                    .filter_map(|f| {
+                        let info = policy.fact(f);
+                        facts
+                            .get(f)
+                            .map(|v| (info.name.clone(), value_json(policy, &info.ty, v).to_string()))
+                    })
+                    .collect();
+                let message = render(policy, &rule.message, &options.lang, |r| match r {
+                    crate::checked::Ref::Fact(f) => facts.get(*f).cloned(),
+                    crate::checked::Ref::Rule(_) => None,
+                });
+                let help = Some(format!(
+                    "the facts involved are {}; check them, or leave out the one that is not sure",
+                    involved.iter().map(|(k, v)| format!("`{k}` = {v}")).collect::<Vec<_>>().join(", ")
+                ));
+                return Err(Failure::Facts(FactsError::Impossible {
+                    rule: rule.name.clone(),
+                    message,
+                    facts: involved,
+                    span: None,
+                    help,
+                }));
+            }
+        }
+        if let Some(e) = ev.failure.take() {
+            return Err(Failure::Eval(e));
+        }
+        decide(&mut ev, &options.lang).map_err(Failure::Eval)
+    }
+}
+
+enum Failure {
+    Facts(FactsError),
+    Eval(crate::eval::EvalError),
+}
+
+fn facts_error(e: FactsError, name: &str, text: &str) -> Error {
+    let e = e.located(text);
+    let source = NamedSource::new(name, text.to_string()).with_language("json");
+    Error::new(ErrorKind::Facts, vec![Report::new(e).with_source_code(source)])
+}
+
+fn span_of_syntax(e: &crate::syntax::SyntaxError) -> crate::source::Span {
+    use crate::syntax::SyntaxError::*;
+    match e {
+        Unexpected { span, .. } | DuplicateClause { span, .. } | BadEscape { span, .. } | IntOutOfRange { span, .. } => *span,
+    }
+}
