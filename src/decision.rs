@@ -188,7 +188,9 @@ pub fn value_json(policy: &CheckedPolicy, ty: &Type, value: &Value) -> serde_jso
         (Value::String(s), _) => J::String(s.to_string()),
         (Value::Date(d), _) => J::String(d.to_string()),
         (Value::Duration(d), _) => J::String(d.to_string()),
-        (Value::Enum(v), Type::Enum(id)) => J::String(policy.enum_info(*id).variants[*v as usize].name.clone()),
+        (Value::Enum(v), Type::Enum(id)) => {
+            J::String(policy.enum_info(*id).variants[*v as usize].name.clone())
+        }
         (Value::Enum(v), _) => J::from(*v),
         (Value::List(items), t) => {
             let inner = match t {
@@ -227,7 +229,12 @@ pub(crate) fn decide(ev: &mut Evaluator<'_>, lang: &str) -> Result<Decision, Eva
                     status: Status::Holds,
                     title,
                     explanation,
-                    source: rule.sources.iter().map(|s| fold_whitespace(s)).collect::<Vec<_>>().join("\n"),
+                    source: rule
+                        .sources
+                        .iter()
+                        .map(|s| fold_whitespace(s))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
                     sources: rule.sources.iter().map(|s| fold_whitespace(s)).collect(),
                     because,
                 });
@@ -242,7 +249,8 @@ pub(crate) fn decide(ev: &mut Evaluator<'_>, lang: &str) -> Result<Decision, Eva
                 });
             }
             None => {
-                let missing = ev.missing_for_rule(id).sorted();
+                let found = ev.missing_for_rule(id);
+                let missing = found.sorted();
                 for f in &missing {
                     *counts.entry(*f).or_default() += 1;
                 }
@@ -250,8 +258,11 @@ pub(crate) fn decide(ev: &mut Evaluator<'_>, lang: &str) -> Result<Decision, Eva
                     id: rule.name.clone(),
                     status: Status::Undetermined,
                     title,
-                    missing: missing.iter().map(|f| policy.fact(*f).name.clone()).collect(),
-                    conflict: ev.conflicts.iter().any(|c| c.rule == id),
+                    missing: missing
+                        .iter()
+                        .map(|f| policy.fact(*f).name.clone())
+                        .collect(),
+                    conflict: found.conflict,
                 });
             }
         }
@@ -343,7 +354,9 @@ fn because(ev: &mut Evaluator<'_>, id: RuleId) -> Vec<Reason> {
             kind: ReasonKind::Condition,
             exception: None,
             condition: fold_whitespace(policy.text(part.span)),
-            value: value.map_or(serde_json::Value::Null, |v| value_json(policy, &part.ty, &v)),
+            value: value.map_or(serde_json::Value::Null, |v| {
+                value_json(policy, &part.ty, &v)
+            }),
             facts: facts_read(ev, part),
             defeated_by: Vec::new(),
             source: None,
@@ -404,7 +417,12 @@ fn facts_read(ev: &mut Evaluator<'_>, e: &Expr) -> BTreeMap<String, serde_json::
         .collect()
 }
 
-pub(crate) fn collect_facts(policy: &CheckedPolicy, e: &Expr, out: &mut Vec<FactId>, seen: &mut Vec<RuleId>) {
+pub(crate) fn collect_facts(
+    policy: &CheckedPolicy,
+    e: &Expr,
+    out: &mut Vec<FactId>,
+    seen: &mut Vec<RuleId>,
+) {
     match &e.kind {
         ExprKind::Fact(f) => {
             if !out.contains(f) {
@@ -424,14 +442,20 @@ pub(crate) fn collect_facts(policy: &CheckedPolicy, e: &Expr, out: &mut Vec<Fact
             }
         }
         ExprKind::Lit(_) | ExprKind::Today => {}
-        ExprKind::List(items) => items.iter().for_each(|i| collect_facts(policy, i, out, seen)),
-        ExprKind::Not(a) | ExprKind::Neg(a) | ExprKind::Test(_, a) => collect_facts(policy, a, out, seen),
+        ExprKind::List(items) => items
+            .iter()
+            .for_each(|i| collect_facts(policy, i, out, seen)),
+        ExprKind::Not(a) | ExprKind::Neg(a) | ExprKind::Test(_, a) => {
+            collect_facts(policy, a, out, seen)
+        }
         ExprKind::And(a, b)
         | ExprKind::Or(a, b)
         | ExprKind::Cmp(_, a, b)
         | ExprKind::Arith(_, a, b)
         | ExprKind::DaysFrom(a, b)
-        | ExprKind::In { item: a, list: b, .. } => {
+        | ExprKind::In {
+            item: a, list: b, ..
+        } => {
             collect_facts(policy, a, out, seen);
             collect_facts(policy, b, out, seen);
         }

@@ -38,7 +38,12 @@ impl Error {
     }
 
     /// Diagnostics that point into a policy's sources.
-    pub(crate) fn in_policy<E>(kind: ErrorKind, sources: &Sources, errors: Vec<E>, file_of: impl Fn(&E) -> crate::source::FileId) -> Error
+    pub(crate) fn in_policy<E>(
+        kind: ErrorKind,
+        sources: &Sources,
+        errors: Vec<E>,
+        file_of: impl Fn(&E) -> crate::source::FileId,
+    ) -> Error
     where
         E: Diagnostic + Send + Sync + 'static,
     {
@@ -67,7 +72,14 @@ impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Error")
             .field("kind", &self.kind)
-            .field("diagnostics", &self.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>())
+            .field(
+                "diagnostics",
+                &self
+                    .diagnostics
+                    .iter()
+                    .map(|d| d.to_string())
+                    .collect::<Vec<_>>(),
+            )
             .finish()
     }
 }

@@ -60,7 +60,10 @@ impl Facts {
     }
 
     /// Reads a fact object from a parsed JSON value.
-    pub(crate) fn from_value(policy: &CheckedPolicy, value: &serde_json::Value) -> Result<Facts, FactsError> {
+    pub(crate) fn from_value(
+        policy: &CheckedPolicy,
+        value: &serde_json::Value,
+    ) -> Result<Facts, FactsError> {
         let mut facts = Facts::unknown(policy.facts.len());
         let mut failure = None;
         let seed = Root {
@@ -254,7 +257,10 @@ impl FactsError {
         };
         let span = match path {
             Some(p) => {
-                let key = matches!(self, FactsError::UnknownFact { .. } | FactsError::DuplicateKey { .. });
+                let key = matches!(
+                    self,
+                    FactsError::UnknownFact { .. } | FactsError::DuplicateKey { .. }
+                );
                 // Text that does not parse to the end (an error met midway) can still
                 // show the key itself.
                 locate(text, &p, key).or_else(|| {
@@ -277,7 +283,11 @@ fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
     if line == 0 {
         return None;
     }
-    let start: usize = text.split_inclusive('\n').take(line - 1).map(str::len).sum();
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum();
     Some((start + column.saturating_sub(1)).min(text.len()))
 }
 
@@ -391,13 +401,23 @@ impl GroupVisitor<'_> {
         let error = if self.prefix.is_empty() {
             FactsError::NotAnObject { found, span: None }
         } else {
-            let members: Vec<String> = self.tree.entries.iter().map(|(k, _)| format!("\"{k}\"")).take(4).collect();
+            let members: Vec<String> = self
+                .tree
+                .entries
+                .iter()
+                .map(|(k, _)| format!("\"{k}\""))
+                .take(4)
+                .collect();
             FactsError::WrongType {
                 path: self.prefix.clone(),
                 expected: "an object of facts".into(),
                 found,
                 span: None,
-                help: Some(format!("`{}` is a group of facts: {{{}: …}}", self.prefix, members.join(", "))),
+                help: Some(format!(
+                    "`{}` is a group of facts: {{{}: …}}",
+                    self.prefix,
+                    members.join(", ")
+                )),
             }
         };
         self.fail(error)
@@ -415,18 +435,33 @@ impl<'de> Visitor<'de> for GroupVisitor<'_> {
         let mut seen: Vec<usize> = Vec::new();
         while let Some(key) = map.next_key::<KeyStr<'de>>()? {
             let key = key.as_str();
-            let Ok(index) = self.tree.entries.binary_search_by(|(k, _)| k.as_str().cmp(key)) else {
+            let Ok(index) = self
+                .tree
+                .entries
+                .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            else {
                 let path = self.path(key);
                 let help = did_you_mean(key, self.tree.entries.iter().map(|(k, _)| k.as_str()))
                     .map(|h| match h.strip_prefix("did you mean `") {
-                        Some(rest) if !self.prefix.is_empty() => format!("did you mean `{}.{rest}", self.prefix),
+                        Some(rest) if !self.prefix.is_empty() => {
+                            format!("did you mean `{}.{rest}", self.prefix)
+                        }
                         _ => h,
                     })
                     .or_else(|| {
-                        let keys: Vec<String> = self.tree.entries.iter().map(|(k, _)| format!("`{k}`")).collect();
+                        let keys: Vec<String> = self
+                            .tree
+                            .entries
+                            .iter()
+                            .map(|(k, _)| format!("`{k}`"))
+                            .collect();
                         Some(format!("the keys allowed here are {}", keys.join(", ")))
                     });
-                return Err(self.fail(FactsError::UnknownFact { path, span: None, help }));
+                return Err(self.fail(FactsError::UnknownFact {
+                    path,
+                    span: None,
+                    help,
+                }));
             };
             if seen.contains(&index) {
                 let path = self.path(key);
@@ -570,13 +605,16 @@ impl FactSeed<'_> {
 
     fn wrong<E: de::Error>(&mut self, found: String) -> E {
         let help = match self.ty {
-            Type::Int if found.starts_with("the number") => {
-                Some("a whole number is written without a fraction or exponent: `2500`, not `2500.0`".into())
-            }
+            Type::Int if found.starts_with("the number") => Some(
+                "a whole number is written without a fraction or exponent: `2500`, not `2500.0`"
+                    .into(),
+            ),
             Type::Int | Type::Decimal if found.starts_with("the string") => {
                 Some("write the number without quotes".into())
             }
-            Type::Bool if found.starts_with("the string") => Some("write `true` or `false` without quotes".into()),
+            Type::Bool if found.starts_with("the string") => {
+                Some("write `true` or `false` without quotes".into())
+            }
             Type::Enum(id) => Some(self.variants_help(*id)),
             Type::List(_) => Some("write a JSON array: `[…]` (`[]` for none)".into()),
             _ => None,
@@ -717,7 +755,10 @@ impl<'de> Visitor<'de> for FactSeed<'_> {
                         expected: self.expected(),
                         found: quote(v),
                         span: None,
-                        help: Some("a date is written exactly YYYY-MM-DD and is a real calendar day".into()),
+                        help: Some(
+                            "a date is written exactly YYYY-MM-DD and is a real calendar day"
+                                .into(),
+                        ),
                     };
                     Err(self.fail(e))
                 }

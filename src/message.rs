@@ -41,11 +41,31 @@ fn primary(lang: &str) -> &str {
 }
 
 const MONTHS_EN: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
     "December",
 ];
 const MONTHS_ES: [&str; 12] = [
-    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre",
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
     "diciembre",
 ];
 
@@ -108,7 +128,12 @@ fn format_duration(d: Duration, lang: &str) -> String {
 }
 
 /// A value of type `ty` for people, in `lang`.
-pub fn format_value(policy: &CheckedPolicy, ty: &Type, value: Option<&Value>, lang: &str) -> String {
+pub fn format_value(
+    policy: &CheckedPolicy,
+    ty: &Type,
+    value: Option<&Value>,
+    lang: &str,
+) -> String {
     let w = words(lang);
     let Some(value) = value else {
         return w.unknown.to_string();

@@ -86,7 +86,11 @@ impl Policy {
         let io = |p: &Path, e: std::io::Error| {
             Error::new(
                 ErrorKind::Io,
-                vec![miette::miette!(code = "asylon::io", "cannot read `{}`: {e}", p.display())],
+                vec![miette::miette!(
+                    code = "asylon::io",
+                    "cannot read `{}`: {e}",
+                    p.display()
+                )],
             )
         };
         let meta = std::fs::metadata(path).map_err(|e| io(path, e))?;
@@ -127,9 +131,14 @@ impl Policy {
     }
 
     /// A policy from several source texts, in load order.
-    pub fn from_sources(files: impl IntoIterator<Item = (String, String)>) -> Result<Policy, Error> {
+    pub fn from_sources(
+        files: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Policy, Error> {
         let mut sources = Sources::default();
-        let ids: Vec<_> = files.into_iter().map(|(name, text)| sources.add(name, text)).collect();
+        let ids: Vec<_> = files
+            .into_iter()
+            .map(|(name, text)| sources.add(name, text))
+            .collect();
         let mut trees = Vec::with_capacity(ids.len());
         let mut syntax_errors = Vec::new();
         for id in ids {
@@ -140,15 +149,20 @@ impl Policy {
             }
         }
         if !syntax_errors.is_empty() {
-            return Err(Error::in_policy(ErrorKind::Policy, &sources, syntax_errors, |e| {
-                span_of_syntax(e).file
-            }));
+            return Err(Error::in_policy(
+                ErrorKind::Policy,
+                &sources,
+                syntax_errors,
+                |e| span_of_syntax(e).file,
+            ));
         }
         match check(&sources, &trees) {
             Ok(checked) => Ok(Policy {
                 checked: Arc::new(checked),
             }),
-            Err(errors) => Err(Error::in_policy(ErrorKind::Policy, &sources, errors, |e| e.span().file)),
+            Err(errors) => Err(Error::in_policy(ErrorKind::Policy, &sources, errors, |e| {
+                e.span().file
+            })),
         }
     }
 
@@ -169,23 +183,29 @@ impl Policy {
 
     /// Reads a fact object from a parsed JSON value.
     pub fn facts_from_value(&self, value: &serde_json::Value) -> Result<Facts, Error> {
-        Facts::from_value(&self.checked, value).map_err(|e| Error::new(ErrorKind::Facts, vec![Report::new(e)]))
+        Facts::from_value(&self.checked, value)
+            .map_err(|e| Error::new(ErrorKind::Facts, vec![Report::new(e)]))
     }
 
     /// Evaluates a case: rejects facts that contradict each other (the policy's
     /// `impossible` rules), then decides every outcome.
     pub fn evaluate(&self, facts: &Facts, options: &EvalOptions) -> Result<Decision, Error> {
         self.decide(facts, options).map_err(|e| match e {
-            Failure::Facts(e) => Error::new(ErrorKind::Facts, vec![Report::new(e)]),
+            Failure::Facts(e) => Error::new(ErrorKind::Facts, vec![Report::new(*e)]),
             Failure::Eval(e) => self.eval_error(e),
         })
     }
 
     /// Reads facts from JSON text and evaluates them; diagnostics point into the text.
-    pub fn evaluate_json(&self, name: &str, text: &str, options: &EvalOptions) -> Result<Decision, Error> {
+    pub fn evaluate_json(
+        &self,
+        name: &str,
+        text: &str,
+        options: &EvalOptions,
+    ) -> Result<Decision, Error> {
         let facts = self.facts_from_named_json(name, text)?;
         self.decide(&facts, options).map_err(|e| match e {
-            Failure::Facts(e) => facts_error(e, name, text),
+            Failure::Facts(e) => facts_error(*e, name, text),
             Failure::Eval(e) => self.eval_error(e),
         })
     }
@@ -207,9 +227,12 @@ impl Policy {
                     .into_iter()
                     .filter_map(|f| {
                         let info = policy.fact(f);
-                        facts
-                            .get(f)
-                            .map(|v| (info.name.clone(), value_json(policy, &info.ty, v).to_string()))
+                        facts.get(f).map(|v| {
+                            (
+                                info.name.clone(),
+                                value_json(policy, &info.ty, v).to_string(),
+                            )
+                        })
                     })
                     .collect();
                 let message = render(policy, &rule.message, &options.lang, |r| match r {
@@ -218,15 +241,19 @@ impl Policy {
                 });
                 let help = Some(format!(
                     "the facts involved are {}; check them, or leave out the one that is not sure",
-                    involved.iter().map(|(k, v)| format!("`{k}` = {v}")).collect::<Vec<_>>().join(", ")
+                    involved
+                        .iter()
+                        .map(|(k, v)| format!("`{k}` = {v}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ));
-                return Err(Failure::Facts(FactsError::Impossible {
+                return Err(Failure::Facts(Box::new(FactsError::Impossible {
                     rule: rule.name.clone(),
                     message,
                     facts: involved,
                     span: None,
                     help,
-                }));
+                })));
             }
         }
         if let Some(e) = ev.failure.take() {
@@ -237,19 +264,25 @@ impl Policy {
 }
 
 enum Failure {
-    Facts(FactsError),
+    Facts(Box<FactsError>),
     Eval(crate::eval::EvalError),
 }
 
 fn facts_error(e: FactsError, name: &str, text: &str) -> Error {
     let e = e.located(text);
     let source = NamedSource::new(name, text.to_string()).with_language("json");
-    Error::new(ErrorKind::Facts, vec![Report::new(e).with_source_code(source)])
+    Error::new(
+        ErrorKind::Facts,
+        vec![Report::new(e).with_source_code(source)],
+    )
 }
 
 fn span_of_syntax(e: &crate::syntax::SyntaxError) -> crate::source::Span {
     use crate::syntax::SyntaxError::*;
     match e {
-        Unexpected { span, .. } | DuplicateClause { span, .. } | BadEscape { span, .. } | IntOutOfRange { span, .. } => *span,
+        Unexpected { span, .. }
+        | DuplicateClause { span, .. }
+        | BadEscape { span, .. }
+        | IntOutOfRange { span, .. } => *span,
     }
 }

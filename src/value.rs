@@ -191,7 +191,12 @@ pub fn parse_date(text: &str) -> Option<Date> {
     };
     let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
     // jiff's civil dates start at year -9999; four digits keep us at 0..=9999.
-    Date::new(i16::try_from(y).ok()?, i8::try_from(m).ok()?, i8::try_from(d).ok()?).ok()
+    Date::new(
+        i16::try_from(y).ok()?,
+        i8::try_from(m).ok()?,
+        i8::try_from(d).ok()?,
+    )
+    .ok()
 }
 
 /// Adds a duration to a date. Months first, keeping the day of month where it exists and
@@ -256,7 +261,10 @@ mod tests {
 
     #[test]
     fn dates_are_exactly_yyyy_mm_dd_and_real() {
-        assert_eq!(parse_date("2024-02-29"), Some(jiff::civil::date(2024, 2, 29)));
+        assert_eq!(
+            parse_date("2024-02-29"),
+            Some(jiff::civil::date(2024, 2, 29))
+        );
         for bad in [
             "2023-02-29",
             "2024-02-30",
@@ -275,26 +283,62 @@ mod tests {
 
     #[test]
     fn adding_a_year_to_29_february_gives_28_february() {
-        assert_eq!(add_duration(d("2024-02-29"), Duration::months(12)), Some(d("2025-02-28")));
-        assert_eq!(add_duration(d("2024-02-29"), Duration::months(48)), Some(d("2028-02-29")));
-        assert_eq!(add_duration(d("2023-06-17"), Duration::months(12)), Some(d("2024-06-17")));
+        assert_eq!(
+            add_duration(d("2024-02-29"), Duration::months(12)),
+            Some(d("2025-02-28"))
+        );
+        assert_eq!(
+            add_duration(d("2024-02-29"), Duration::months(48)),
+            Some(d("2028-02-29"))
+        );
+        assert_eq!(
+            add_duration(d("2023-06-17"), Duration::months(12)),
+            Some(d("2024-06-17"))
+        );
     }
 
     #[test]
     fn month_ends_clamp() {
-        assert_eq!(add_duration(d("2024-01-31"), Duration::months(1)), Some(d("2024-02-29")));
-        assert_eq!(add_duration(d("2023-01-31"), Duration::months(1)), Some(d("2023-02-28")));
-        assert_eq!(add_duration(d("2024-03-31"), Duration::months(-1)), Some(d("2024-02-29")));
-        assert_eq!(add_duration(d("2024-10-31"), Duration::months(2)), Some(d("2024-12-31")));
-        assert_eq!(add_duration(d("2024-12-15"), Duration::months(1)), Some(d("2025-01-15")));
-        assert_eq!(sub_duration(d("2024-06-17"), Duration::days(60)), Some(d("2024-04-18")));
+        assert_eq!(
+            add_duration(d("2024-01-31"), Duration::months(1)),
+            Some(d("2024-02-29"))
+        );
+        assert_eq!(
+            add_duration(d("2023-01-31"), Duration::months(1)),
+            Some(d("2023-02-28"))
+        );
+        assert_eq!(
+            add_duration(d("2024-03-31"), Duration::months(-1)),
+            Some(d("2024-02-29"))
+        );
+        assert_eq!(
+            add_duration(d("2024-10-31"), Duration::months(2)),
+            Some(d("2024-12-31"))
+        );
+        assert_eq!(
+            add_duration(d("2024-12-15"), Duration::months(1)),
+            Some(d("2025-01-15"))
+        );
+        assert_eq!(
+            sub_duration(d("2024-06-17"), Duration::days(60)),
+            Some(d("2024-04-18"))
+        );
     }
 
     #[test]
     fn days_cross_months_years_and_leap_days() {
-        assert_eq!(add_duration(d("2024-02-28"), Duration::days(1)), Some(d("2024-02-29")));
-        assert_eq!(add_duration(d("2023-02-28"), Duration::days(1)), Some(d("2023-03-01")));
-        assert_eq!(add_duration(d("2024-12-31"), Duration::days(1)), Some(d("2025-01-01")));
+        assert_eq!(
+            add_duration(d("2024-02-28"), Duration::days(1)),
+            Some(d("2024-02-29"))
+        );
+        assert_eq!(
+            add_duration(d("2023-02-28"), Duration::days(1)),
+            Some(d("2023-03-01"))
+        );
+        assert_eq!(
+            add_duration(d("2024-12-31"), Duration::days(1)),
+            Some(d("2025-01-01"))
+        );
         assert_eq!(days_between(d("2024-04-18"), d("2024-06-17")), 60);
         assert_eq!(days_between(d("2024-06-17"), d("2024-04-18")), -60);
         assert_eq!(days_between(d("2024-01-01"), d("2025-01-01")), 366);
@@ -306,7 +350,10 @@ mod tests {
     fn dates_at_the_edge_of_the_calendar_do_not_panic() {
         assert_eq!(add_duration(d("9999-12-31"), Duration::days(1)), None);
         assert_eq!(add_duration(d("9999-12-31"), Duration::months(1)), None);
-        assert_eq!(add_duration(d("0000-01-01"), Duration::months(i32::MIN)), None);
+        assert_eq!(
+            add_duration(d("0000-01-01"), Duration::months(i32::MIN)),
+            None
+        );
         assert!(sub_duration(d("0000-01-01"), Duration::days(i32::MIN)).is_none());
     }
 
@@ -316,7 +363,10 @@ mod tests {
         assert_eq!(Duration::parse("1 year"), Some(Duration::months(12)));
         assert_eq!(Duration::parse("-1 year"), None);
         assert_eq!(Duration::parse("60  days"), None);
-        assert_eq!(Duration::days(3).compare(Duration::days(4)), Some(Ordering::Less));
+        assert_eq!(
+            Duration::days(3).compare(Duration::days(4)),
+            Some(Ordering::Less)
+        );
         assert_eq!(Duration::days(30).compare(Duration::months(1)), None);
         assert_eq!(Duration::months(12).to_string(), "1 year");
         assert_eq!(Duration::days(2).to_string(), "2 days");

@@ -79,7 +79,10 @@ pub(super) fn find_cycles(
                 }
                 Mark::OnStack => {
                     let from = stack.iter().position(|(n, _, _)| *n == child).unwrap_or(0);
-                    let mut chain: Vec<String> = stack[from..].iter().map(|(n, _, _)| format!("`{}`", name(*n))).collect();
+                    let mut chain: Vec<String> = stack[from..]
+                        .iter()
+                        .map(|(n, _, _)| format!("`{}`", name(*n)))
+                        .collect();
                     chain.push(format!("`{}`", name(child)));
                     errors.push(CheckError::Cycle {
                         name: name(child),

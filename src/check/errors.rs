@@ -253,7 +253,10 @@ pub enum CheckError {
     },
     /// An enum without variants.
     #[error("enum `{name}` has no variants")]
-    #[diagnostic(code(asylon::empty_enum), help("list its values: `enum {name} {{ a, b }}`"))]
+    #[diagnostic(
+        code(asylon::empty_enum),
+        help("list its values: `enum {name} {{ a, b }}`")
+    )]
     EmptyEnum {
         /// The enum.
         name: String,
@@ -338,7 +341,10 @@ impl CheckError {
 }
 
 /// The closest of `candidates` to `name`, if one is close enough to be a likely typo.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(name, c), c))

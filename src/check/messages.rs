@@ -3,13 +3,19 @@
 use std::collections::BTreeSet;
 
 use super::{did_you_mean, CheckError, Checker, Symbol};
-use crate::checked::{EnumInfo, ExceptionInfo, FactInfo, ImpossibleInfo, Message, Part, Ref, RuleInfo};
+use crate::checked::{
+    EnumInfo, ExceptionInfo, FactInfo, ImpossibleInfo, Message, Part, Ref, RuleInfo,
+};
 use crate::source::Span;
 use crate::syntax::ast;
 
 impl Checker<'_> {
     /// A message that may be absent (labels, questions): no texts, no message.
-    pub(super) fn plain_message(&mut self, texts: &ast::Texts, owner: Span) -> crate::checked::Message {
+    pub(super) fn plain_message(
+        &mut self,
+        texts: &ast::Texts,
+        owner: Span,
+    ) -> crate::checked::Message {
         if texts.is_empty() {
             Message {
                 texts: Vec::new(),
@@ -22,7 +28,9 @@ impl Checker<'_> {
 
     /// Checks a message: English present, no language twice, interpolations resolved.
     pub(super) fn message(&mut self, texts: &ast::Texts, owner: Span) -> Message {
-        let span = texts.first().map_or(owner, |t| t.lang.span.to(texts[texts.len() - 1].span));
+        let span = texts
+            .first()
+            .map_or(owner, |t| t.lang.span.to(texts[texts.len() - 1].span));
         let mut out: Vec<(String, Vec<Part>)> = Vec::with_capacity(texts.len());
         for t in texts {
             if out.iter().any(|(l, _)| *l == t.lang.text) {
@@ -87,7 +95,10 @@ impl Checker<'_> {
 
     fn interpolation(&mut self, name: &str, text: &ast::Text) -> Option<Part> {
         match self.symbols.get(name).copied() {
-            Some((Symbol::Fact(f), _)) => Some(Part::Value(Ref::Fact(f), self.facts[f.0 as usize].ty.clone())),
+            Some((Symbol::Fact(f), _)) => Some(Part::Value(
+                Ref::Fact(f),
+                self.facts[f.0 as usize].ty.clone(),
+            )),
             Some((Symbol::Rule(r), _)) => {
                 let ty = self.rule_type(r);
                 Some(Part::Value(Ref::Rule(r), ty))
@@ -99,8 +110,12 @@ impl Checker<'_> {
                     .filter(|(_, (s, _))| matches!(s, Symbol::Fact(_) | Symbol::Rule(_)))
                     .map(|(k, _)| k.as_str())
                     .collect();
-                let help = did_you_mean(name, names)
-                    .or_else(|| Some("a message can show a fact, a constant or a definition: `{entry.date}`".into()));
+                let help = did_you_mean(name, names).or_else(|| {
+                    Some(
+                        "a message can show a fact, a constant or a definition: `{entry.date}`"
+                            .into(),
+                    )
+                });
                 // Point at the `{name}` itself when it can be found in the source.
                 let raw = self.sources.slice(text.span);
                 let needle = format!("{{{name}");

@@ -1,6 +1,7 @@
 //! Syntax trees → checked policy: names resolved, types checked, exceptions attached to
 //! their rules, cycles refused. Every error found is reported, not just the first.
 
+mod conflicts;
 mod cycles;
 mod errors;
 mod messages;
@@ -116,12 +117,25 @@ pub fn check(sources: &Sources, files: &[ast::File]) -> Result<CheckedPolicy, Ve
     let targets: Vec<_> = exceptions.iter().map(|e| e.target).collect();
     for (i, target) in targets.into_iter().enumerate() {
         if let Target::Exception(t) = target {
-            exceptions[t.0 as usize].exceptions.push(ExceptionId(i as u32));
+            exceptions[t.0 as usize]
+                .exceptions
+                .push(ExceptionId(i as u32));
         }
     }
-    let cycle_errors = cycles::find_cycles(&rules, &exceptions, &checker.rule_refs, &checker.exception_refs);
+    let cycle_errors = cycles::find_cycles(
+        &rules,
+        &exceptions,
+        &checker.rule_refs,
+        &checker.exception_refs,
+    );
     checker.errors.extend(cycle_errors);
-    let languages = messages::languages(&checker.enums, &checker.facts, &rules, &exceptions, &impossibles);
+    let languages = messages::languages(
+        &checker.enums,
+        &checker.facts,
+        &rules,
+        &exceptions,
+        &impossibles,
+    );
     let fact_tree = checker.fact_tree();
     if !checker.errors.is_empty() {
         return Err(checker.errors);
@@ -132,7 +146,7 @@ pub fn check(sources: &Sources, files: &[ast::File]) -> Result<CheckedPolicy, Ve
         .filter(|(_, r)| r.kind == RuleKind::Outcome)
         .map(|(i, _)| RuleId(i as u32))
         .collect();
-    Ok(CheckedPolicy {
+    let policy = CheckedPolicy {
         sources: sources.clone(),
         header,
         enums: checker.enums,
@@ -143,7 +157,13 @@ pub fn check(sources: &Sources, files: &[ast::File]) -> Result<CheckedPolicy, Ve
         outcomes,
         languages,
         fact_tree: Arc::new(fact_tree),
-    })
+    };
+    let conflicts = conflicts::find_conflicts(&policy);
+    if conflicts.is_empty() {
+        Ok(policy)
+    } else {
+        Err(conflicts)
+    }
 }
 
 impl<'a> Checker<'a> {
@@ -169,7 +189,12 @@ impl<'a> Checker<'a> {
                 source: h.source.as_ref().map(|s| s.text.clone()),
             },
             None => {
-                let span = self.sources.iter().next().map(|(id, _)| Span::new(id, 0, 0)).unwrap_or_default();
+                let span = self
+                    .sources
+                    .iter()
+                    .next()
+                    .map(|(id, _)| Span::new(id, 0, 0))
+                    .unwrap_or_default();
                 self.error(CheckError::MissingHeader { span });
                 Header::default()
             }
@@ -221,7 +246,8 @@ impl<'a> Checker<'a> {
                         label,
                     });
                 }
-                self.enum_names.insert(e.name.text.clone(), EnumId(self.enums.len() as u32));
+                self.enum_names
+                    .insert(e.name.text.clone(), EnumId(self.enums.len() as u32));
                 self.enums.push(EnumInfo {
                     name: e.name.text.clone(),
                     variants,
@@ -331,7 +357,13 @@ impl<'a> Checker<'a> {
                     Ok(re) => constraint.matching = Some((pattern.text.clone(), re)),
                     Err(e) => self.error(CheckError::BadPattern {
                         span: pattern.span,
-                        reason: e.to_string().lines().last().unwrap_or("invalid").trim().to_string(),
+                        reason: e
+                            .to_string()
+                            .lines()
+                            .last()
+                            .unwrap_or("invalid")
+                            .trim()
+                            .to_string(),
                     }),
                 }
                 Type::String
@@ -402,13 +434,23 @@ impl<'a> Checker<'a> {
                     },
                     ast::Decl::Exception(e) => {
                         let id = ExceptionId(self.exception_decls.len() as u32);
-                        if self.declare(&e.name.text, Symbol::Exception(id), e.name.span, "exception") {
+                        if self.declare(
+                            &e.name.text,
+                            Symbol::Exception(id),
+                            e.name.span,
+                            "exception",
+                        ) {
                             self.exception_decls.push(ExceptionDecl::Named(e));
                         }
                         continue;
                     }
                     ast::Decl::Impossible(i) => {
-                        self.declare(&i.name.text, Symbol::Impossible(0), i.name.span, "consistency rule");
+                        self.declare(
+                            &i.name.text,
+                            Symbol::Impossible(0),
+                            i.name.span,
+                            "consistency rule",
+                        );
                         continue;
                     }
                     _ => continue,
@@ -429,7 +471,10 @@ impl<'a> Checker<'a> {
                     _ => &[],
                 };
                 for u in unless {
-                    self.exception_decls.push(ExceptionDecl::Inline { rule: id, unless: u });
+                    self.exception_decls.push(ExceptionDecl::Inline {
+                        rule: id,
+                        unless: u,
+                    });
                 }
             }
         }
@@ -448,7 +493,7 @@ impl<'a> Checker<'a> {
         let mut rules = Vec::with_capacity(self.rule_decls.len());
         let decls = self.rule_decls.clone();
         for (i, decl) in decls.iter().enumerate() {
-            let body = self.rule_bodies[i].take().unwrap_or_else(|| Expr {
+            let body = self.rule_bodies[i].take().unwrap_or(Expr {
                 kind: ExprKind::Lit(Value::Bool(false)),
                 ty: Type::Any,
                 span: decl.span,
@@ -623,7 +668,9 @@ impl<'a> Checker<'a> {
     ) -> (ExceptionInfo, Vec<RuleId>) {
         let owner = format!("exception `{}`", e.name.text);
         let target = match self.symbols.get(&e.target.text) {
-            Some((Symbol::Rule(r), _)) if rules[r.0 as usize].kind != RuleKind::Const => Some(Target::Rule(*r)),
+            Some((Symbol::Rule(r), _)) if rules[r.0 as usize].kind != RuleKind::Const => {
+                Some(Target::Rule(*r))
+            }
             Some((Symbol::Exception(x), _)) => Some(Target::Exception(*x)),
             _ => {
                 let candidates: Vec<&str> = self
@@ -702,7 +749,11 @@ impl<'a> Checker<'a> {
             ty: Type::Bool,
             span: e.name.span,
         });
-        let title = e.title.as_ref().map(|t| self.message(t, e.name.span)).unwrap_or_default();
+        let title = e
+            .title
+            .as_ref()
+            .map(|t| self.message(t, e.name.span))
+            .unwrap_or_default();
         let info = ExceptionInfo {
             name: e.name.text.clone(),
             inline: false,
@@ -723,7 +774,9 @@ impl<'a> Checker<'a> {
         let mut out = Vec::new();
         for file in self.files {
             for decl in &file.decls {
-                let ast::Decl::Impossible(i) = decl else { continue };
+                let ast::Decl::Impossible(i) = decl else {
+                    continue;
+                };
                 let owner = format!("consistency rule `{}`", i.name.text);
                 let mut refs = Vec::new();
                 let when = match &i.when {
@@ -737,7 +790,10 @@ impl<'a> Checker<'a> {
                             clause: "when",
                             owner: owner.clone(),
                             span: i.name.span,
-                            help: Some("say which facts tell an impossible story: `when <condition>`".into()),
+                            help: Some(
+                                "say which facts tell an impossible story: `when <condition>`"
+                                    .into(),
+                            ),
                         });
                         continue;
                     }
@@ -749,7 +805,9 @@ impl<'a> Checker<'a> {
                             clause: "message",
                             owner,
                             span: i.name.span,
-                            help: Some("tell the person what does not fit: `message en \"…\"`".into()),
+                            help: Some(
+                                "tell the person what does not fit: `message en \"…\"`".into(),
+                            ),
                         });
                         Message::default()
                     }

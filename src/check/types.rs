@@ -2,8 +2,8 @@
 //! checked against their operands' types.
 
 use super::{did_you_mean, CheckError, Checker, Symbol};
-use crate::checked::{ArithOp, CmpOp, Expr, ExprKind};
 use crate::checked::RuleId;
+use crate::checked::{ArithOp, CmpOp, Expr, ExprKind};
 use crate::syntax::ast::{self, BinOp, Test, Unit};
 use crate::value::{parse_date, Duration, Type, Value};
 
@@ -45,33 +45,47 @@ impl Checker<'_> {
             (Type::Enum(id), Type::Bool) => {
                 let en = &self.enums[id.0 as usize];
                 let v = en.variants.first().map_or("…", |v| v.name.as_str());
-                Some(format!("compare it with a variant of `{}`: `… is {v}`", en.name))
+                Some(format!(
+                    "compare it with a variant of `{}`: `… is {v}`",
+                    en.name
+                ))
             }
-            (Type::List(_), Type::Bool) => Some("test the list: `… is empty`, `… is not empty` or `… contains x`".into()),
+            (Type::List(_), Type::Bool) => {
+                Some("test the list: `… is empty`, `… is not empty` or `… contains x`".into())
+            }
             (Type::Int, Type::Decimal) | (Type::Decimal, Type::Int) => None,
-            (_, Type::Bool) => Some("a condition must be `true` or `false`: compare the value with something".into()),
+            (_, Type::Bool) => Some(
+                "a condition must be `true` or `false`: compare the value with something".into(),
+            ),
             _ => None,
         }
     }
 
     /// Types an expression. `expected` is the type the context wants, used to read bare
     /// enum variants and `[]`; the caller still checks the result against it.
-    pub(super) fn check_expr(&mut self, e: &ast::Expr, expected: Option<&Type>, refs: &mut Vec<RuleId>) -> Expr {
+    pub(super) fn check_expr(
+        &mut self,
+        e: &ast::Expr,
+        expected: Option<&Type>,
+        refs: &mut Vec<RuleId>,
+    ) -> Expr {
         let span = e.span;
         let (kind, ty) = match &e.kind {
             ast::ExprKind::Bool(b) => (ExprKind::Lit(Value::Bool(*b)), Type::Bool),
-            ast::ExprKind::Int(text) => match text.parse::<i64>() {
-                Ok(n) => (ExprKind::Lit(Value::Int(n)), Type::Int),
-                Err(_) => {
-                    self.error(CheckError::BadLiteral {
+            ast::ExprKind::Int(text) => {
+                match text.parse::<i64>() {
+                    Ok(n) => (ExprKind::Lit(Value::Int(n)), Type::Int),
+                    Err(_) => {
+                        self.error(CheckError::BadLiteral {
                         text: text.clone(),
                         what: "whole number",
                         span,
                         help: Some("whole numbers range from -9223372036854775808 to 9223372036854775807".into()),
                     });
-                    (ExprKind::Lit(Value::Int(0)), Type::Int)
+                        (ExprKind::Lit(Value::Int(0)), Type::Int)
+                    }
                 }
-            },
+            }
             ast::ExprKind::Decimal(text) => match text.parse::<f64>() {
                 Ok(n) if n.is_finite() => (ExprKind::Lit(Value::Decimal(n)), Type::Decimal),
                 _ => {
@@ -84,7 +98,10 @@ impl Checker<'_> {
                     (ExprKind::Lit(Value::Decimal(0.0)), Type::Decimal)
                 }
             },
-            ast::ExprKind::String(s) => (ExprKind::Lit(Value::String(s.as_str().into())), Type::String),
+            ast::ExprKind::String(s) => (
+                ExprKind::Lit(Value::String(s.as_str().into())),
+                Type::String,
+            ),
             ast::ExprKind::Date(text) => match parse_date(text) {
                 Some(d) => (ExprKind::Lit(Value::Date(d)), Type::Date),
                 None => {
@@ -94,7 +111,10 @@ impl Checker<'_> {
                         span,
                         help: Some("a date is YYYY-MM-DD and a real calendar day".into()),
                     });
-                    (ExprKind::Lit(Value::Date(jiff::civil::Date::default())), Type::Date)
+                    (
+                        ExprKind::Lit(Value::Date(jiff::civil::Date::default())),
+                        Type::Date,
+                    )
                 }
             },
             ast::ExprKind::Duration(n, unit) => {
@@ -112,7 +132,10 @@ impl Checker<'_> {
                             span,
                             help: Some("a duration is at most 2147483647 days or months".into()),
                         });
-                        (ExprKind::Lit(Value::Duration(Duration::default())), Type::Duration)
+                        (
+                            ExprKind::Lit(Value::Duration(Duration::default())),
+                            Type::Duration,
+                        )
                     }
                 }
             }
@@ -128,17 +151,23 @@ impl Checker<'_> {
                 for item in items {
                     let c = self.check_expr(item, elem_ty.as_ref(), refs);
                     match &elem_ty {
-                        Some(t) => {
-                            if !c.ty.fits(t) && !(c.ty.is_number() && t.is_number()) {
-                                self.expect_type(&c, t, Some("every item of a list has one type".into()));
-                            }
+                        Some(t) if !(c.ty.fits(t) || c.ty.is_number() && t.is_number()) => {
+                            self.expect_type(
+                                &c,
+                                t,
+                                Some("every item of a list has one type".into()),
+                            );
                         }
+                        Some(_) => {}
                         None if c.ty != Type::Any => elem_ty = Some(c.ty.clone()),
                         None => {}
                     }
                     checked.push(c);
                 }
-                (ExprKind::List(checked), Type::List(Box::new(elem_ty.unwrap_or(Type::Any))))
+                (
+                    ExprKind::List(checked),
+                    Type::List(Box::new(elem_ty.unwrap_or(Type::Any))),
+                )
             }
             ast::ExprKind::Paren(inner) => {
                 let c = self.check_expr(inner, expected, refs);
@@ -174,8 +203,14 @@ impl Checker<'_> {
             }
             ast::ExprKind::Test(test, inner) => {
                 let c = self.check_expr(inner, None, refs);
-                if matches!(test, Test::Empty | Test::NotEmpty) && !matches!(c.ty, Type::List(_) | Type::Any) {
-                    let op = if *test == Test::Empty { "is empty" } else { "is not empty" };
+                if matches!(test, Test::Empty | Test::NotEmpty)
+                    && !matches!(c.ty, Type::List(_) | Type::Any)
+                {
+                    let op = if *test == Test::Empty {
+                        "is empty"
+                    } else {
+                        "is not empty"
+                    };
                     self.bad_operands(op, &[&c], span, Some("only a list can be empty".into()));
                 }
                 (ExprKind::Test(*test, Box::new(c)), Type::Bool)
@@ -184,13 +219,21 @@ impl Checker<'_> {
                 let c = self.check_expr(c, Some(&Type::Bool), refs);
                 self.expect_type(&c, &Type::Bool, None);
                 let a = self.check_expr(a, expected, refs);
-                let b = self.check_expr(b, Some(&a.ty).filter(|t| **t != Type::Any).or(expected), refs);
+                let b = self.check_expr(
+                    b,
+                    Some(&a.ty).filter(|t| **t != Type::Any).or(expected),
+                    refs,
+                );
                 let ty = match (&a.ty, &b.ty) {
                     (Type::Any, t) | (t, Type::Any) => t.clone(),
                     (x, y) if x == y => x.clone(),
                     (x, y) if x.is_number() && y.is_number() => Type::Decimal,
                     _ => {
-                        self.expect_type(&b, &a.ty.clone(), Some("both branches of `if` give one type".into()));
+                        self.expect_type(
+                            &b,
+                            &a.ty.clone(),
+                            Some("both branches of `if` give one type".into()),
+                        );
                         a.ty.clone()
                     }
                 };
@@ -252,7 +295,14 @@ impl Checker<'_> {
         }
     }
 
-    fn check_binary(&mut self, op: BinOp, a: &ast::Expr, b: &ast::Expr, span: crate::source::Span, refs: &mut Vec<RuleId>) -> Expr {
+    fn check_binary(
+        &mut self,
+        op: BinOp,
+        a: &ast::Expr,
+        b: &ast::Expr,
+        span: crate::source::Span,
+        refs: &mut Vec<RuleId>,
+    ) -> Expr {
         let same = |t: &Type| (*t != Type::Any).then(|| t.clone());
         let (kind, ty) = match op {
             BinOp::And | BinOp::Or => {
@@ -270,20 +320,34 @@ impl Checker<'_> {
             BinOp::Is | BinOp::IsNot => {
                 let (ca, cb) = self.check_pair(a, b, refs, same, same);
                 if !comparable(&ca.ty, &cb.ty) {
-                    self.bad_operands(op.as_str(), &[&ca, &cb], span, Some("both sides of `is` must have one type".into()));
+                    self.bad_operands(
+                        op.as_str(),
+                        &[&ca, &cb],
+                        span,
+                        Some("both sides of `is` must have one type".into()),
+                    );
                 }
-                let cmp = if op == BinOp::Is { CmpOp::Eq } else { CmpOp::Ne };
+                let cmp = if op == BinOp::Is {
+                    CmpOp::Eq
+                } else {
+                    CmpOp::Ne
+                };
                 (ExprKind::Cmp(cmp, Box::new(ca), Box::new(cb)), Type::Bool)
             }
             BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                 let (ca, cb) = self.check_pair(a, b, refs, same, same);
-                let ordered = |t: &Type| t.is_number() || matches!(t, Type::Date | Type::Duration | Type::Any);
+                let ordered = |t: &Type| {
+                    t.is_number() || matches!(t, Type::Date | Type::Duration | Type::Any)
+                };
                 if !(comparable(&ca.ty, &cb.ty) && ordered(&ca.ty) && ordered(&cb.ty)) {
                     self.bad_operands(
                         op.as_str(),
                         &[&ca, &cb],
                         span,
-                        Some("numbers, dates and durations can be ordered, each with its own kind".into()),
+                        Some(
+                            "numbers, dates and durations can be ordered, each with its own kind"
+                                .into(),
+                        ),
                     );
                 }
                 let cmp = match op {
@@ -368,7 +432,12 @@ impl Checker<'_> {
             (BinOp::Add, Duration, Date) => Date,
             (BinOp::Add | BinOp::Sub, Duration, Duration) => Duration,
             (BinOp::Sub, Date, Date) => {
-                self.bad_operands("-", &[a, b], span, Some("to count the days between two dates, write `days from A to B`".into()));
+                self.bad_operands(
+                    "-",
+                    &[a, b],
+                    span,
+                    Some("to count the days between two dates, write `days from A to B`".into()),
+                );
                 Int
             }
             _ => {
@@ -386,11 +455,22 @@ impl Checker<'_> {
         match &list.ty {
             Type::List(inner) if comparable(&item.ty, inner) => {}
             Type::Any => {}
-            _ => self.bad_operands(op, &[item, list], span, Some("membership looks for a value in a list of values of its type".into())),
+            _ => self.bad_operands(
+                op,
+                &[item, list],
+                span,
+                Some("membership looks for a value in a list of values of its type".into()),
+            ),
         }
     }
 
-    fn bad_operands(&mut self, op: &str, operands: &[&Expr], span: crate::source::Span, help: Option<String>) {
+    fn bad_operands(
+        &mut self,
+        op: &str,
+        operands: &[&Expr],
+        span: crate::source::Span,
+        help: Option<String>,
+    ) {
         if operands.iter().any(|e| e.ty == Type::Any) && operands.len() > 1 {
             // One side already has an error; reporting the operator too would be noise.
             return;
@@ -411,7 +491,12 @@ impl Checker<'_> {
     }
 
     /// Resolves a name: a variant of the expected enum, `Enum.variant`, a fact, or a rule.
-    fn check_name(&mut self, name: &ast::Name, expected: Option<&Type>, refs: &mut Vec<RuleId>) -> (ExprKind, Type) {
+    fn check_name(
+        &mut self,
+        name: &ast::Name,
+        expected: Option<&Type>,
+        refs: &mut Vec<RuleId>,
+    ) -> (ExprKind, Type) {
         let text = name.text.as_str();
         if let Some(Type::Enum(id)) = expected {
             if let Some(v) = self.enums[id.0 as usize].variant(text) {
@@ -451,12 +536,23 @@ impl Checker<'_> {
             }
             None if self.groups.contains_key(text) => {
                 let prefix = format!("{text}.");
-                let mut members: Vec<&str> = self.facts.iter().filter_map(|f| f.name.strip_prefix(&prefix)).collect();
+                let mut members: Vec<&str> = self
+                    .facts
+                    .iter()
+                    .filter_map(|f| f.name.strip_prefix(&prefix))
+                    .collect();
                 members.truncate(6);
                 self.error(CheckError::GroupAsValue {
                     name: text.to_string(),
                     span: name.span,
-                    help: Some(format!("use one of its facts: {}", members.iter().map(|m| format!("`{text}.{m}`")).collect::<Vec<_>>().join(", "))),
+                    help: Some(format!(
+                        "use one of its facts: {}",
+                        members
+                            .iter()
+                            .map(|m| format!("`{text}.{m}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
                 });
                 (ExprKind::Lit(Value::Bool(false)), Type::Any)
             }
@@ -471,13 +567,18 @@ impl Checker<'_> {
         let text = name.text.as_str();
         if let Some(Type::Enum(id)) = expected {
             let en = &self.enums[id.0 as usize];
-            let help = did_you_mean(text, en.variants.iter().map(|v| v.name.as_str())).or_else(|| {
-                Some(format!(
-                    "the variants of `{}` are {}",
-                    en.name,
-                    en.variants.iter().map(|v| format!("`{}`", v.name)).collect::<Vec<_>>().join(", ")
-                ))
-            });
+            let help =
+                did_you_mean(text, en.variants.iter().map(|v| v.name.as_str())).or_else(|| {
+                    Some(format!(
+                        "the variants of `{}` are {}",
+                        en.name,
+                        en.variants
+                            .iter()
+                            .map(|v| format!("`{}`", v.name))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                });
             self.error(CheckError::UnknownVariant {
                 name: text.to_string(),
                 enum_name: en.name.clone(),

@@ -9,7 +9,10 @@ pub fn print(error: &asylon::Error, json: bool) {
     let mut err = std::io::stderr().lock();
     let text = if json {
         let all: Vec<serde_json::Value> = error.diagnostics().iter().map(to_json).collect();
-        format!("{}\n", serde_json::json!({ "ok": false, "diagnostics": all }))
+        format!(
+            "{}\n",
+            serde_json::json!({ "ok": false, "diagnostics": all })
+        )
     } else {
         error.diagnostics().iter().map(render).collect()
     };

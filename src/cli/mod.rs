@@ -107,7 +107,12 @@ fn check(path: &str, format: Format) -> Result<ExitCode, Failure> {
             out,
             "ok: policy \"{}\"{} — {} facts, {} outcomes, {} exceptions; languages: {}",
             checked.header.name,
-            checked.header.version.as_deref().map(|v| format!(" version {v}")).unwrap_or_default(),
+            checked
+                .header
+                .version
+                .as_deref()
+                .map(|v| format!(" version {v}"))
+                .unwrap_or_default(),
             checked.facts.len(),
             checked.outcomes.len(),
             exceptions,
@@ -117,7 +122,13 @@ fn check(path: &str, format: Format) -> Result<ExitCode, Failure> {
     Ok(exit_after_write(written))
 }
 
-fn eval(path: &str, facts: &str, as_of: Option<&str>, format: Format, lang: &str) -> Result<ExitCode, Failure> {
+fn eval(
+    path: &str,
+    facts: &str,
+    as_of: Option<&str>,
+    format: Format,
+    lang: &str,
+) -> Result<ExitCode, Failure> {
     let options = match as_of {
         Some(date) => EvalOptions::on(date).map_err(fail(format))?,
         None => EvalOptions {
@@ -128,7 +139,9 @@ fn eval(path: &str, facts: &str, as_of: Option<&str>, format: Format, lang: &str
     .lang(lang);
     let policy = Policy::load(path).map_err(fail(format))?;
     let (name, text) = read_facts(facts).map_err(fail(format))?;
-    let decision = policy.evaluate_json(&name, &text, &options).map_err(fail(format))?;
+    let decision = policy
+        .evaluate_json(&name, &text, &options)
+        .map_err(fail(format))?;
     let mut out = io::stdout().lock();
     let written = match format {
         Format::Json => serde_json::to_writer(&mut out, &decision)

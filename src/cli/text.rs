@@ -39,8 +39,13 @@ pub fn decision(policy: &Policy, d: &Decision) -> String {
     let w = words(&d.lang);
     let checked = policy.checked();
     let mut out = String::new();
-    let version = d.version.as_deref().map(|v| format!(" ({v})")).unwrap_or_default();
-    let as_of = asylon::value::parse_date(&d.as_of).map_or(d.as_of.clone(), |date| format_date(date, &d.lang));
+    let version = d
+        .version
+        .as_deref()
+        .map(|v| format!(" ({v})"))
+        .unwrap_or_default();
+    let as_of = asylon::value::parse_date(&d.as_of)
+        .map_or(d.as_of.clone(), |date| format_date(date, &d.lang));
     let _ = writeln!(out, "{}{version}, {} {as_of}", d.policy, w.as_of);
 
     if !d.outcomes.is_empty() {
@@ -51,7 +56,8 @@ pub fn decision(policy: &Policy, d: &Decision) -> String {
                 wrap(&mut out, "     ", 5, &o.explanation);
             }
             for r in &o.because {
-                let facts: Vec<String> = r.facts.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+                let facts: Vec<String> =
+                    r.facts.iter().map(|(k, v)| format!("{k} = {v}")).collect();
                 let facts = if facts.is_empty() {
                     String::new()
                 } else {
@@ -59,7 +65,12 @@ pub fn decision(policy: &Policy, d: &Decision) -> String {
                 };
                 match r.kind {
                     ReasonKind::Condition => {
-                        wrap(&mut out, &format!("     {}:", w.because), 9, &format!("{}{facts}", r.condition));
+                        wrap(
+                            &mut out,
+                            &format!("     {}:", w.because),
+                            9,
+                            &format!("{}{facts}", r.condition),
+                        );
                     }
                     ReasonKind::Exception => {
                         let state = if r.value.is_null() {
@@ -68,12 +79,22 @@ pub fn decision(policy: &Policy, d: &Decision) -> String {
                             w.exception_did_not_apply
                         };
                         let name = r.exception.as_deref().unwrap_or("");
-                        wrap(&mut out, &format!("     {state}:"), 9, &format!("{name}: {}{facts}", r.condition));
+                        wrap(
+                            &mut out,
+                            &format!("     {state}:"),
+                            9,
+                            &format!("{name}: {}{facts}", r.condition),
+                        );
                     }
                 }
             }
             for s in &o.sources {
-                wrap(&mut out, &format!("     {}:", w.source), 9, &format!("“{s}”"));
+                wrap(
+                    &mut out,
+                    &format!("     {}:", w.source),
+                    9,
+                    &format!("“{s}”"),
+                );
             }
         }
     }
@@ -86,7 +107,12 @@ pub fn decision(policy: &Policy, d: &Decision) -> String {
                 wrap(&mut out, "     ", 5, w.conflict_note);
             }
             if !u.missing.is_empty() {
-                wrap(&mut out, &format!("     {}:", w.depends_on), 9, &u.missing.join(", "));
+                wrap(
+                    &mut out,
+                    &format!("     {}:", w.depends_on),
+                    9,
+                    &u.missing.join(", "),
+                );
             }
         }
     }
@@ -98,7 +124,12 @@ pub fn decision(policy: &Policy, d: &Decision) -> String {
             for defeat in &n.defeated_by {
                 wrap(&mut out, &format!("     {}:", w.defeated), 9, &defeat.title);
                 if let Some(s) = &defeat.source {
-                    wrap(&mut out, &format!("     {}:", w.source), 9, &format!("“{s}”"));
+                    wrap(
+                        &mut out,
+                        &format!("     {}:", w.source),
+                        9,
+                        &format!("“{s}”"),
+                    );
                 }
             }
         }
@@ -119,7 +150,11 @@ pub fn decision(policy: &Policy, d: &Decision) -> String {
     if !d.missing.is_empty() {
         let _ = writeln!(out, "\n{}", w.next);
         for (i, fact) in d.missing.iter().enumerate() {
-            let n = d.undetermined.iter().filter(|u| u.missing.contains(fact)).count();
+            let n = d
+                .undetermined
+                .iter()
+                .filter(|u| u.missing.contains(fact))
+                .count();
             let decides = if n == 1 {
                 w.decides_one.to_string()
             } else {

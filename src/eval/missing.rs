@@ -14,6 +14,8 @@ pub(crate) struct MissingFacts {
     seen: Vec<bool>,
     /// The facts in the order found.
     pub(crate) facts: Vec<FactId>,
+    /// Whether a conflict between exceptions was met on the way.
+    pub(crate) conflict: bool,
 }
 
 impl MissingFacts {
@@ -29,9 +31,10 @@ impl MissingFacts {
     }
 
     /// The facts, sorted by declaration order.
-    pub(crate) fn sorted(mut self) -> Vec<FactId> {
-        self.facts.sort_unstable();
-        self.facts
+    pub(crate) fn sorted(&self) -> Vec<FactId> {
+        let mut facts = self.facts.clone();
+        facts.sort_unstable();
+        facts
     }
 }
 
@@ -64,6 +67,9 @@ impl Evaluator<'_> {
     fn walk_rule(&mut self, id: RuleId, out: &mut MissingFacts, visited: &mut Visited) {
         if !Visited::first(&mut visited.rules, id.0 as usize) || self.rule(id).is_some() {
             return;
+        }
+        if self.conflicts.iter().any(|c| c.rule == id) {
+            out.conflict = true;
         }
         let policy = self.policy;
         let rule = policy.rule(id);
@@ -101,27 +107,29 @@ impl Evaluator<'_> {
             ExprKind::Rule(r) => self.walk_rule(*r, out, visited),
             ExprKind::Lit(_) | ExprKind::Today => {}
             ExprKind::List(items) => items.iter().for_each(|i| self.walk(i, out, visited)),
-            ExprKind::Not(a) | ExprKind::Neg(a) | ExprKind::Test(_, a) => self.walk(a, out, visited),
+            ExprKind::Not(a) | ExprKind::Neg(a) | ExprKind::Test(_, a) => {
+                self.walk(a, out, visited)
+            }
             ExprKind::And(a, b)
             | ExprKind::Or(a, b)
             | ExprKind::Cmp(_, a, b)
             | ExprKind::Arith(_, a, b)
             | ExprKind::DaysFrom(a, b)
-            | ExprKind::In { item: a, list: b, .. } => {
+            | ExprKind::In {
+                item: a, list: b, ..
+            } => {
                 self.walk(a, out, visited);
                 self.walk(b, out, visited);
             }
-            ExprKind::If(c, a, b) => {
-                match self.eval_bool(c) {
-                    Some(true) => self.walk(a, out, visited),
-                    Some(false) => self.walk(b, out, visited),
-                    None => {
-                        self.walk(c, out, visited);
-                        self.walk(a, out, visited);
-                        self.walk(b, out, visited);
-                    }
+            ExprKind::If(c, a, b) => match self.eval_bool(c) {
+                Some(true) => self.walk(a, out, visited),
+                Some(false) => self.walk(b, out, visited),
+                None => {
+                    self.walk(c, out, visited);
+                    self.walk(a, out, visited);
+                    self.walk(b, out, visited);
                 }
-            }
+            },
         }
     }
 }

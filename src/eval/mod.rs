@@ -12,7 +12,6 @@ use std::cmp::Ordering;
 use miette::Diagnostic;
 use thiserror::Error;
 
-
 use crate::checked::*;
 use crate::facts::Facts;
 use crate::source::Span;
@@ -159,9 +158,11 @@ impl<'p> Evaluator<'p> {
             possible.push(base);
             return agree(&possible);
         }
-        let known: Option<Vec<(ExceptionId, Value)>> =
-            applying.iter().map(|(e, v)| v.clone().map(|v| (*e, v))).collect();
-        let Some(known) = known else { return None };
+        let known: Option<Vec<(ExceptionId, Value)>> = applying
+            .iter()
+            .map(|(e, v)| v.clone().map(|v| (*e, v)))
+            .collect();
+        let known = known?;
         let first = known[0].1.clone();
         if known.iter().any(|(_, v)| !v.same(&first)) {
             if !self.conflicts.iter().any(|c| c.rule == id) {
@@ -247,8 +248,8 @@ impl<'p> Evaluator<'p> {
                     CmpOp::Eq => a.same(&b),
                     CmpOp::Ne => !a.same(&b),
                     _ => {
-                        let Some(ord) = a.compare(&b) else {
-                            return self.fail(e.span, "these durations have no order (days against months)");
+                        let Some(ord) = self.order(&a, &b) else {
+                            return self.fail(e.span, "these values have no order");
                         };
                         match op {
                             CmpOp::Lt => ord == Ordering::Less,
@@ -266,7 +267,11 @@ impl<'p> Evaluator<'p> {
                 let (a, b) = (a?, b?);
                 self.arith(*op, a, b, e.span, &e.ty)
             }
-            ExprKind::In { item, list, negated } => {
+            ExprKind::In {
+                item,
+                list,
+                negated,
+            } => {
                 let item = self.eval(item);
                 let list = self.eval(list);
                 let (Some(item), Some(Value::List(list))) = (item, list) else {
@@ -310,6 +315,21 @@ impl<'p> Evaluator<'p> {
         }
     }
 
+    /// Orders two values. A duration in months and one in days have no order of their
+    /// own, so they are compared by where they end when counted from the evaluation date:
+    /// from 1 March 2025, `3 months` (92 days) is longer than `90 days`; from
+    /// 1 December 2024 the two end on the same day.
+    fn order(&self, a: &Value, b: &Value) -> Option<Ordering> {
+        match (a, b) {
+            (Value::Duration(x), Value::Duration(y)) => x.compare(*y).or_else(|| {
+                let ex = add_duration(self.today, *x)?;
+                let ey = add_duration(self.today, *y)?;
+                Some(ex.cmp(&ey))
+            }),
+            _ => a.compare(b),
+        }
+    }
+
     fn arith(&mut self, op: ArithOp, a: Value, b: Value, span: Span, ty: &Type) -> Option<Value> {
         use Value::*;
         let as_f64 = |v: &Value| match v {
@@ -347,10 +367,15 @@ impl<'p> Evaluator<'p> {
             },
             (ArithOp::Add | ArithOp::Sub, Duration(x), Duration(y)) => {
                 let sign = if op == ArithOp::Add { 1 } else { -1 };
-                let months = y.months.checked_mul(sign).and_then(|m| x.months.checked_add(m));
+                let months = y
+                    .months
+                    .checked_mul(sign)
+                    .and_then(|m| x.months.checked_add(m));
                 let days = y.days.checked_mul(sign).and_then(|d| x.days.checked_add(d));
                 match (months, days) {
-                    (Some(months), Some(days)) => Some(Duration(crate::value::Duration { months, days })),
+                    (Some(months), Some(days)) => {
+                        Some(Duration(crate::value::Duration { months, days }))
+                    }
                     _ => self.fail(span, "the duration is too long"),
                 }
             }
@@ -438,6 +463,9 @@ mod tests {
         assert_eq!(agree(&[t.clone(), t.clone()]), t);
         assert_eq!(agree(&[t.clone(), f]), None);
         assert_eq!(agree(&[t, None]), None);
-        assert_eq!(agree(&[Some(Value::Int(2)), Some(Value::Decimal(2.0))]), Some(Value::Int(2)));
+        assert_eq!(
+            agree(&[Some(Value::Int(2)), Some(Value::Decimal(2.0))]),
+            Some(Value::Int(2))
+        );
     }
 }

@@ -72,8 +72,13 @@ impl TypeExpr {
     /// Where the type was written.
     pub fn span(&self) -> Span {
         match self {
-            TypeExpr::Bool(s) | TypeExpr::Decimal(s) | TypeExpr::Date(s) | TypeExpr::Duration(s) => *s,
-            TypeExpr::Int { span, .. } | TypeExpr::String { span, .. } | TypeExpr::List(_, span) => *span,
+            TypeExpr::Bool(s)
+            | TypeExpr::Decimal(s)
+            | TypeExpr::Date(s)
+            | TypeExpr::Duration(s) => *s,
+            TypeExpr::Int { span, .. }
+            | TypeExpr::String { span, .. }
+            | TypeExpr::List(_, span) => *span,
             TypeExpr::Enum(n) => n.span,
         }
     }

@@ -77,12 +77,12 @@ impl Lowerer {
                 Rule::const_decl => file.decls.push(Decl::Const(self.lower_const_decl(p))),
                 Rule::define_decl => file.decls.push(Decl::Define(self.lower_define_decl(p))),
                 Rule::outcome_decl => file.decls.push(Decl::Outcome(self.lower_outcome_decl(p))),
-                Rule::exception_decl => {
-                    file.decls.push(Decl::Exception(self.lower_exception_decl(p)))
-                }
-                Rule::impossible_decl => {
-                    file.decls.push(Decl::Impossible(self.lower_impossible_decl(p)))
-                }
+                Rule::exception_decl => file
+                    .decls
+                    .push(Decl::Exception(self.lower_exception_decl(p))),
+                Rule::impossible_decl => file
+                    .decls
+                    .push(Decl::Impossible(self.lower_impossible_decl(p))),
                 _ => {} // EOI
             }
         }
@@ -181,7 +181,10 @@ impl Lowerer {
 
     fn lower_type_expr(&mut self, pair: Pair<'_, Rule>) -> TypeExpr {
         // INVARIANT: `type_expr` wraps exactly one alternative.
-        let p = pair.into_inner().next().expect("type_expr has one alternative");
+        let p = pair
+            .into_inner()
+            .next()
+            .expect("type_expr has one alternative");
         let span = self.span(&p);
         match p.as_rule() {
             Rule::t_bool => TypeExpr::Bool(span),
@@ -197,7 +200,9 @@ impl Lowerer {
                 let (mut at_least, mut at_most) = (None, None);
                 for b in p.into_inner() {
                     let rule = b.as_rule();
-                    let Some(n) = b.into_inner().next() else { continue };
+                    let Some(n) = b.into_inner().next() else {
+                        continue;
+                    };
                     let value = self.lower_signed(n);
                     match rule {
                         Rule::at_least => at_least = value,
@@ -437,7 +442,11 @@ impl Lowerer {
                     let start = span.start as usize + 1 + i;
                     self.errors.push(SyntaxError::BadEscape {
                         escape: other,
-                        span: Span::new(self.file, start, start + 1 + (j - i) + other.len_utf8() - 1),
+                        span: Span::new(
+                            self.file,
+                            start,
+                            start + 1 + (j - i) + other.len_utf8() - 1,
+                        ),
                     });
                 }
                 None => {}
@@ -453,7 +462,8 @@ impl Lowerer {
 
     fn fold(&mut self, pairs: Pairs<'_, Rule>) -> Expr {
         let file = self.file;
-        let span_of = move |p: &Pair<'_, Rule>| Span::new(file, p.as_span().start(), p.as_span().end());
+        let span_of =
+            move |p: &Pair<'_, Rule>| Span::new(file, p.as_span().start(), p.as_span().end());
         let folded = PRATT
             .map_primary(|p| self.lower_primary(p))
             .map_prefix(|op, rhs| {
@@ -509,7 +519,9 @@ impl Lowerer {
         let span = self.span(&pair);
         let kind = match pair.as_rule() {
             Rule::paren => ExprKind::Paren(Box::new(self.lower_expr(first(pair)))),
-            Rule::list_lit => ExprKind::List(pair.into_inner().map(|p| self.lower_expr(p)).collect()),
+            Rule::list_lit => {
+                ExprKind::List(pair.into_inner().map(|p| self.lower_expr(p)).collect())
+            }
             Rule::if_expr => {
                 let mut i = pair.into_inner();
                 let c = self.lower_expr(i.next().expect("if has a condition"));
@@ -532,7 +544,11 @@ impl Lowerer {
             Rule::int_lit => ExprKind::Int(pair.as_str().into()),
             Rule::duration_lit => {
                 let mut i = pair.into_inner();
-                let n = i.next().expect("duration has a number").as_str().to_string();
+                let n = i
+                    .next()
+                    .expect("duration has a number")
+                    .as_str()
+                    .to_string();
                 let unit = match first(i.next().expect("duration has a unit")).as_rule() {
                     Rule::unit_days => Unit::Days,
                     Rule::unit_months => Unit::Months,

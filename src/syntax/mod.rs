@@ -17,10 +17,7 @@ use crate::source::{FileId, Span};
 pub enum SyntaxError {
     /// The text does not follow the grammar.
     #[error("expected {expected}, found {found}")]
-    #[diagnostic(
-        code(asylon::syntax),
-        help("see docs/language.md for the syntax of each declaration")
-    )]
+    #[diagnostic(code(asylon::syntax))]
     Unexpected {
         /// What the grammar allowed here.
         expected: String,
@@ -29,6 +26,9 @@ pub enum SyntaxError {
         /// Where.
         #[label("unexpected here")]
         span: Span,
+        /// How to mend it.
+        #[help]
+        help: Option<String>,
     },
     /// A clause that may appear once appears twice.
     #[error("{owner} has more than one `{clause}`")]

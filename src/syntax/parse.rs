@@ -39,16 +39,26 @@ fn convert(file: FileId, text: &str, error: pest::error::Error<Rule>) -> SyntaxE
                 [one] => (*one).to_string(),
                 [init @ .., last] => format!("{} or {}", init.join(", "), last),
             };
+            let word = found.trim_matches('`');
+            let help = if names.contains(&"a name")
+                && AsylonParser::parse(Rule::keyword, word).is_ok_and(|p| p.as_str() == word)
+            {
+                Some(format!("`{word}` is a word of the language and cannot be a name; choose another, such as `{word}_count`"))
+            } else {
+                Some("see docs/language.md for the syntax of each declaration".to_string())
+            };
             SyntaxError::Unexpected {
                 expected,
                 found,
                 span,
+                help,
             }
         }
         ErrorVariant::CustomError { message } => SyntaxError::Unexpected {
             expected: message,
             found,
             span,
+            help: None,
         },
     }
 }

@@ -1,0 +1,93 @@
+//! Helpers shared by the integration tests: run the `asylon` binary as a user would.
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// What a run of the binary gave.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `asylon` with `args` from the package root, feeding `stdin`.
+pub fn asylon(args: &[&str], stdin: &str) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_asylon"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the asylon binary runs");
+    {
+        let mut input = child.stdin.take().expect("stdin is piped");
+        // The command may exit before reading all of it; that is its business.
+        let _ = input.write_all(stdin.as_bytes());
+    }
+    let out = child
+        .wait_with_output()
+        .expect("the asylon binary finishes");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A path relative to the package root, with `/` separators, for stable snapshots.
+pub fn relative(path: &Path) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Evaluates `facts` (JSON text) with `policy` as of `as_of`, as JSON.
+pub fn eval_json(policy: &str, facts: &str, as_of: &str) -> serde_json::Value {
+    let run = asylon(
+        &["eval", policy, "-", "--as-of", as_of, "--format", "json"],
+        facts,
+    );
+    assert_eq!(run.code, 0, "eval failed: {}", run.stderr);
+    serde_json::from_str(&run.stdout).expect("eval prints one JSON object")
+}
+
+/// The status of an outcome in a JSON decision: `holds`, `does_not_hold` or
+/// `undetermined`.
+pub fn status(decision: &serde_json::Value, id: &str) -> &'static str {
+    let has = |list: &str| {
+        decision[list]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|o| o["id"] == id))
+    };
+    if has("outcomes") {
+        "holds"
+    } else if has("undetermined") {
+        "undetermined"
+    } else if has("does_not_hold") {
+        "does_not_hold"
+    } else {
+        panic!("no outcome `{id}` in {decision}")
+    }
+}
+
+/// The `missing` list of an undetermined outcome.
+pub fn missing(decision: &serde_json::Value, id: &str) -> Vec<String> {
+    decision["undetermined"]
+        .as_array()
+        .and_then(|a| a.iter().find(|o| o["id"] == id))
+        .map(|o| {
+            o["missing"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|m| m.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
