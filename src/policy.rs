@@ -283,6 +283,7 @@ fn span_of_syntax(e: &crate::syntax::SyntaxError) -> crate::source::Span {
         Unexpected { span, .. }
         | DuplicateClause { span, .. }
         | BadEscape { span, .. }
-        | IntOutOfRange { span, .. } => *span,
+        | IntOutOfRange { span, .. }
+        | TooDeep { span, .. } => *span,
     }
 }

@@ -123,6 +123,21 @@ pub enum CheckError {
         #[label("part of a cycle")]
         span: Span,
     },
+    /// Rules that use rules that use rules… beyond the limit.
+    #[error("`{name}` sits at the top of a chain of more than {limit} rules")]
+    #[diagnostic(
+        code(asylon::chain_too_deep),
+        help("a rule may use rules that use rules at most {limit} levels deep; shorten the chain")
+    )]
+    ChainTooDeep {
+        /// The rule at the top.
+        name: String,
+        /// The limit.
+        limit: usize,
+        /// Where.
+        #[label("too deep")]
+        span: Span,
+    },
     /// An exception to something that is not a rule or an exception.
     #[error("`{name}` is not a rule or an exception, so nothing can be an exception to it")]
     #[diagnostic(code(asylon::unknown_target))]
@@ -322,6 +337,7 @@ impl CheckError {
             | TypeMismatch { span, .. }
             | BadOperands { span, .. }
             | Cycle { span, .. }
+            | ChainTooDeep { span, .. }
             | UnknownTarget { span, .. }
             | MissingClause { span, .. }
             | MisplacedClause { span, .. }

@@ -54,6 +54,8 @@ pub(crate) struct Checker<'a> {
     exception_decls: Vec<ExceptionDecl<'a>>,
     /// The rules each rule refers to, for the cycle pass.
     rule_refs: Vec<Vec<RuleId>>,
+    /// How many rule bodies are being typed, one inside the other.
+    typing_depth: usize,
     /// The rules each exception refers to, for the cycle pass.
     exception_refs: Vec<Vec<RuleId>>,
 }
@@ -98,6 +100,7 @@ pub fn check(sources: &Sources, files: &[ast::File]) -> Result<CheckedPolicy, Ve
         rule_types: Vec::new(),
         exception_decls: Vec::new(),
         rule_refs: Vec::new(),
+        typing_depth: 0,
         exception_refs: Vec::new(),
     };
     let header = checker.header();
@@ -128,7 +131,15 @@ pub fn check(sources: &Sources, files: &[ast::File]) -> Result<CheckedPolicy, Ve
         &checker.rule_refs,
         &checker.exception_refs,
     );
-    checker.errors.extend(cycle_errors);
+    let deep_already = checker
+        .errors
+        .iter()
+        .any(|e| matches!(e, CheckError::ChainTooDeep { .. }));
+    checker.errors.extend(
+        cycle_errors
+            .into_iter()
+            .filter(|e| !(deep_already && matches!(e, CheckError::ChainTooDeep { .. }))),
+    );
     let languages = messages::languages(
         &checker.enums,
         &checker.facts,
@@ -558,6 +569,31 @@ impl<'a> Checker<'a> {
             BodyState::Visiting => return Type::Any,
             BodyState::Pending => {}
         }
+        if self.typing_depth >= cycles::MAX_RULE_DEPTH {
+            // Typing follows references recursively; past the limit the chain is refused
+            // (the cycle pass reports it) rather than followed.
+            if !self
+                .errors
+                .iter()
+                .any(|e| matches!(e, CheckError::ChainTooDeep { .. }))
+            {
+                let decl = self.rule_decls[i];
+                self.error(CheckError::ChainTooDeep {
+                    name: decl.name.text.clone(),
+                    limit: cycles::MAX_RULE_DEPTH,
+                    span: decl.span,
+                });
+            }
+            return Type::Any;
+        }
+        self.typing_depth += 1;
+        let ty = self.type_rule(id);
+        self.typing_depth -= 1;
+        ty
+    }
+
+    fn type_rule(&mut self, id: RuleId) -> Type {
+        let i = id.0 as usize;
         self.rule_states[i] = BodyState::Visiting;
         let decl = self.rule_decls[i];
         let declared = decl.ty.map(|t| self.resolve_type(t));

@@ -35,9 +35,15 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
         .op(Op::prefix(Rule::op_neg))
 });
 
+/// How deep an expression tree may grow (operators and brackets along one path). Every
+/// later stage walks expressions recursively; this bound keeps them within the stack.
+pub(crate) const MAX_EXPR_DEPTH: usize = 128;
+
 /// Lowers pairs of one file, reporting errors into a list.
 pub(crate) struct Lowerer {
     file: FileId,
+    /// The depth of the expression being lowered, counted as its operators are met.
+    depth: usize,
     /// Errors found so far; lowering goes on after each.
     pub(crate) errors: Vec<SyntaxError>,
 }
@@ -46,6 +52,7 @@ impl Lowerer {
     pub(crate) fn new(file: FileId) -> Lowerer {
         Lowerer {
             file,
+            depth: 0,
             errors: Vec::new(),
         }
     }
@@ -461,6 +468,37 @@ impl Lowerer {
     }
 
     fn fold(&mut self, pairs: Pairs<'_, Rule>) -> Expr {
+        // A chain of n operators folds into a tree n deep: refuse it before building it,
+        // since even dropping a very deep tree recurses.
+        let operators = pairs.clone().filter(|p| is_operator(p.as_rule())).count();
+        let added = operators + 1;
+        if self.depth + added > MAX_EXPR_DEPTH {
+            let span = pairs
+                .clone()
+                .next()
+                .map_or(Span::new(self.file, 0, 0), |p| self.span(&p));
+            if !self
+                .errors
+                .iter()
+                .any(|e| matches!(e, SyntaxError::TooDeep { .. }))
+            {
+                self.errors.push(SyntaxError::TooDeep {
+                    limit: MAX_EXPR_DEPTH,
+                    span,
+                });
+            }
+            return Expr {
+                kind: ExprKind::Bool(false),
+                span,
+            };
+        }
+        self.depth += added;
+        let folded = self.fold_pairs(pairs);
+        self.depth -= added;
+        folded
+    }
+
+    fn fold_pairs(&mut self, pairs: Pairs<'_, Rule>) -> Expr {
         let file = self.file;
         let span_of =
             move |p: &Pair<'_, Rule>| Span::new(file, p.as_span().start(), p.as_span().end());
@@ -565,6 +603,34 @@ impl Lowerer {
     fn lower_term(&mut self, pair: Pair<'_, Rule>) -> Expr {
         self.fold(pair.into_inner())
     }
+}
+
+/// Whether a pair is an operator of an expression sequence.
+fn is_operator(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::op_or
+            | Rule::op_and
+            | Rule::op_is
+            | Rule::op_is_not
+            | Rule::op_lt
+            | Rule::op_le
+            | Rule::op_gt
+            | Rule::op_ge
+            | Rule::op_in
+            | Rule::op_not_in
+            | Rule::op_contains
+            | Rule::op_add
+            | Rule::op_sub
+            | Rule::op_mul
+            | Rule::op_div
+            | Rule::op_not
+            | Rule::op_neg
+            | Rule::is_known
+            | Rule::is_unknown
+            | Rule::is_empty
+            | Rule::is_not_empty
+    )
 }
 
 /// The first inner pair of a rule the grammar gives at least one.

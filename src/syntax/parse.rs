@@ -54,11 +54,10 @@ fn convert(file: FileId, text: &str, error: pest::error::Error<Rule>) -> SyntaxE
                 help,
             }
         }
-        ErrorVariant::CustomError { message } => SyntaxError::Unexpected {
-            expected: message,
-            found,
+        // pest's only custom error is its own recursion limit.
+        ErrorVariant::CustomError { .. } => SyntaxError::TooDeep {
+            limit: super::lower::MAX_EXPR_DEPTH,
             span,
-            help: None,
         },
     }
 }
