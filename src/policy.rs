@@ -237,7 +237,7 @@ impl Policy {
                     .collect();
                 let message = render(policy, &rule.message, &options.lang, |r| match r {
                     crate::checked::Ref::Fact(f) => facts.get(*f).cloned(),
-                    crate::checked::Ref::Rule(_) => None,
+                    crate::checked::Ref::Rule(r) => ev.rule(*r),
                 });
                 let help = Some(format!(
                     "the facts involved are {}; check them, or leave out the one that is not sure",
