@@ -47,6 +47,7 @@
 pub mod check;
 pub mod checked;
 pub mod decision;
+pub mod diff;
 mod error;
 mod eval;
 pub mod facts;

@@ -302,6 +302,46 @@ pub enum CheckError {
         #[label("here")]
         span: Span,
     },
+    /// `effective` with no day in it.
+    #[error("this period has no day in it")]
+    #[diagnostic(
+        code(asylon::empty_period),
+        help("write `effective from YYYY-MM-DD`, `effective until YYYY-MM-DD`, or both with `from` before `until`")
+    )]
+    EmptyPeriod {
+        /// The clause.
+        #[label("empty")]
+        span: Span,
+    },
+    /// Two versions of a rule in force on the same day.
+    #[error("two versions of `{name}` are in force on the same days")]
+    #[diagnostic(
+        code(asylon::overlapping_versions),
+        help("end the earlier version the day before the later one starts: `effective until …`")
+    )]
+    OverlappingVersions {
+        /// The rule.
+        name: String,
+        /// The later version.
+        #[label("overlaps")]
+        span: Span,
+        /// The other version, when in the same file.
+        #[label("this version")]
+        other: Option<Span>,
+    },
+    /// A rule that is not a `bool` whose versions leave days without a value.
+    #[error("the versions of `{name}` leave days on which it has no value")]
+    #[diagnostic(
+        code(asylon::versions_leave_gaps),
+        help("a rule that is not a `bool` needs a value every day: the first version without `from`, the last without `until`, each starting the day after the one before ends")
+    )]
+    VersionsLeaveGaps {
+        /// The rule.
+        name: String,
+        /// Its first version.
+        #[label("versioned here")]
+        span: Span,
+    },
     /// Two exceptions to one rule that can both apply and give different values.
     #[error("exceptions `{first}` and `{second}` to `{rule}` can both apply and disagree")]
     #[diagnostic(code(asylon::conflict))]
@@ -351,6 +391,9 @@ impl CheckError {
             | EmptyEnum { span, .. }
             | EmptyRange { span, .. }
             | UnclosedInterpolation { span }
+            | EmptyPeriod { span }
+            | OverlappingVersions { span, .. }
+            | VersionsLeaveGaps { span, .. }
             | Conflict { span, .. } => *span,
         }
     }

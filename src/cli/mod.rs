@@ -1,6 +1,7 @@
 //! Command-line arguments and the subcommands.
 
 mod diagnostics;
+mod diff;
 mod text;
 mod words;
 
@@ -46,6 +47,24 @@ enum Command {
         #[arg(long, default_value = "en", value_name = "CODE")]
         lang: String,
     },
+    /// Show which outcomes two versions of a policy decide differently, each with a fact
+    /// set on which they disagree.
+    Diff {
+        /// The old policy.
+        old: String,
+        /// The new policy.
+        new: String,
+        /// The evaluation date, YYYY-MM-DD (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        /// Evaluate the old policy on another date (compare a policy with itself before
+        /// and after a rule took effect).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        old_as_of: Option<String>,
+        /// Text for people, or one JSON object for tools.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -65,6 +84,20 @@ pub fn run(cli: Cli) -> ExitCode {
             format,
             lang,
         } => eval(&policy, &facts, as_of.as_deref(), format, &lang),
+        Command::Diff {
+            old,
+            new,
+            as_of,
+            old_as_of,
+            format,
+        } => diff::run(
+            &old,
+            &new,
+            as_of.as_deref(),
+            old_as_of.as_deref(),
+            format == Format::Json,
+        )
+        .map_err(fail(format)),
     };
     match result {
         Ok(code) => code,
@@ -129,14 +162,10 @@ fn eval(
     format: Format,
     lang: &str,
 ) -> Result<ExitCode, Failure> {
-    let options = match as_of {
-        Some(date) => EvalOptions::on(date).map_err(fail(format))?,
-        None => EvalOptions {
-            as_of: jiff::Zoned::now().date(),
-            lang: "en".into(),
-        },
-    }
-    .lang(lang);
+    let options = EvalOptions {
+        as_of: date_or_today(as_of).map_err(fail(format))?,
+        lang: lang.to_string(),
+    };
     let policy = Policy::load(path).map_err(fail(format))?;
     let (name, text) = read_facts(facts).map_err(fail(format))?;
     let decision = policy
@@ -152,8 +181,16 @@ fn eval(
     Ok(exit_after_write(written))
 }
 
+/// The date given on the command line, or the current date.
+pub(crate) fn date_or_today(date: Option<&str>) -> Result<asylon::value::Date, asylon::Error> {
+    match date {
+        Some(d) => EvalOptions::on(d).map(|o| o.as_of),
+        None => Ok(jiff::Zoned::now().date()),
+    }
+}
+
 /// A closed pipe (`asylon eval … | head -1`) is not a failure of the evaluation.
-fn exit_after_write(written: io::Result<()>) -> ExitCode {
+pub(crate) fn exit_after_write(written: io::Result<()>) -> ExitCode {
     match written.and_then(|()| io::stdout().flush()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,

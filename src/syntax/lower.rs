@@ -289,6 +289,7 @@ impl Lowerer {
             value: value.expect("define has a value"),
             unless: clauses.unless,
             sources: clauses.sources,
+            effective: clauses.effective,
             span,
         }
     }
@@ -308,6 +309,7 @@ impl Lowerer {
             title: c.title,
             explain: c.explain,
             sources: c.sources,
+            effective: c.effective,
             span,
         }
     }
@@ -329,6 +331,7 @@ impl Lowerer {
             title: c.title,
             explain: c.explain,
             sources: c.sources,
+            effective: c.effective,
             span,
         }
     }
@@ -354,7 +357,36 @@ impl Lowerer {
     fn lower_clause(&mut self, pair: Pair<'_, Rule>, c: &mut Clauses, owner: &str) {
         let span = self.span(&pair);
         let rule = pair.as_rule();
-        // INVARIANT: every clause is a keyword followed by exactly one pair.
+        if rule == Rule::effective_clause {
+            if c.effective.is_some() {
+                self.errors.push(SyntaxError::DuplicateClause {
+                    clause: "effective",
+                    owner: format!("`{owner}`"),
+                    span,
+                });
+            }
+            let mut effective = Effective {
+                from: None,
+                until: None,
+                span,
+            };
+            for bound in pair.into_inner() {
+                let rule = bound.as_rule();
+                // INVARIANT: `effective_from` and `effective_until` hold one date.
+                let date = bound.into_inner().next().expect("bound has a date");
+                let date = Str {
+                    span: self.span(&date),
+                    text: date.as_str().to_string(),
+                };
+                match rule {
+                    Rule::effective_from => effective.from = Some(date),
+                    _ => effective.until = Some(date),
+                }
+            }
+            c.effective = Some(effective);
+            return;
+        }
+        // INVARIANT: every other clause is a keyword followed by exactly one pair.
         let body = pair.into_inner().next().expect("clause has a body");
         let duplicate = |lowerer: &mut Lowerer, clause: &'static str| {
             lowerer.errors.push(SyntaxError::DuplicateClause {
@@ -649,4 +681,5 @@ struct Clauses {
     explain: Option<Texts>,
     message: Option<Texts>,
     sources: Vec<Str>,
+    effective: Option<Effective>,
 }
