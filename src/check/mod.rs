@@ -18,6 +18,9 @@ use crate::source::{Sources, Span};
 use crate::syntax::ast;
 use crate::value::{EnumId, Type, Value};
 
+/// The target of an exception to an unknown rule (reported; the policy is refused).
+const NOWHERE: RuleId = RuleId(u32::MAX);
+
 /// What a name in the policy's single namespace stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Symbol {
@@ -118,18 +121,22 @@ pub fn check(sources: &Sources, files: &[ast::File]) -> Result<CheckedPolicy, Ve
     let exceptions = checker.check_exceptions(&rules);
     let impossibles = checker.check_impossibles();
     let mut rules = rules;
+    // An exception whose target is unknown was reported and points at `NOWHERE`:
+    // `get_mut` skips it (the policy is refused anyway).
     for (i, e) in exceptions.iter().enumerate() {
         if let Target::Rule(r) = e.target {
-            rules[r.0 as usize].exceptions.push(ExceptionId(i as u32));
+            if let Some(rule) = rules.get_mut(r.0 as usize) {
+                rule.exceptions.push(ExceptionId(i as u32));
+            }
         }
     }
     let mut exceptions = exceptions;
     let targets: Vec<_> = exceptions.iter().map(|e| e.target).collect();
     for (i, target) in targets.into_iter().enumerate() {
         if let Target::Exception(t) = target {
-            exceptions[t.0 as usize]
-                .exceptions
-                .push(ExceptionId(i as u32));
+            if let Some(exception) = exceptions.get_mut(t.0 as usize) {
+                exception.exceptions.push(ExceptionId(i as u32));
+            }
         }
     }
     let cycle_errors = cycles::find_cycles(
@@ -912,9 +919,7 @@ impl<'a> Checker<'a> {
         let info = ExceptionInfo {
             name: e.name.text.clone(),
             inline: false,
-            // An unknown target was reported; pointing it at itself keeps ids valid and
-            // the policy is rejected anyway.
-            target: target.unwrap_or(Target::Rule(RuleId(0))),
+            target: target.unwrap_or(Target::Rule(NOWHERE)),
             when,
             gives,
             exceptions: Vec::new(),
