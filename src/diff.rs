@@ -544,7 +544,12 @@ fn fact_slot(
             let id = id?;
             let mut object = serde_json::Map::new();
             insert_dotted(&mut object, name, v.clone());
-            let facts = Facts::from_value(policy, &serde_json::Value::Object(object)).ok()?;
+            let facts = Facts::from_value(
+                policy,
+                &serde_json::Value::Object(object),
+                &crate::limits::Limits::default(),
+            )
+            .ok()?;
             facts.get(id).cloned()
         };
     let candidates = json

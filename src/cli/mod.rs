@@ -167,7 +167,7 @@ fn eval(
         lang: lang.to_string(),
     };
     let policy = Policy::load(path).map_err(fail(format))?;
-    let (name, text) = read_facts(facts).map_err(fail(format))?;
+    let (name, text) = read_facts(facts, policy.limits().max_facts_bytes).map_err(fail(format))?;
     let decision = policy
         .evaluate_json(&name, &text, &options)
         .map_err(fail(format))?;
@@ -201,7 +201,9 @@ pub(crate) fn exit_after_write(written: io::Result<()>) -> ExitCode {
     }
 }
 
-fn read_facts(arg: &str) -> Result<(String, String), asylon::Error> {
+/// Reads a fact file or standard input, at most one byte more than `max` (so that the
+/// limit is reported without reading an endless stream).
+fn read_facts(arg: &str, max: usize) -> Result<(String, String), asylon::Error> {
     let io_error = |what: &str, e: io::Error| {
         let report = miette::miette!(code = "asylon::io", "cannot read {what}: {e}");
         asylon::Error::from_reports(asylon::ErrorKind::Io, vec![report])
@@ -209,11 +211,15 @@ fn read_facts(arg: &str) -> Result<(String, String), asylon::Error> {
     if arg == "-" {
         let mut text = String::new();
         io::stdin()
+            .take(max as u64 + 1)
             .read_to_string(&mut text)
             .map_err(|e| io_error("standard input", e))?;
         Ok(("<stdin>".into(), text))
     } else {
-        let text = std::fs::read_to_string(arg).map_err(|e| io_error(&format!("`{arg}`"), e))?;
+        let mut text = String::new();
+        std::fs::File::open(arg)
+            .and_then(|f| f.take(max as u64 + 1).read_to_string(&mut text))
+            .map_err(|e| io_error(&format!("`{arg}`"), e))?;
         Ok((arg.to_string(), text))
     }
 }
