@@ -524,3 +524,42 @@ impossible future when d > today message en "The day {d} is after {evaluation_da
         run.stderr
     );
 }
+
+#[test]
+fn one_exception_can_defeat_several_rules_and_be_defeated_itself() {
+    let policy = r#"
+policy "M"
+fact child: bool "child"
+fact with_sibling: bool "travels with an adult sibling"
+fact a: bool "a"
+outcome x when a title en "X"
+outcome y when a title en "Y"
+outcome z when a title en "Z"
+exception not_for_children to x, y when child source "not for children"
+exception unless_with_sibling to not_for_children when with_sibling
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.asylon");
+    std::fs::write(&path, policy).unwrap();
+    let path = path.to_string_lossy().into_owned();
+    let d = eval_json(
+        &path,
+        r#"{"a": true, "child": true, "with_sibling": false}"#,
+        "2024-06-17",
+    );
+    assert_eq!(status(&d, "x"), "does_not_hold");
+    assert_eq!(status(&d, "y"), "does_not_hold");
+    assert_eq!(status(&d, "z"), "holds");
+    assert_eq!(
+        d["does_not_hold"][1]["defeated_by"][0]["exception"],
+        "not_for_children"
+    );
+    let d = eval_json(
+        &path,
+        r#"{"a": true, "child": true, "with_sibling": true}"#,
+        "2024-06-17",
+    );
+    assert_eq!((status(&d, "x"), status(&d, "y")), ("holds", "holds"));
+    let d = eval_json(&path, r#"{"a": true, "child": true}"#, "2024-06-17");
+    assert_eq!(missing(&d, "y"), ["with_sibling"]);
+}

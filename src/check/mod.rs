@@ -58,6 +58,8 @@ pub(crate) struct Checker<'a> {
     rule_states: Vec<BodyState>,
     rule_types: Vec<Option<Type>>,
     exception_decls: Vec<ExceptionDecl<'a>>,
+    /// How many exceptions the declarations so far make (one per rule each defeats).
+    exception_count: usize,
     /// The rules each rule refers to, for the cycle pass.
     rule_refs: Vec<Vec<RuleId>>,
     /// How many rule bodies are being typed, one inside the other.
@@ -109,6 +111,7 @@ pub fn check(sources: &Sources, files: &[ast::File]) -> Result<CheckedPolicy, Ve
         rule_states: Vec::new(),
         rule_types: Vec::new(),
         exception_decls: Vec::new(),
+        exception_count: 0,
         rule_refs: Vec::new(),
         typing_depth: 0,
         exception_refs: Vec::new(),
@@ -134,7 +137,15 @@ pub fn check(sources: &Sources, files: &[ast::File]) -> Result<CheckedPolicy, Ve
     let targets: Vec<_> = exceptions.iter().map(|e| e.target).collect();
     for (i, target) in targets.into_iter().enumerate() {
         if let Target::Exception(t) = target {
-            if let Some(exception) = exceptions.get_mut(t.0 as usize) {
+            // An exception written for several rules is one exception per rule, all with
+            // its name: an exception to it stops every one of them.
+            let Some(name) = exceptions.get(t.0 as usize).map(|e| e.name.clone()) else {
+                continue;
+            };
+            for exception in exceptions
+                .iter_mut()
+                .filter(|e| !e.inline && e.name == name)
+            {
                 exception.exceptions.push(ExceptionId(i as u32));
             }
         }
@@ -461,7 +472,8 @@ impl<'a> Checker<'a> {
                         span: o.span,
                     },
                     ast::Decl::Exception(e) => {
-                        let id = ExceptionId(self.exception_decls.len() as u32);
+                        // One exception per rule it defeats; the name stands for the first.
+                        let id = ExceptionId(self.exception_count as u32);
                         if self.declare(
                             &e.name.text,
                             Symbol::Exception(id),
@@ -469,6 +481,7 @@ impl<'a> Checker<'a> {
                             "exception",
                         ) {
                             self.exception_decls.push(ExceptionDecl::Named(e));
+                            self.exception_count += 1 + e.also.len();
                         }
                         continue;
                     }
@@ -537,6 +550,7 @@ impl<'a> Checker<'a> {
                         unless: u,
                         effective: rule.effective,
                     });
+                    self.exception_count += 1;
                 }
             }
         }
@@ -807,21 +821,51 @@ impl<'a> Checker<'a> {
                     };
                     (info, refs)
                 }
-                ExceptionDecl::Named(e) => self.check_named_exception(e, rules),
+                ExceptionDecl::Named(e) => {
+                    let (first, refs) = self.check_named_exception(e, rules);
+                    // The same exception to each further rule: its condition is checked
+                    // once; what it gives is refused, as the rules may differ in type.
+                    if let Some(g) = e.gives.as_ref().filter(|_| !e.also.is_empty()) {
+                        self.error(CheckError::MisplacedClause {
+                            clause: "gives",
+                            owner: format!(
+                                "exception `{}`, written for several rules,",
+                                e.name.text
+                            ),
+                            span: g.span,
+                            help: Some(
+                                "write one exception per rule when each gives a value".into(),
+                            ),
+                        });
+                    }
+                    for name in &e.also {
+                        let mut copy = first.clone();
+                        match self.resolve_target(name, rules) {
+                            Some(target) => copy.target = target,
+                            None => copy.target = Target::Rule(NOWHERE),
+                        }
+                        out.push(copy);
+                        self.exception_refs.push(refs.clone());
+                    }
+                    (first, refs)
+                }
             };
-            out.push(info.0);
-            self.exception_refs.push(info.1);
+            // A named exception's copies were pushed above; it goes first, so put it back
+            // in front of them.
+            let copies = match decl {
+                ExceptionDecl::Named(e) => e.also.len(),
+                ExceptionDecl::Inline { .. } => 0,
+            };
+            let at = out.len() - copies;
+            out.insert(at, info.0);
+            self.exception_refs.insert(at, info.1);
         }
         out
     }
 
-    fn check_named_exception(
-        &mut self,
-        e: &'a ast::ExceptionDecl,
-        rules: &[RuleInfo],
-    ) -> (ExceptionInfo, Vec<RuleId>) {
-        let owner = format!("exception `{}`", e.name.text);
-        let target = match self.symbols.get(&e.target.text) {
+    /// What an exception names as its target: a rule (not a constant) or an exception.
+    fn resolve_target(&mut self, name: &ast::Name, rules: &[RuleInfo]) -> Option<Target> {
+        match self.symbols.get(&name.text) {
             Some((Symbol::Rule(r), _)) if rules[r.0 as usize].kind != RuleKind::Const => {
                 Some(Target::Rule(*r))
             }
@@ -833,15 +877,24 @@ impl<'a> Checker<'a> {
                     .filter(|(_, (s, _))| matches!(s, Symbol::Rule(_) | Symbol::Exception(_)))
                     .map(|(k, _)| k.as_str())
                     .collect();
-                let help = did_you_mean(&e.target.text, candidates);
+                let help = did_you_mean(&name.text, candidates);
                 self.error(CheckError::UnknownTarget {
-                    name: e.target.text.clone(),
-                    span: e.target.span,
+                    name: name.text.clone(),
+                    span: name.span,
                     help,
                 });
                 None
             }
-        };
+        }
+    }
+
+    fn check_named_exception(
+        &mut self,
+        e: &'a ast::ExceptionDecl,
+        rules: &[RuleInfo],
+    ) -> (ExceptionInfo, Vec<RuleId>) {
+        let owner = format!("exception `{}`", e.name.text);
+        let target = self.resolve_target(&e.target, rules);
         let mut refs = Vec::new();
         let when = match &e.when {
             Some(w) => {

@@ -362,6 +362,9 @@ pub struct ExceptionDecl {
     pub name: Name,
     /// The rule (or exception) it defeats.
     pub target: Name,
+    /// More rules it defeats, when the law states it once for several rules
+    /// (`exception x to a, b, c`).
+    pub also: Vec<Name>,
     /// When it applies.
     pub when: Option<Expr>,
     /// The value it gives instead.

@@ -319,13 +319,19 @@ impl Lowerer {
         let mut inner = pair.into_inner();
         let name = self.name(inner.next().expect("exception has a name"));
         let target = self.name(inner.next().expect("exception has a target"));
+        let mut also = Vec::new();
         let mut c = Clauses::default();
         for p in inner {
-            self.lower_clause(p, &mut c, &name.text);
+            if p.as_rule() == Rule::ident {
+                also.push(self.name(p));
+            } else {
+                self.lower_clause(p, &mut c, &name.text);
+            }
         }
         ExceptionDecl {
             name,
             target,
+            also,
             when: c.when,
             gives: c.gives,
             title: c.title,
