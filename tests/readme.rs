@@ -33,3 +33,84 @@ fn the_readme_policy_checks_and_evaluates() {
         "unaccompanied_children"
     );
 }
+
+/// The README's section on the examples, as the command line gives it today.
+fn examples_section() -> String {
+    use std::fmt::Write as _;
+    let root = env!("CARGO_MANIFEST_DIR");
+    let policy = Policy::load(format!("{root}/policies/us-mexico-border"))
+        .expect("the border policy checks");
+    let options = EvalOptions::on("2024-06-17").unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(format!("{root}/examples"))
+        .expect("examples/")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    names.sort();
+    let mut out = String::from("| example | what holds (as of 2024-06-17) | undetermined | ask next |\n|---|---|---|---|\n");
+    for name in names {
+        let text = std::fs::read_to_string(format!("{root}/examples/{name}")).unwrap();
+        let d = policy
+            .evaluate_json(&name, &text, &options)
+            .expect("every example evaluates");
+        let holds: Vec<String> = d.outcomes.iter().map(|o| format!("`{}`", o.id)).collect();
+        let next: Vec<String> = d.missing.iter().take(3).map(|m| format!("`{m}`")).collect();
+        let _ = writeln!(
+            out,
+            "| [`{name}`](examples/{name}) | {} | {} | {} |",
+            if holds.is_empty() {
+                "—".to_string()
+            } else {
+                holds.join(", ")
+            },
+            d.undetermined.len(),
+            if next.is_empty() {
+                "—".to_string()
+            } else {
+                next.join(", ")
+            },
+        );
+    }
+    let main = [
+        "eval",
+        "policies/us-mexico-border",
+        "examples/unaccompanied_child_northwest_mexico.json",
+        "--as-of",
+        "2024-06-17",
+    ];
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_asylon"))
+        .args(main)
+        .current_dir(root)
+        .output()
+        .expect("asylon runs");
+    let _ = write!(
+        out,
+        "\nWhat a person reads, for the 16-year-old travelling alone in Northwest Mexico:\n\n```text\n$ asylon {}\n{}```\n",
+        main.join(" "),
+        String::from_utf8_lossy(&run.stdout)
+    );
+    out
+}
+
+#[test]
+fn the_readme_shows_what_each_example_gives() {
+    let readme = include_str!("../README.md");
+    let (start, end) = ("<!-- examples:start -->\n", "<!-- examples:end -->");
+    let from = readme
+        .find(start)
+        .expect("the README has the examples section")
+        + start.len();
+    let to = from + readme[from..].find(end).expect("the section is closed");
+    let expected = examples_section();
+    if readme[from..to] != expected && std::env::var_os("UPDATE_README").is_some() {
+        let updated = format!("{}{expected}{}", &readme[..from], &readme[to..]);
+        std::fs::write(format!("{}/README.md", env!("CARGO_MANIFEST_DIR")), updated).unwrap();
+        return;
+    }
+    assert_eq!(
+        readme[from..to],
+        expected,
+        "run `UPDATE_README=1 cargo test --test readme` and review the change"
+    );
+}
