@@ -44,12 +44,15 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod answer;
 pub mod check;
 pub mod checked;
 pub mod decision;
 mod error;
 mod eval;
+pub mod explain;
 pub mod facts;
+pub mod interview;
 pub mod message;
 mod policy;
 pub mod source;

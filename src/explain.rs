@@ -1,0 +1,1 @@
+//! Explanations (placeholder while being written).
