@@ -373,7 +373,10 @@ mod tests {
 
     #[test]
     fn dates_and_durations() {
-        assert_eq!(value("f.entered", "2024-02-29"), serde_json::json!("2024-02-29"));
+        assert_eq!(
+            value("f.entered", "2024-02-29"),
+            serde_json::json!("2024-02-29")
+        );
         assert!(read("f.entered", "2023-02-29", "en").is_err());
         assert_eq!(value("f.wait", "60 días"), serde_json::json!("60 days"));
         assert_eq!(value("f.wait", "1 año"), serde_json::json!("1 year"));

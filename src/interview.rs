@@ -117,6 +117,11 @@ impl Interview {
         })
     }
 
+    /// The policy the interview is about.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
     /// The decision for the answers so far.
     pub fn decision(&self) -> &Decision {
         &self.decision
@@ -272,7 +277,10 @@ mod tests {
     fn ties_go_to_the_fact_declared_first() {
         let mut interview = start(json!({"p": {"b": true}}));
         // a decides `one` and `three`; nothing else is undetermined.
-        assert_eq!(interview.next_question().map(|q| q.name), Some("p.a".into()));
+        assert_eq!(
+            interview.next_question().map(|q| q.name),
+            Some("p.a".into())
+        );
         let a = interview.next_question().expect("a question").fact;
         interview.answer(a, json!(false)).expect("a valid answer");
         assert!(interview.next_question().is_none());

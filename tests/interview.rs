@@ -81,8 +81,7 @@ fn interview(policy: &Policy, seed: u64) -> (usize, bool) {
     let options = EvalOptions::on("2024-06-17").expect("a date");
     let mut interview =
         Interview::new(policy, options, serde_json::json!({})).expect("no facts are valid");
-    let mut asked = 0;
-    for _ in 0..400 {
+    for asked in 0..400 {
         let decision = interview.decision().clone();
         let skip: Vec<String> = interview
             .unknown()
@@ -96,11 +95,13 @@ fn interview(policy: &Policy, seed: u64) -> (usize, bool) {
             .collect();
         let Some(q) = interview.next_question() else {
             // Over exactly when nothing is undetermined, or nothing more can be asked.
-            assert!(askable.is_empty(), "seed {seed}: ended with {askable:?} to ask");
+            assert!(
+                askable.is_empty(),
+                "seed {seed}: ended with {askable:?} to ask"
+            );
             let settled = decision.undetermined.is_empty();
             return (asked, settled);
         };
-        asked += 1;
         // Relevant when asked: an undetermined outcome waits on it, it is unknown and
         // was not answered "I don't know".
         assert!(
@@ -169,7 +170,10 @@ fn every_question_is_relevant_and_the_interview_ends_exactly_when_it_should() {
         // The generator must reach both endings, or the property says little.
         assert!(settled > 0, "{path}: no interview settled every outcome");
         assert!(settled < 150, "{path}: every interview settled everything");
-        assert!(longest > 3, "{path}: interviews were too short to mean much");
+        assert!(
+            longest > 3,
+            "{path}: interviews were too short to mean much"
+        );
     }
 }
 
@@ -184,7 +188,11 @@ fn answers_already_given_are_never_asked() {
     let mut interview = Interview::new(&policy, options, start).expect("valid facts");
     let given = ["location", "authorization", "cbp_one.appointment"];
     while let Some(q) = interview.next_question() {
-        assert!(!given.contains(&q.name.as_str()), "asked `{}` again", q.name);
+        assert!(
+            !given.contains(&q.name.as_str()),
+            "asked `{}` again",
+            q.name
+        );
         interview.dont_know(q.fact);
     }
 }

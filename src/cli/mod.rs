@@ -1,5 +1,6 @@
 //! Command-line arguments and the subcommands.
 
+mod ask;
 mod diagnostics;
 mod text;
 mod words;
@@ -46,6 +47,24 @@ enum Command {
         #[arg(long, default_value = "en", value_name = "CODE")]
         lang: String,
     },
+    /// Interview a person: ask only what can still change the answer, then decide.
+    /// Reads answers line by line from stdin when it is not a terminal.
+    Ask {
+        /// The policy: a `.asylon` file or a directory of them.
+        policy: String,
+        /// The language of the questions and answers (falls back to English).
+        #[arg(long, default_value = "en", value_name = "CODE")]
+        lang: String,
+        /// The evaluation date, YYYY-MM-DD (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        /// Facts already known: a JSON fact file; they are not asked.
+        #[arg(long, value_name = "FILE")]
+        facts: Option<String>,
+        /// Write the answers, as a fact file `asylon eval` accepts, to this file.
+        #[arg(long, value_name = "FILE")]
+        save: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -65,6 +84,22 @@ pub fn run(cli: Cli) -> ExitCode {
             format,
             lang,
         } => eval(&policy, &facts, as_of.as_deref(), format, &lang),
+        Command::Ask {
+            policy,
+            lang,
+            as_of,
+            facts,
+            save,
+        } => eval_options(as_of.as_deref(), &lang)
+            .and_then(|options| {
+                ask::run(ask::AskArgs {
+                    policy: &policy,
+                    options,
+                    start: facts.as_deref(),
+                    save: save.as_deref(),
+                })
+            })
+            .map_err(fail(Format::Text)),
     };
     match result {
         Ok(code) => code,
@@ -129,14 +164,7 @@ fn eval(
     format: Format,
     lang: &str,
 ) -> Result<ExitCode, Failure> {
-    let options = match as_of {
-        Some(date) => EvalOptions::on(date).map_err(fail(format))?,
-        None => EvalOptions {
-            as_of: jiff::Zoned::now().date(),
-            lang: "en".into(),
-        },
-    }
-    .lang(lang);
+    let options = eval_options(as_of, lang).map_err(fail(format))?;
     let policy = Policy::load(path).map_err(fail(format))?;
     let (name, text) = read_facts(facts).map_err(fail(format))?;
     let decision = policy
@@ -150,6 +178,18 @@ fn eval(
         Format::Text => write!(out, "{}", text::decision(&policy, &decision)),
     };
     Ok(exit_after_write(written))
+}
+
+/// The evaluation date (`--as-of`, else today) and language.
+fn eval_options(as_of: Option<&str>, lang: &str) -> Result<EvalOptions, asylon::Error> {
+    let options = match as_of {
+        Some(date) => EvalOptions::on(date)?,
+        None => EvalOptions {
+            as_of: jiff::Zoned::now().date(),
+            lang: "en".into(),
+        },
+    };
+    Ok(options.lang(lang))
 }
 
 /// A closed pipe (`asylon eval … | head -1`) is not a failure of the evaluation.

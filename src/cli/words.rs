@@ -65,3 +65,74 @@ static ES: Words = Words {
     exception_unknown: "la excepción podría aplicarse",
     gives: "da",
 };
+
+/// The words of an interview (`asylon ask`).
+pub struct AskWords {
+    pub intro: &'static str,
+    pub keys: &'static str,
+    pub yes_no: &'static str,
+    pub whole_number: &'static str,
+    pub number: &'static str,
+    pub date: &'static str,
+    pub duration: &'static str,
+    pub choice: &'static str,
+    pub choices: &'static str,
+    pub text: &'static str,
+    pub back: &'static str,
+    pub nothing_to_undo: &'static str,
+    pub dont_know: &'static str,
+    pub impossible: &'static str,
+    pub over: &'static str,
+    pub unknowable: &'static str,
+    pub input_ended: &'static str,
+    pub saved: &'static str,
+}
+
+pub fn ask_words(lang: &str) -> &'static AskWords {
+    match lang.split('-').next() {
+        Some("es") => &ASK_ES,
+        _ => &ASK_EN,
+    }
+}
+
+static ASK_EN: AskWords = AskWords {
+    intro: "I will ask only what can still change the answer.",
+    keys: "? = I don't know · back = previous question",
+    yes_no: "yes / no",
+    whole_number: "a whole number",
+    number: "a number",
+    date: "a date, YYYY-MM-DD",
+    duration: "for example 60 days, 3 months, 1 year",
+    choice: "the number of your answer",
+    choices: "the numbers of all that apply, separated by commas, or none",
+    text: "text",
+    back: "Back to the previous question.",
+    nothing_to_undo: "There is no previous question to go back to.",
+    dont_know: "Noted: you do not know. I will not ask it again.",
+    impossible: "That answer does not fit your other answers:",
+    over: "Nothing more can change the answer.",
+    unknowable: "The questions left are ones you did not know.",
+    input_ended: "The interview ended before every question was answered.",
+    saved: "Answers saved to",
+};
+
+static ASK_ES: AskWords = AskWords {
+    intro: "Solo le preguntaré lo que todavía puede cambiar la respuesta.",
+    keys: "? = no sé · atrás = pregunta anterior",
+    yes_no: "sí / no",
+    whole_number: "un número entero",
+    number: "un número",
+    date: "una fecha, AAAA-MM-DD",
+    duration: "por ejemplo 60 días, 3 meses, 1 año",
+    choice: "el número de su respuesta",
+    choices: "los números de todas las que correspondan, separados por comas, o ninguno",
+    text: "texto",
+    back: "Volvemos a la pregunta anterior.",
+    nothing_to_undo: "No hay una pregunta anterior a la que volver.",
+    dont_know: "Anotado: no lo sabe. No se lo volveré a preguntar.",
+    impossible: "Esa respuesta no concuerda con sus otras respuestas:",
+    over: "Ya nada más puede cambiar la respuesta.",
+    unknowable: "Las preguntas que quedan son las que usted no sabía.",
+    input_ended: "La entrevista terminó antes de responder todas las preguntas.",
+    saved: "Respuestas guardadas en",
+};
