@@ -2,6 +2,7 @@
 
 mod ask;
 mod diagnostics;
+mod explain;
 mod text;
 mod words;
 
@@ -47,6 +48,24 @@ enum Command {
         #[arg(long, default_value = "en", value_name = "CODE")]
         lang: String,
     },
+    /// Explain why an outcome holds, does not hold or is undetermined, as a tree.
+    Explain {
+        /// The policy: a `.asylon` file or a directory of them.
+        policy: String,
+        /// The facts: a JSON file, or `-` for standard input.
+        facts: String,
+        /// The outcome's id.
+        outcome: String,
+        /// The evaluation date, YYYY-MM-DD (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        /// Text for people, or one JSON object for tools.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// The language of titles and explanations (falls back to English).
+        #[arg(long, default_value = "en", value_name = "CODE")]
+        lang: String,
+    },
     /// Interview a person: ask only what can still change the answer, then decide.
     /// Reads answers line by line from stdin when it is not a terminal.
     Ask {
@@ -84,6 +103,16 @@ pub fn run(cli: Cli) -> ExitCode {
             format,
             lang,
         } => eval(&policy, &facts, as_of.as_deref(), format, &lang),
+        Command::Explain {
+            policy,
+            facts,
+            outcome,
+            as_of,
+            format,
+            lang,
+        } => eval_options(as_of.as_deref(), &lang)
+            .and_then(|options| explain::run(&policy, &facts, &outcome, &options, format))
+            .map_err(fail(format)),
         Command::Ask {
             policy,
             lang,
