@@ -206,6 +206,17 @@ fn a_bad_starting_fact_file_is_a_diagnostic() {
     assert!(run.stdout.is_empty());
 }
 
+#[test]
+fn starting_facts_cannot_come_from_stdin() {
+    let run = asylon(&["ask", SCREENING, "--facts", "-"], "{}");
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("asylon::ask::facts_from_stdin"),
+        "{}",
+        run.stderr
+    );
+}
+
 /// The text as rexpect reads it from a terminal: one `char` per byte.
 #[cfg(unix)]
 fn tty(text: &str) -> String {

@@ -27,6 +27,17 @@ pub struct AskArgs<'a> {
 pub fn run(args: AskArgs<'_>) -> Result<ExitCode, asylon::Error> {
     let policy = Policy::load(args.policy)?;
     let start = match args.start {
+        // The answers come from stdin: the starting facts cannot come from there too.
+        Some("-") => {
+            return Err(asylon::Error::from_reports(
+                asylon::ErrorKind::Io,
+                vec![miette::miette!(
+                code = "asylon::ask::facts_from_stdin",
+                help = "save the starting facts to a file and give its path to --facts",
+                "`--facts -` would read the starting facts from stdin, where the answers come from"
+            )],
+            ))
+        }
         Some(path) => {
             let (name, text) = super::read_facts(path)?;
             // Evaluating the text first gives diagnostics that point into the file.
