@@ -189,6 +189,23 @@ fn the_border_interview_never_repeats_a_question_and_ends_by_itself() {
 }
 
 #[test]
+fn the_border_interview_speaks_spanish() {
+    let run = asylon(
+        &["ask", BORDER, "--as-of", "2024-06-17", "--lang", "es"],
+        "no\n5\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run
+        .stdout
+        .contains("1. ¿Tiene menos de 18 años y viaja sin su padre, su madre o un tutor legal?"));
+    assert!(run.stdout.contains("   5. ningún permiso para entrar"));
+    assert!(run
+        .stdout
+        .contains("La entrevista terminó antes de responder todas las preguntas."));
+    assert!(run.stdout.contains("Sin determinar"));
+}
+
+#[test]
 fn a_bad_starting_fact_file_is_a_diagnostic() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let start = dir.path().join("start.json");

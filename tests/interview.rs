@@ -7,7 +7,7 @@ use asylon::answer::{read_answer, Reply};
 use asylon::checked::FactId;
 use asylon::interview::Interview;
 use asylon::value::Type;
-use asylon::{EvalOptions, Policy};
+use asylon::{EvalOptions, FactsError, Policy};
 
 /// A small deterministic generator (xorshift64*), so every failure replays.
 struct Rng(u64);
@@ -139,8 +139,16 @@ fn interview(policy: &Policy, seed: u64) -> (usize, bool) {
         };
         match read_answer(checked, q.fact, &text, "en") {
             Ok(Reply::Value(v)) => {
-                if interview.answer(q.fact, v).is_err() {
-                    // An impossible story: refused, and nothing changed.
+                if let Err(e) = interview.answer(q.fact, v) {
+                    // Only an impossible story is refused: every answer `read_answer`
+                    // accepts is a valid value for the fact. Nothing changed.
+                    let impossible = e.diagnostics().iter().all(|d| {
+                        matches!(
+                            d.downcast_ref::<FactsError>(),
+                            Some(FactsError::Impossible { .. })
+                        )
+                    });
+                    assert!(impossible, "seed {seed}: `{text}` for `{}`: {e:?}", q.name);
                     assert_eq!(interview.decision(), &decision);
                 }
             }
