@@ -206,6 +206,21 @@ fn the_border_interview_speaks_spanish() {
 }
 
 #[test]
+fn a_save_file_that_cannot_be_written_is_refused_before_the_first_question() {
+    let run = asylon(
+        &["ask", SCREENING, "--save", "no/such/directory/answers.json"],
+        "yes\n",
+    );
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("asylon::io"), "{}", run.stderr);
+    assert!(
+        run.stdout.is_empty(),
+        "no question was asked: {}",
+        run.stdout
+    );
+}
+
+#[test]
 fn a_bad_starting_fact_file_is_a_diagnostic() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let start = dir.path().join("start.json");

@@ -51,6 +51,19 @@ pub fn run(args: AskArgs<'_>) -> Result<ExitCode, asylon::Error> {
         }
         None => serde_json::json!({}),
     };
+    if let Some(path) = args.save {
+        // Found out now, not after the person has answered every question.
+        let dir = std::path::Path::new(path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        if !dir.is_dir() {
+            return Err(io_error(
+                path,
+                io::Error::new(io::ErrorKind::NotFound, "no such directory"),
+            ));
+        }
+    }
     let lang = args.options.lang.clone();
     let mut interview = Interview::new(&policy, args.options, start)?;
     let interactive = io::stdin().is_terminal();
