@@ -460,6 +460,46 @@ mod tests {
     }
 
     #[test]
+    fn a_value_exception_shows_what_it_gives_and_conflicts_are_flagged() {
+        let policy = Policy::from_source(
+            "days.asylon",
+            r#"
+            policy "Days" version "1"
+            facts p { prior: bool "prior"  waiting: int "people waiting" }
+            define screening_days: int = 60
+            exception prior_order to screening_days when p.prior gives 30
+            # Over a number, so the checker cannot find the conflict statically.
+            exception fast_track to screening_days when p.waiting > 100 gives 10
+            outcome long_wait when screening_days > 45 title en "A long wait"
+        "#,
+        )
+        .expect("the policy checks");
+        let options = EvalOptions::on("2024-06-17").expect("a date");
+        let explained = |json: &str| {
+            let facts = policy.facts_from_json(json).expect("valid facts");
+            explain(&policy, &facts, &options, "long_wait").expect("an explanation")
+        };
+
+        let e = explained(r#"{"p": {"prior": true, "waiting": 5}}"#);
+        assert_eq!(e.status, Status::DoesNotHold);
+        let days = &e.condition.children[0];
+        assert_eq!(days.rule.as_deref(), Some("screening_days"));
+        assert_eq!(days.value, 30);
+        assert_eq!(days.shown.as_deref(), Some("30"));
+        let prior = &days.exceptions[0];
+        assert_eq!(
+            (prior.applies, prior.gives.clone()),
+            (Some(true), Some(30.into()))
+        );
+        assert_eq!(days.exceptions[1].applies, Some(false));
+
+        let e = explained(r#"{"p": {"prior": true, "waiting": 500}}"#);
+        assert_eq!(e.status, Status::Undetermined);
+        assert!(e.conflict);
+        assert!(e.missing.is_empty(), "no fact can settle a conflict");
+    }
+
+    #[test]
     fn an_unknown_outcome_gets_a_did_you_mean() {
         let policy = Policy::from_source("explain.asylon", POLICY).expect("the policy checks");
         let facts = policy.facts_from_json("{}").expect("valid facts");
