@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::source::{Sources, Span};
 use crate::syntax::ast::Test;
-use crate::value::{EnumId, Type, Value};
+use crate::value::{Date, EnumId, Type, Value};
 
 /// Index of a fact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -133,6 +133,61 @@ pub struct FactInfo {
     pub span: Span,
 }
 
+/// The days a rule is in force, both ends included; `None` is open-ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Period {
+    /// The first day in force.
+    pub from: Option<Date>,
+    /// The last day in force.
+    pub until: Option<Date>,
+}
+
+impl Period {
+    /// Whether the rule is in force on `date`.
+    pub fn contains(&self, date: Date) -> bool {
+        self.from.is_none_or(|f| f <= date) && self.until.is_none_or(|u| date <= u)
+    }
+
+    /// Whether two periods share a day.
+    pub fn overlaps(&self, other: &Period) -> bool {
+        let starts_before_other_ends = match (self.from, other.until) {
+            (Some(f), Some(u)) => f <= u,
+            _ => true,
+        };
+        let other_starts_before_this_ends = match (other.from, self.until) {
+            (Some(f), Some(u)) => f <= u,
+            _ => true,
+        };
+        starts_before_other_ends && other_starts_before_this_ends
+    }
+
+    /// The period in words: `effective from 2024-06-05`, `effective until 2024-06-04`.
+    pub fn describe(&self) -> String {
+        match (self.from, self.until) {
+            (Some(f), Some(u)) => format!("effective from {f} until {u}"),
+            (Some(f), None) => format!("effective from {f}"),
+            (None, Some(u)) => format!("effective until {u}"),
+            (None, None) => "always in force".to_string(),
+        }
+    }
+}
+
+/// One version of a rule that changed over time: the period it is in force, and its
+/// texts.
+#[derive(Debug, Clone)]
+pub struct VersionInfo {
+    /// When this version is in force.
+    pub effective: Period,
+    /// Its title (outcomes).
+    pub title: Message,
+    /// Its explanation (outcomes).
+    pub explain: Message,
+    /// Passages it implements.
+    pub sources: Vec<String>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
 /// What kind of rule a [`RuleInfo`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RuleKind {
@@ -163,8 +218,19 @@ pub struct RuleInfo {
     pub explain: Message,
     /// Passages it implements.
     pub sources: Vec<String>,
+    /// Its versions, in the order declared, when it carries effective dates (empty when
+    /// it is always in force). `body` already chooses the version in force on the
+    /// evaluation date; the versions give the texts and the explanation of that choice.
+    pub versions: Vec<VersionInfo>,
     /// Where it was declared.
     pub span: Span,
+}
+
+impl RuleInfo {
+    /// The version in force on `date`, for a rule with versions.
+    pub fn version_at(&self, date: Date) -> Option<&VersionInfo> {
+        self.versions.iter().find(|v| v.effective.contains(date))
+    }
 }
 
 /// What an exception defeats.
@@ -196,6 +262,8 @@ pub struct ExceptionInfo {
     pub title: Message,
     /// Passages it implements.
     pub sources: Vec<String>,
+    /// When it is in force (`when` already includes this test).
+    pub effective: Option<Period>,
     /// Where it was declared.
     pub span: Span,
 }

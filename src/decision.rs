@@ -41,6 +41,10 @@ pub struct Holding {
     pub source: String,
     /// The same passages, one per item.
     pub sources: Vec<String>,
+    /// For a rule that changed over time, the version that applied
+    /// (`effective from 2024-06-05`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective: Option<String>,
     /// Why it holds: its conditions, and the exceptions checked.
     pub because: Vec<Reason>,
 }
@@ -102,6 +106,10 @@ pub struct NotHolding {
     pub status: Status,
     /// Its title, in the decision's language.
     pub title: String,
+    /// For a rule that changed over time and has no version in force on the evaluation
+    /// date, why it does not hold (`not in force on 2024-06-04: effective from 2024-06-05`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective: Option<String>,
     /// The exceptions that defeated it, when its own condition held.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub defeated_by: Vec<Defeat>,
@@ -219,32 +227,44 @@ pub(crate) fn decide(ev: &mut Evaluator<'_>, lang: &str) -> Result<Decision, Eva
     let mut counts: BTreeMap<FactId, usize> = BTreeMap::new();
     for &id in &policy.outcomes {
         let rule = policy.rule(id);
-        let title = render(policy, &rule.title, lang, |r| value_of(ev, *r));
+        // A rule that changed over time speaks with the texts of its version in force.
+        let version = rule.version_at(ev.today);
+        let (title_msg, explain_msg, sources) = match version {
+            Some(v) => (&v.title, &v.explain, &v.sources),
+            None => (&rule.title, &rule.explain, &rule.sources),
+        };
+        let title = render(policy, title_msg, lang, |r| value_of(ev, *r));
         match ev.rule(id).and_then(|v| v.as_bool()) {
             Some(true) => {
-                let explanation = render(policy, &rule.explain, lang, |r| value_of(ev, *r));
+                let explanation = render(policy, explain_msg, lang, |r| value_of(ev, *r));
                 let because = because(ev, id);
+                let sources: Vec<String> = sources.iter().map(|s| fold_whitespace(s)).collect();
                 outcomes.push(Holding {
                     id: rule.name.clone(),
                     status: Status::Holds,
                     title,
                     explanation,
-                    source: rule
-                        .sources
-                        .iter()
-                        .map(|s| fold_whitespace(s))
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                    sources: rule.sources.iter().map(|s| fold_whitespace(s)).collect(),
+                    source: sources.join("\n"),
+                    sources,
+                    effective: version.map(|v| v.effective.describe()),
                     because,
                 });
             }
             Some(false) => {
                 let defeated_by = defeats(ev, id, lang);
+                let not_in_force = (!rule.versions.is_empty() && version.is_none()).then(|| {
+                    let periods: Vec<String> = rule
+                        .versions
+                        .iter()
+                        .map(|v| v.effective.describe())
+                        .collect();
+                    format!("not in force on {}: {}", ev.today, periods.join("; "))
+                });
                 does_not_hold.push(NotHolding {
                     id: rule.name.clone(),
                     status: Status::DoesNotHold,
                     title,
+                    effective: not_in_force,
                     defeated_by,
                 });
             }
@@ -346,7 +366,21 @@ fn because(ev: &mut Evaluator<'_>, id: RuleId) -> Vec<Reason> {
     let policy = ev.policy;
     let rule = policy.rule(id);
     let mut parts = Vec::new();
-    conjuncts(&rule.body, &mut parts);
+    let mut body = &rule.body;
+    if rule.versions.len() > 1 {
+        // `(in force 1 and body 1) or (in force 2 and body 2) …`: explain the version in
+        // force.
+        let mut disjuncts = Vec::new();
+        disjuncts_of(body, &mut disjuncts);
+        for d in disjuncts {
+            if let ExprKind::And(in_force, _) = &d.kind {
+                if ev.eval_bool(in_force) == Some(true) {
+                    body = d;
+                }
+            }
+        }
+    }
+    conjuncts(body, &mut parts);
     let mut out = Vec::new();
     for part in parts {
         let value = ev.eval(part);
@@ -378,14 +412,29 @@ fn exception_reason(ev: &mut Evaluator<'_>, e: ExceptionId) -> Reason {
         .filter(|s| ev.applies(**s) == Some(true))
         .map(|s| policy.exception(*s).name.clone())
         .collect();
+    let mut condition = fold_whitespace(policy.text(exc.when.span));
+    if let Some(period) = exc.effective.filter(|p| !p.contains(ev.today)) {
+        condition = format!("{condition} (not in force: {})", period.describe());
+    }
     Reason {
         kind: ReasonKind::Exception,
         exception: Some(exc.name.clone()),
-        condition: fold_whitespace(policy.text(exc.when.span)),
+        condition,
         value: applies.map_or(serde_json::Value::Null, serde_json::Value::Bool),
         facts: facts_read(ev, &exc.when),
         defeated_by,
         source: (!exc.sources.is_empty()).then(|| fold_whitespace(&exc.sources.join("\n"))),
+    }
+}
+
+/// The top-level `or`s of a condition, flattened.
+fn disjuncts_of<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match &e.kind {
+        ExprKind::Or(a, b) => {
+            disjuncts_of(a, out);
+            disjuncts_of(b, out);
+        }
+        _ => out.push(e),
     }
 }
 

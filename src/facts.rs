@@ -13,6 +13,7 @@ use thiserror::Error;
 
 use crate::check::did_you_mean;
 use crate::checked::{CheckedPolicy, FactId, FactInfo, FactNode, FactTree};
+use crate::limits::Limits;
 use crate::value::{parse_date, Duration, Type, Value};
 
 /// The facts of one case: a value or *unknown* for every fact the policy declares.
@@ -42,12 +43,17 @@ impl Facts {
     }
 
     /// Reads a fact object from JSON text.
-    pub(crate) fn from_json_str(policy: &CheckedPolicy, text: &str) -> Result<Facts, FactsError> {
+    pub(crate) fn from_json_str(
+        policy: &CheckedPolicy,
+        text: &str,
+        limits: &Limits,
+    ) -> Result<Facts, FactsError> {
         let mut de = serde_json::Deserializer::from_str(text);
         let mut facts = Facts::unknown(policy.facts.len());
         let mut failure = None;
         let seed = Root {
             policy,
+            limits,
             facts: &mut facts,
             failure: &mut failure,
         };
@@ -63,11 +69,13 @@ impl Facts {
     pub(crate) fn from_value(
         policy: &CheckedPolicy,
         value: &serde_json::Value,
+        limits: &Limits,
     ) -> Result<Facts, FactsError> {
         let mut facts = Facts::unknown(policy.facts.len());
         let mut failure = None;
         let seed = Root {
             policy,
+            limits,
             facts: &mut facts,
             failure: &mut failure,
         };
@@ -182,6 +190,25 @@ pub enum FactsError {
         #[label("out of range")]
         span: Option<SourceSpan>,
     },
+    /// A string or list longer than the limits allow.
+    #[error("`{path}` is a {what} of more than {limit} {unit}")]
+    #[diagnostic(
+        code(asylon::limit::facts_value),
+        help("a fact holds one answer; the limit is `Limits::max_{what}_{unit}`")
+    )]
+    TooLong {
+        /// The JSON path.
+        path: String,
+        /// `string` or `list`.
+        what: &'static str,
+        /// The limit.
+        limit: usize,
+        /// `bytes` or `items`.
+        unit: &'static str,
+        /// Where.
+        #[label("too long")]
+        span: Option<SourceSpan>,
+    },
     /// Facts that tell an impossible story (a consistency rule of the policy).
     #[error("these facts contradict each other: {message}")]
     #[diagnostic(code(asylon::facts::impossible))]
@@ -231,7 +258,8 @@ impl FactsError {
             | FactsError::DuplicateKey { path, .. }
             | FactsError::WrongType { path, .. }
             | FactsError::NotInEnum { path, .. }
-            | FactsError::OutOfRange { path, .. } => Some(path),
+            | FactsError::OutOfRange { path, .. }
+            | FactsError::TooLong { path, .. } => Some(path),
             _ => None,
         }
     }
@@ -245,6 +273,7 @@ impl FactsError {
             | FactsError::WrongType { span, .. }
             | FactsError::NotInEnum { span, .. }
             | FactsError::OutOfRange { span, .. }
+            | FactsError::TooLong { span, .. }
             | FactsError::Impossible { span, .. } => span,
         }
     }
@@ -356,6 +385,7 @@ impl<'de> serde::Deserialize<'de> for KeyedRaw<'de> {
 /// The seed for the top-level fact object.
 struct Root<'a> {
     policy: &'a CheckedPolicy,
+    limits: &'a Limits,
     facts: &'a mut Facts,
     failure: &'a mut Option<FactsError>,
 }
@@ -365,6 +395,7 @@ impl<'de> DeserializeSeed<'de> for Root<'_> {
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_any(GroupVisitor {
             policy: self.policy,
+            limits: self.limits,
             tree: &self.policy.fact_tree,
             prefix: String::new(),
             facts: self.facts,
@@ -376,6 +407,7 @@ impl<'de> DeserializeSeed<'de> for Root<'_> {
 /// Reads one JSON object of facts (the top level, or a group such as `person`).
 struct GroupVisitor<'a> {
     policy: &'a CheckedPolicy,
+    limits: &'a Limits,
     tree: &'a FactTree,
     prefix: String,
     facts: &'a mut Facts,
@@ -473,6 +505,7 @@ impl<'de> Visitor<'de> for GroupVisitor<'_> {
                     let prefix = self.path(key);
                     map.next_value_seed(GroupSeed(GroupVisitor {
                         policy: self.policy,
+                        limits: self.limits,
                         tree,
                         prefix,
                         facts: &mut *self.facts,
@@ -483,6 +516,7 @@ impl<'de> Visitor<'de> for GroupVisitor<'_> {
                     let fact = self.policy.fact(*id);
                     let value = map.next_value_seed(FactSeed {
                         policy: self.policy,
+                        limits: self.limits,
                         fact,
                         ty: &fact.ty,
                         path: fact.name.clone(),
@@ -574,6 +608,7 @@ impl<'de> serde::Deserialize<'de> for KeyStr<'de> {
 /// Reads one fact's value (or one item of a list fact).
 struct FactSeed<'a> {
     policy: &'a CheckedPolicy,
+    limits: &'a Limits,
     fact: &'a FactInfo,
     ty: &'a Type,
     path: String,
@@ -732,6 +767,16 @@ impl<'de> Visitor<'de> for FactSeed<'_> {
     }
 
     fn visit_str<E: de::Error>(mut self, v: &str) -> Result<Option<Value>, E> {
+        if v.len() > self.limits.max_string_bytes {
+            let e = FactsError::TooLong {
+                path: self.path.clone(),
+                what: "string",
+                limit: self.limits.max_string_bytes,
+                unit: "bytes",
+                span: None,
+            };
+            return Err(self.fail(e));
+        }
         match self.ty {
             Type::String => {
                 if let Some((pattern, re)) = &self.fact.constraint.matching {
@@ -797,8 +842,19 @@ impl<'de> Visitor<'de> for FactSeed<'_> {
         let mut items = Vec::new();
         loop {
             let path = format!("{}[{}]", self.path, items.len());
+            if items.len() >= self.limits.max_list_items {
+                let e = FactsError::TooLong {
+                    path: self.path.clone(),
+                    what: "list",
+                    limit: self.limits.max_list_items,
+                    unit: "items",
+                    span: None,
+                };
+                return Err(self.fail(e));
+            }
             let item = seq.next_element_seed(FactSeed {
                 policy: self.policy,
+                limits: self.limits,
                 fact: self.fact,
                 ty: item_ty,
                 path,

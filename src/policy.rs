@@ -11,6 +11,7 @@ use crate::decision::{collect_facts, decide, value_json, Decision};
 use crate::error::{Error, ErrorKind};
 use crate::eval::Evaluator;
 use crate::facts::{Facts, FactsError};
+use crate::limits::{LimitError, Limits};
 use crate::message::render;
 use crate::source::Sources;
 use crate::syntax::parse_file;
@@ -41,6 +42,7 @@ use crate::value::Date;
 #[derive(Debug, Clone)]
 pub struct Policy {
     checked: Arc<CheckedPolicy>,
+    limits: Limits,
 }
 
 /// How to evaluate: the evaluation date and the language of messages.
@@ -80,18 +82,25 @@ impl EvalOptions {
 
 impl Policy {
     /// Loads a policy from a `.asylon` file, or from every `.asylon` file of a directory
-    /// (in file-name order, as one policy).
+    /// (in file-name order, as one policy), within the default [`Limits`].
     pub fn load(path: impl AsRef<Path>) -> Result<Policy, Error> {
+        Policy::load_with(path, Limits::default())
+    }
+
+    /// Loads a policy within the given limits (they also bound the facts it will read).
+    pub fn load_with(path: impl AsRef<Path>, limits: Limits) -> Result<Policy, Error> {
         let path = path.as_ref();
-        let io = |p: &Path, e: std::io::Error| {
-            Error::new(
-                ErrorKind::Io,
-                vec![miette::miette!(
-                    code = "asylon::io",
-                    "cannot read `{}`: {e}",
-                    p.display()
-                )],
-            )
+        let limit = |e: LimitError| Error::new(ErrorKind::Io, vec![Report::new(e)]);
+        let read = |p: &Path| -> Result<String, Error> {
+            let size = std::fs::metadata(p).map_err(|e| io(p, e))?.len();
+            if size > limits.max_source_bytes as u64 {
+                return Err(limit(LimitError::SourceTooLarge {
+                    file: p.display().to_string(),
+                    size,
+                    limit: limits.max_source_bytes,
+                }));
+            }
+            std::fs::read_to_string(p).map_err(|e| io(p, e))
         };
         let meta = std::fs::metadata(path).map_err(|e| io(path, e))?;
         let mut files = Vec::new();
@@ -114,15 +123,22 @@ impl Policy {
                     )],
                 ));
             }
+            if paths.len() > limits.max_files {
+                return Err(limit(LimitError::TooManyFiles {
+                    dir: path.display().to_string(),
+                    count: paths.len(),
+                    limit: limits.max_files,
+                }));
+            }
             for p in paths {
-                let text = std::fs::read_to_string(&p).map_err(|e| io(&p, e))?;
+                let text = read(&p)?;
                 files.push((p.display().to_string(), text));
             }
         } else {
-            let text = std::fs::read_to_string(path).map_err(|e| io(path, e))?;
+            let text = read(path)?;
             files.push((path.display().to_string(), text));
         }
-        Policy::from_sources(files)
+        Policy::from_sources_with(files, limits)
     }
 
     /// A policy from one source text.
@@ -134,11 +150,34 @@ impl Policy {
     pub fn from_sources(
         files: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Policy, Error> {
+        Policy::from_sources_with(files, Limits::default())
+    }
+
+    /// A policy from several source texts, within the given limits.
+    pub fn from_sources_with(
+        files: impl IntoIterator<Item = (String, String)>,
+        limits: Limits,
+    ) -> Result<Policy, Error> {
+        let limit = |e: LimitError| Error::new(ErrorKind::Policy, vec![Report::new(e)]);
         let mut sources = Sources::default();
-        let ids: Vec<_> = files
-            .into_iter()
-            .map(|(name, text)| sources.add(name, text))
-            .collect();
+        let mut ids = Vec::new();
+        for (name, text) in files {
+            if text.len() > limits.max_source_bytes {
+                return Err(limit(LimitError::SourceTooLarge {
+                    file: name,
+                    size: text.len() as u64,
+                    limit: limits.max_source_bytes,
+                }));
+            }
+            if ids.len() >= limits.max_files {
+                return Err(limit(LimitError::TooManyFiles {
+                    dir: "the policy".into(),
+                    count: ids.len() + 1,
+                    limit: limits.max_files,
+                }));
+            }
+            ids.push(sources.add(name, text));
+        }
         let mut trees = Vec::with_capacity(ids.len());
         let mut syntax_errors = Vec::new();
         for id in ids {
@@ -147,6 +186,13 @@ impl Policy {
                 Ok(tree) => trees.push(tree),
                 Err(errors) => syntax_errors.extend(errors),
             }
+        }
+        let declarations: usize = trees.iter().map(count_declarations).sum();
+        if declarations > limits.max_declarations {
+            return Err(limit(LimitError::TooManyDeclarations {
+                count: declarations,
+                limit: limits.max_declarations,
+            }));
         }
         if !syntax_errors.is_empty() {
             return Err(Error::in_policy(
@@ -159,11 +205,23 @@ impl Policy {
         match check(&sources, &trees) {
             Ok(checked) => Ok(Policy {
                 checked: Arc::new(checked),
+                limits,
             }),
             Err(errors) => Err(Error::in_policy(ErrorKind::Policy, &sources, errors, |e| {
                 e.span().file
             })),
         }
+    }
+
+    /// The limits this policy reads facts within.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// The same policy, reading facts within other limits.
+    pub fn with_limits(mut self, limits: Limits) -> Policy {
+        self.limits = limits;
+        self
     }
 
     /// The checked policy: its facts, rules, outcomes and sources.
@@ -178,12 +236,19 @@ impl Policy {
 
     /// Reads a fact object from JSON text, naming it (a file name) in diagnostics.
     pub fn facts_from_named_json(&self, name: &str, text: &str) -> Result<Facts, Error> {
-        Facts::from_json_str(&self.checked, text).map_err(|e| facts_error(e, name, text))
+        if text.len() > self.limits.max_facts_bytes {
+            let e = LimitError::FactsTooLarge {
+                limit: self.limits.max_facts_bytes,
+            };
+            return Err(Error::new(ErrorKind::Facts, vec![Report::new(e)]));
+        }
+        Facts::from_json_str(&self.checked, text, &self.limits)
+            .map_err(|e| facts_error(e, name, text))
     }
 
     /// Reads a fact object from a parsed JSON value.
     pub fn facts_from_value(&self, value: &serde_json::Value) -> Result<Facts, Error> {
-        Facts::from_value(&self.checked, value)
+        Facts::from_value(&self.checked, value, &self.limits)
             .map_err(|e| Error::new(ErrorKind::Facts, vec![Report::new(e)]))
     }
 
@@ -237,7 +302,7 @@ impl Policy {
                     .collect();
                 let message = render(policy, &rule.message, &options.lang, |r| match r {
                     crate::checked::Ref::Fact(f) => facts.get(*f).cloned(),
-                    crate::checked::Ref::Rule(_) => None,
+                    crate::checked::Ref::Rule(r) => ev.rule(*r),
                 });
                 let help = Some(format!(
                     "the facts involved are {}; check them, or leave out the one that is not sure",
@@ -268,6 +333,38 @@ enum Failure {
     Eval(crate::eval::EvalError),
 }
 
+fn io(p: &Path, e: std::io::Error) -> Error {
+    Error::new(
+        ErrorKind::Io,
+        vec![miette::miette!(
+            code = "asylon::io",
+            "cannot read `{}`: {e}",
+            p.display()
+        )],
+    )
+}
+
+/// Declarations of a file, the members of fact groups counted one by one.
+fn count_declarations(file: &crate::syntax::ast::File) -> usize {
+    use crate::syntax::ast::{Decl, FactGroup, GroupMember};
+    fn group(g: &FactGroup) -> usize {
+        g.members
+            .iter()
+            .map(|m| match m {
+                GroupMember::Fact(_) => 1,
+                GroupMember::Group(inner) => group(inner),
+            })
+            .sum()
+    }
+    file.decls
+        .iter()
+        .map(|d| match d {
+            Decl::FactGroup(g) => group(g),
+            _ => 1,
+        })
+        .sum()
+}
+
 fn facts_error(e: FactsError, name: &str, text: &str) -> Error {
     let e = e.located(text);
     let source = NamedSource::new(name, text.to_string()).with_language("json");
@@ -283,6 +380,7 @@ fn span_of_syntax(e: &crate::syntax::SyntaxError) -> crate::source::Span {
         Unexpected { span, .. }
         | DuplicateClause { span, .. }
         | BadEscape { span, .. }
-        | IntOutOfRange { span, .. } => *span,
+        | IntOutOfRange { span, .. }
+        | TooDeep { span, .. } => *span,
     }
 }

@@ -39,8 +39,11 @@ impl Span {
         }
     }
 
-    /// The smallest span covering both.
+    /// The smallest span covering both (just `self` when they are in different files).
     pub fn to(self, other: Span) -> Span {
+        if self.file != other.file {
+            return self;
+        }
         Span {
             file: self.file,
             start: self.start.min(other.start),

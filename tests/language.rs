@@ -494,3 +494,33 @@ fn as_of_defaults_to_the_current_date() {
     let today = jiff::Zoned::now().date().to_string();
     assert_eq!(d["as_of"], today);
 }
+
+#[test]
+fn a_consistency_message_can_show_a_definition_that_reads_today() {
+    let policy = r#"
+policy "I"
+fact d: date "a day"
+define evaluation_date: date = today
+impossible future when d > today message en "The day {d} is after {evaluation_date}."
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("i.asylon");
+    std::fs::write(&path, policy).unwrap();
+    let run = asylon(
+        &[
+            "eval",
+            &path.to_string_lossy(),
+            "-",
+            "--as-of",
+            "2024-06-17",
+        ],
+        r#"{"d": "2024-06-18"}"#,
+    );
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("The day June 18, 2024 is after June 17, 2024."),
+        "{}",
+        run.stderr
+    );
+}

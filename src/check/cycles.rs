@@ -4,6 +4,10 @@
 use super::CheckError;
 use crate::checked::{ExceptionInfo, RuleId, RuleInfo};
 
+/// How long a chain of rules using rules may be. Evaluation follows such a chain
+/// recursively; this bound, with the expression depth bound, keeps it within the stack.
+pub(crate) const MAX_RULE_DEPTH: usize = 128;
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Node {
     Rule(usize),
@@ -45,6 +49,10 @@ pub(super) fn find_cycles(
 
     let mut rule_marks = vec![Mark::New; rules.len()];
     let mut exc_marks = vec![Mark::New; exceptions.len()];
+    // The longest chain of rules below each node, for the depth limit.
+    let mut rule_depth = vec![0usize; rules.len()];
+    let mut exc_depth = vec![0usize; exceptions.len()];
+    let mut too_deep_reported = false;
     let mut errors = Vec::new();
     let starts = (0..rules.len())
         .map(Node::Rule)
@@ -65,6 +73,26 @@ pub(super) fn find_cycles(
         while let Some((node, next, idx)) = stack.last_mut() {
             if *idx == next.len() {
                 let node = *node;
+                let below = next
+                    .iter()
+                    .map(|c| match c {
+                        Node::Rule(i) => rule_depth[*i],
+                        Node::Exception(i) => exc_depth[*i],
+                    })
+                    .max()
+                    .unwrap_or(0);
+                match node {
+                    Node::Rule(i) => rule_depth[i] = below + 1,
+                    Node::Exception(i) => exc_depth[i] = below + 1,
+                }
+                if below + 1 > MAX_RULE_DEPTH && !too_deep_reported {
+                    too_deep_reported = true;
+                    errors.push(CheckError::ChainTooDeep {
+                        name: name(node),
+                        limit: MAX_RULE_DEPTH,
+                        span: span(node),
+                    });
+                }
                 set(&mut rule_marks, &mut exc_marks, node, Mark::Done);
                 stack.pop();
                 continue;

@@ -123,6 +123,21 @@ pub enum CheckError {
         #[label("part of a cycle")]
         span: Span,
     },
+    /// Rules that use rules that use rules… beyond the limit.
+    #[error("`{name}` sits at the top of a chain of more than {limit} rules")]
+    #[diagnostic(
+        code(asylon::chain_too_deep),
+        help("a rule may use rules that use rules at most {limit} levels deep; shorten the chain")
+    )]
+    ChainTooDeep {
+        /// The rule at the top.
+        name: String,
+        /// The limit.
+        limit: usize,
+        /// Where.
+        #[label("too deep")]
+        span: Span,
+    },
     /// An exception to something that is not a rule or an exception.
     #[error("`{name}` is not a rule or an exception, so nothing can be an exception to it")]
     #[diagnostic(code(asylon::unknown_target))]
@@ -287,6 +302,46 @@ pub enum CheckError {
         #[label("here")]
         span: Span,
     },
+    /// `effective` with no day in it.
+    #[error("this period has no day in it")]
+    #[diagnostic(
+        code(asylon::empty_period),
+        help("write `effective from YYYY-MM-DD`, `effective until YYYY-MM-DD`, or both with `from` before `until`")
+    )]
+    EmptyPeriod {
+        /// The clause.
+        #[label("empty")]
+        span: Span,
+    },
+    /// Two versions of a rule in force on the same day.
+    #[error("two versions of `{name}` are in force on the same days")]
+    #[diagnostic(
+        code(asylon::overlapping_versions),
+        help("end the earlier version the day before the later one starts: `effective until …`")
+    )]
+    OverlappingVersions {
+        /// The rule.
+        name: String,
+        /// The later version.
+        #[label("overlaps")]
+        span: Span,
+        /// The other version, when in the same file.
+        #[label("this version")]
+        other: Option<Span>,
+    },
+    /// A rule that is not a `bool` whose versions leave days without a value.
+    #[error("the versions of `{name}` leave days on which it has no value")]
+    #[diagnostic(
+        code(asylon::versions_leave_gaps),
+        help("a rule that is not a `bool` needs a value every day: the first version without `from`, the last without `until`, each starting the day after the one before ends")
+    )]
+    VersionsLeaveGaps {
+        /// The rule.
+        name: String,
+        /// Its first version.
+        #[label("versioned here")]
+        span: Span,
+    },
     /// Two exceptions to one rule that can both apply and give different values.
     #[error("exceptions `{first}` and `{second}` to `{rule}` can both apply and disagree")]
     #[diagnostic(code(asylon::conflict))]
@@ -322,6 +377,7 @@ impl CheckError {
             | TypeMismatch { span, .. }
             | BadOperands { span, .. }
             | Cycle { span, .. }
+            | ChainTooDeep { span, .. }
             | UnknownTarget { span, .. }
             | MissingClause { span, .. }
             | MisplacedClause { span, .. }
@@ -335,6 +391,9 @@ impl CheckError {
             | EmptyEnum { span, .. }
             | EmptyRange { span, .. }
             | UnclosedInterpolation { span }
+            | EmptyPeriod { span }
+            | OverlappingVersions { span, .. }
+            | VersionsLeaveGaps { span, .. }
             | Conflict { span, .. } => *span,
         }
     }

@@ -6,6 +6,7 @@ mod cycles;
 mod errors;
 mod messages;
 mod types;
+mod versions;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,6 +17,9 @@ use crate::checked::*;
 use crate::source::{Sources, Span};
 use crate::syntax::ast;
 use crate::value::{EnumId, Type, Value};
+
+/// The target of an exception to an unknown rule (reported; the policy is refused).
+const NOWHERE: RuleId = RuleId(u32::MAX);
 
 /// What a name in the policy's single namespace stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,12 +52,16 @@ pub(crate) struct Checker<'a> {
     symbols: HashMap<String, (Symbol, Span)>,
     /// The syntax of each rule, by `RuleId`.
     rule_decls: Vec<RuleDecl<'a>>,
+    /// The later versions of each rule (the first is in `rule_decls`).
+    extra_versions: Vec<Vec<RuleDecl<'a>>>,
     rule_bodies: Vec<Option<Expr>>,
     rule_states: Vec<BodyState>,
     rule_types: Vec<Option<Type>>,
     exception_decls: Vec<ExceptionDecl<'a>>,
     /// The rules each rule refers to, for the cycle pass.
     rule_refs: Vec<Vec<RuleId>>,
+    /// How many rule bodies are being typed, one inside the other.
+    typing_depth: usize,
     /// The rules each exception refers to, for the cycle pass.
     exception_refs: Vec<Vec<RuleId>>,
 }
@@ -68,6 +76,7 @@ struct RuleDecl<'a> {
     /// The outcome's declaration, for its title and explanation.
     outcome: Option<&'a ast::OutcomeDecl>,
     sources: &'a [ast::Str],
+    effective: Option<&'a ast::Effective>,
     span: Span,
 }
 
@@ -78,6 +87,8 @@ enum ExceptionDecl<'a> {
     Inline {
         rule: RuleId,
         unless: &'a ast::Unless,
+        /// The period of the version the clause belongs to.
+        effective: Option<&'a ast::Effective>,
     },
 }
 
@@ -93,11 +104,13 @@ pub fn check(sources: &Sources, files: &[ast::File]) -> Result<CheckedPolicy, Ve
         groups: HashMap::new(),
         symbols: HashMap::new(),
         rule_decls: Vec::new(),
+        extra_versions: Vec::new(),
         rule_bodies: Vec::new(),
         rule_states: Vec::new(),
         rule_types: Vec::new(),
         exception_decls: Vec::new(),
         rule_refs: Vec::new(),
+        typing_depth: 0,
         exception_refs: Vec::new(),
     };
     let header = checker.header();
@@ -108,18 +121,22 @@ pub fn check(sources: &Sources, files: &[ast::File]) -> Result<CheckedPolicy, Ve
     let exceptions = checker.check_exceptions(&rules);
     let impossibles = checker.check_impossibles();
     let mut rules = rules;
+    // An exception whose target is unknown was reported and points at `NOWHERE`:
+    // `get_mut` skips it (the policy is refused anyway).
     for (i, e) in exceptions.iter().enumerate() {
         if let Target::Rule(r) = e.target {
-            rules[r.0 as usize].exceptions.push(ExceptionId(i as u32));
+            if let Some(rule) = rules.get_mut(r.0 as usize) {
+                rule.exceptions.push(ExceptionId(i as u32));
+            }
         }
     }
     let mut exceptions = exceptions;
     let targets: Vec<_> = exceptions.iter().map(|e| e.target).collect();
     for (i, target) in targets.into_iter().enumerate() {
         if let Target::Exception(t) = target {
-            exceptions[t.0 as usize]
-                .exceptions
-                .push(ExceptionId(i as u32));
+            if let Some(exception) = exceptions.get_mut(t.0 as usize) {
+                exception.exceptions.push(ExceptionId(i as u32));
+            }
         }
     }
     let cycle_errors = cycles::find_cycles(
@@ -128,7 +145,15 @@ pub fn check(sources: &Sources, files: &[ast::File]) -> Result<CheckedPolicy, Ve
         &checker.rule_refs,
         &checker.exception_refs,
     );
-    checker.errors.extend(cycle_errors);
+    let deep_already = checker
+        .errors
+        .iter()
+        .any(|e| matches!(e, CheckError::ChainTooDeep { .. }));
+    checker.errors.extend(
+        cycle_errors
+            .into_iter()
+            .filter(|e| !(deep_already && matches!(e, CheckError::ChainTooDeep { .. }))),
+    );
     let languages = messages::languages(
         &checker.enums,
         &checker.facts,
@@ -412,6 +437,7 @@ impl<'a> Checker<'a> {
                         body: Some(&c.value),
                         outcome: None,
                         sources: &[],
+                        effective: None,
                         span: c.span,
                     },
                     ast::Decl::Define(d) => RuleDecl {
@@ -421,6 +447,7 @@ impl<'a> Checker<'a> {
                         body: Some(&d.value),
                         outcome: None,
                         sources: &d.sources,
+                        effective: d.effective.as_ref(),
                         span: d.span,
                     },
                     ast::Decl::Outcome(o) => RuleDecl {
@@ -430,6 +457,7 @@ impl<'a> Checker<'a> {
                         body: o.when.as_ref(),
                         outcome: Some(o),
                         sources: &o.sources,
+                        effective: o.effective.as_ref(),
                         span: o.span,
                     },
                     ast::Decl::Exception(e) => {
@@ -455,16 +483,49 @@ impl<'a> Checker<'a> {
                     }
                     _ => continue,
                 };
-                let id = RuleId(self.rule_decls.len() as u32);
+                let mut id = RuleId(self.rule_decls.len() as u32);
                 let what = match rule.kind {
                     RuleKind::Const => "constant",
                     RuleKind::Define => "definition",
                     RuleKind::Outcome => "outcome",
                 };
-                if !self.declare(&rule.name.text, Symbol::Rule(id), rule.name.span, what) {
-                    continue;
+                let earlier = match self.symbols.get(&rule.name.text) {
+                    Some((Symbol::Rule(r), _)) => Some(*r),
+                    _ => None,
+                };
+                match earlier {
+                    // Another version of a rule that changes over time.
+                    Some(r)
+                        if rule.effective.is_some()
+                            && self.rule_decls[r.0 as usize].effective.is_some()
+                            && self.rule_decls[r.0 as usize].kind == rule.kind =>
+                    {
+                        id = r;
+                        self.extra_versions[r.0 as usize].push(rule);
+                    }
+                    Some(r)
+                        if rule.effective.is_some()
+                            || self.rule_decls[r.0 as usize].effective.is_some() =>
+                    {
+                        let first = self.rule_decls[r.0 as usize].name.span;
+                        let same_file = first.file == rule.name.span.file;
+                        self.error(CheckError::Duplicate {
+                            what,
+                            name: rule.name.text.clone(),
+                            span: rule.name.span,
+                            first: same_file.then_some(first),
+                            help: Some("to keep several versions of a rule, give each of them an `effective` period".into()),
+                        });
+                        continue;
+                    }
+                    _ => {
+                        if !self.declare(&rule.name.text, Symbol::Rule(id), rule.name.span, what) {
+                            continue;
+                        }
+                        self.rule_decls.push(rule);
+                        self.extra_versions.push(Vec::new());
+                    }
                 }
-                self.rule_decls.push(rule);
                 let unless: &[ast::Unless] = match decl {
                     ast::Decl::Define(d) => &d.unless,
                     ast::Decl::Outcome(o) => &o.unless,
@@ -474,6 +535,7 @@ impl<'a> Checker<'a> {
                     self.exception_decls.push(ExceptionDecl::Inline {
                         rule: id,
                         unless: u,
+                        effective: rule.effective,
                     });
                 }
             }
@@ -500,6 +562,29 @@ impl<'a> Checker<'a> {
             });
             let ty = self.rule_types[i].clone().unwrap_or(Type::Any);
             let (title, explain, sources) = self.rule_texts(decl);
+            let mut versions = Vec::new();
+            if let Some(effective) = decl.effective {
+                versions.push(VersionInfo {
+                    effective: versions::quiet_period(effective),
+                    title: title.clone(),
+                    explain: explain.clone(),
+                    sources: sources.clone(),
+                    span: decl.span,
+                });
+                for later in self.extra_versions[i].clone() {
+                    let (title, explain, sources) = self.rule_texts(&later);
+                    versions.push(VersionInfo {
+                        // INVARIANT: later versions are only accepted with `effective`.
+                        effective: versions::quiet_period(
+                            later.effective.expect("a version has a period"),
+                        ),
+                        title,
+                        explain,
+                        sources,
+                        span: later.span,
+                    });
+                }
+            }
             rules.push(RuleInfo {
                 name: decl.name.text.clone(),
                 kind: decl.kind,
@@ -509,6 +594,7 @@ impl<'a> Checker<'a> {
                 title,
                 explain,
                 sources,
+                versions,
                 span: decl.span,
             });
         }
@@ -558,6 +644,31 @@ impl<'a> Checker<'a> {
             BodyState::Visiting => return Type::Any,
             BodyState::Pending => {}
         }
+        if self.typing_depth >= cycles::MAX_RULE_DEPTH {
+            // Typing follows references recursively; past the limit the chain is refused
+            // (the cycle pass reports it) rather than followed.
+            if !self
+                .errors
+                .iter()
+                .any(|e| matches!(e, CheckError::ChainTooDeep { .. }))
+            {
+                let decl = self.rule_decls[i];
+                self.error(CheckError::ChainTooDeep {
+                    name: decl.name.text.clone(),
+                    limit: cycles::MAX_RULE_DEPTH,
+                    span: decl.span,
+                });
+            }
+            return Type::Any;
+        }
+        self.typing_depth += 1;
+        let ty = self.type_rule(id);
+        self.typing_depth -= 1;
+        ty
+    }
+
+    fn type_rule(&mut self, id: RuleId) -> Type {
+        let i = id.0 as usize;
         self.rule_states[i] = BodyState::Visiting;
         let decl = self.rule_decls[i];
         let declared = decl.ty.map(|t| self.resolve_type(t));
@@ -566,18 +677,47 @@ impl<'a> Checker<'a> {
             _ => declared.clone(),
         };
         let mut refs = Vec::new();
-        let body = decl.body.map(|b| {
-            let e = self.check_expr(b, expected.as_ref(), &mut refs);
-            if let Some(t) = &expected {
-                self.expect_type(&e, t, None);
-            }
-            e
-        });
-        let ty = match (decl.kind, declared, &body) {
+        let versions: Vec<RuleDecl<'a>> = std::iter::once(decl)
+            .chain(self.extra_versions[i].iter().copied())
+            .collect();
+        let mut bodies = Vec::with_capacity(versions.len());
+        for v in &versions {
+            let expected = match (&expected, bodies.first()) {
+                (Some(t), _) => Some(t.clone()),
+                (None, Some(Some(first))) => Some(crate::checked::Expr::clone(first).ty),
+                _ => None,
+            };
+            let body = v.body.map(|b| {
+                let e = self.check_expr(b, expected.as_ref(), &mut refs);
+                if let Some(t) = &expected {
+                    self.expect_type(&e, t, None);
+                }
+                e
+            });
+            bodies.push(body);
+        }
+        let ty = match (decl.kind, declared, bodies.first()) {
             (RuleKind::Outcome, _, _) => Type::Bool,
             (_, Some(t), _) => t,
-            (_, None, Some(b)) => b.ty.clone(),
-            (_, None, None) => Type::Any,
+            (_, None, Some(Some(b))) => b.ty.clone(),
+            _ => Type::Any,
+        };
+        let body = if decl.effective.is_none() {
+            bodies.into_iter().next().flatten()
+        } else {
+            let mut periods = Vec::with_capacity(versions.len());
+            let mut parts = Vec::with_capacity(versions.len());
+            for (v, body) in versions.iter().zip(bodies) {
+                // INVARIANT: a rule has versions only when every version has `effective`.
+                let effective = v.effective.expect("a version has a period");
+                let period = self.period(effective);
+                periods.push((period, effective.span));
+                if let Some(body) = body {
+                    parts.push((period, effective.span, body));
+                }
+            }
+            self.check_versions(&decl.name.text, &ty, &periods);
+            versions::fold_versions(&ty, parts)
         };
         let body = body.map(|b| {
             if decl.kind == RuleKind::Const {
@@ -618,13 +758,26 @@ impl<'a> Checker<'a> {
         let mut inline_counts: HashMap<RuleId, usize> = HashMap::new();
         for decl in decls {
             let info = match decl {
-                ExceptionDecl::Inline { rule, unless } => {
+                ExceptionDecl::Inline {
+                    rule,
+                    unless,
+                    effective,
+                } => {
                     let n = inline_counts.entry(rule).or_default();
                     *n += 1;
                     let r = &rules[rule.0 as usize];
                     let mut refs = Vec::new();
                     let when = self.check_expr(&unless.when, Some(&Type::Bool), &mut refs);
                     self.expect_type(&when, &Type::Bool, None);
+                    // An `unless` of one version applies only while that version is in force.
+                    let period = effective.map(versions::quiet_period);
+                    let when = match (&period, effective) {
+                        (Some(p), Some(e)) => {
+                            let span = when.span;
+                            versions::and(versions::in_force(p, e.span), when, span)
+                        }
+                        _ => when,
+                    };
                     if r.ty != Type::Bool && r.ty != Type::Any {
                         self.error(CheckError::MisplacedClause {
                             clause: "unless",
@@ -649,6 +802,7 @@ impl<'a> Checker<'a> {
                         exceptions: Vec::new(),
                         title: Message::default(),
                         sources: Vec::new(),
+                        effective: period,
                         span: unless.span,
                     };
                     (info, refs)
@@ -749,6 +903,14 @@ impl<'a> Checker<'a> {
             ty: Type::Bool,
             span: e.name.span,
         });
+        let effective = e.effective.as_ref().map(|eff| (self.period(eff), eff.span));
+        let when = match &effective {
+            Some((p, span)) => {
+                let whole = when.span;
+                versions::and(versions::in_force(p, *span), when, whole)
+            }
+            None => when,
+        };
         let title = e
             .title
             .as_ref()
@@ -757,14 +919,13 @@ impl<'a> Checker<'a> {
         let info = ExceptionInfo {
             name: e.name.text.clone(),
             inline: false,
-            // An unknown target was reported; pointing it at itself keeps ids valid and
-            // the policy is rejected anyway.
-            target: target.unwrap_or(Target::Rule(RuleId(0))),
+            target: target.unwrap_or(Target::Rule(NOWHERE)),
             when,
             gives,
             exceptions: Vec::new(),
             title,
             sources: e.sources.iter().map(|s| s.text.clone()).collect(),
+            effective: effective.map(|(p, _)| p),
             span: e.span,
         };
         (info, refs)

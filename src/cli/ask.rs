@@ -39,7 +39,7 @@ pub fn run(args: AskArgs<'_>) -> Result<ExitCode, asylon::Error> {
             ))
         }
         Some(path) => {
-            let (name, text) = super::read_facts(path)?;
+            let (name, text) = super::read_facts(path, policy.limits().max_facts_bytes)?;
             // Evaluating the text first gives diagnostics that point into the file.
             policy.evaluate_json(&name, &text, &args.options)?;
             serde_json::from_str(&text).map_err(|e| {

@@ -22,7 +22,7 @@ pub fn run(
     format: Format,
 ) -> Result<ExitCode, asylon::Error> {
     let policy = Policy::load(path)?;
-    let (name, text) = super::read_facts(facts)?;
+    let (name, text) = super::read_facts(facts, policy.limits().max_facts_bytes)?;
     // Evaluating the text first gives diagnostics that point into the file.
     policy.evaluate_json(&name, &text, options)?;
     let facts = policy.facts_from_named_json(&name, &text)?;

@@ -2,6 +2,7 @@
 
 mod ask;
 mod diagnostics;
+mod diff;
 mod explain;
 mod text;
 mod words;
@@ -84,6 +85,24 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         save: Option<String>,
     },
+    /// Show which outcomes two versions of a policy decide differently, each with a fact
+    /// set on which they disagree.
+    Diff {
+        /// The old policy.
+        old: String,
+        /// The new policy.
+        new: String,
+        /// The evaluation date, YYYY-MM-DD (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        /// Evaluate the old policy on another date (compare a policy with itself before
+        /// and after a rule took effect).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        old_as_of: Option<String>,
+        /// Text for people, or one JSON object for tools.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -129,6 +148,20 @@ pub fn run(cli: Cli) -> ExitCode {
                 })
             })
             .map_err(fail(Format::Text)),
+        Command::Diff {
+            old,
+            new,
+            as_of,
+            old_as_of,
+            format,
+        } => diff::run(
+            &old,
+            &new,
+            as_of.as_deref(),
+            old_as_of.as_deref(),
+            format == Format::Json,
+        )
+        .map_err(fail(format)),
     };
     match result {
         Ok(code) => code,
@@ -193,9 +226,12 @@ fn eval(
     format: Format,
     lang: &str,
 ) -> Result<ExitCode, Failure> {
-    let options = eval_options(as_of, lang).map_err(fail(format))?;
+    let options = EvalOptions {
+        as_of: date_or_today(as_of).map_err(fail(format))?,
+        lang: lang.to_string(),
+    };
     let policy = Policy::load(path).map_err(fail(format))?;
-    let (name, text) = read_facts(facts).map_err(fail(format))?;
+    let (name, text) = read_facts(facts, policy.limits().max_facts_bytes).map_err(fail(format))?;
     let decision = policy
         .evaluate_json(&name, &text, &options)
         .map_err(fail(format))?;
@@ -211,18 +247,22 @@ fn eval(
 
 /// The evaluation date (`--as-of`, else today) and language.
 fn eval_options(as_of: Option<&str>, lang: &str) -> Result<EvalOptions, asylon::Error> {
-    let options = match as_of {
-        Some(date) => EvalOptions::on(date)?,
-        None => EvalOptions {
-            as_of: jiff::Zoned::now().date(),
-            lang: "en".into(),
-        },
-    };
-    Ok(options.lang(lang))
+    Ok(EvalOptions {
+        as_of: date_or_today(as_of)?,
+        lang: lang.to_string(),
+    })
+}
+
+/// The date given on the command line, or the current date.
+pub(crate) fn date_or_today(date: Option<&str>) -> Result<asylon::value::Date, asylon::Error> {
+    match date {
+        Some(d) => EvalOptions::on(d).map(|o| o.as_of),
+        None => Ok(jiff::Zoned::now().date()),
+    }
 }
 
 /// A closed pipe (`asylon eval … | head -1`) is not a failure of the evaluation.
-fn exit_after_write(written: io::Result<()>) -> ExitCode {
+pub(crate) fn exit_after_write(written: io::Result<()>) -> ExitCode {
     match written.and_then(|()| io::stdout().flush()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
@@ -233,7 +273,9 @@ fn exit_after_write(written: io::Result<()>) -> ExitCode {
     }
 }
 
-fn read_facts(arg: &str) -> Result<(String, String), asylon::Error> {
+/// Reads a fact file or standard input, at most one byte more than `max` (so that the
+/// limit is reported without reading an endless stream).
+fn read_facts(arg: &str, max: usize) -> Result<(String, String), asylon::Error> {
     let io_error = |what: &str, e: io::Error| {
         let report = miette::miette!(code = "asylon::io", "cannot read {what}: {e}");
         asylon::Error::from_reports(asylon::ErrorKind::Io, vec![report])
@@ -241,11 +283,15 @@ fn read_facts(arg: &str) -> Result<(String, String), asylon::Error> {
     if arg == "-" {
         let mut text = String::new();
         io::stdin()
+            .take(max as u64 + 1)
             .read_to_string(&mut text)
             .map_err(|e| io_error("standard input", e))?;
         Ok(("<stdin>".into(), text))
     } else {
-        let text = std::fs::read_to_string(arg).map_err(|e| io_error(&format!("`{arg}`"), e))?;
+        let mut text = String::new();
+        std::fs::File::open(arg)
+            .and_then(|f| f.take(max as u64 + 1).read_to_string(&mut text))
+            .map_err(|e| io_error(&format!("`{arg}`"), e))?;
         Ok((arg.to_string(), text))
     }
 }

@@ -55,6 +55,9 @@ pub fn decision(policy: &Policy, d: &Decision) -> String {
             if !o.explanation.is_empty() {
                 wrap(&mut out, "     ", 5, &o.explanation);
             }
+            if let Some(version) = &o.effective {
+                wrap(&mut out, &format!("     {}:", w.version), 9, version);
+            }
             for r in &o.because {
                 let facts: Vec<String> =
                     r.facts.iter().map(|(k, v)| format!("{k} = {v}")).collect();
@@ -121,6 +124,9 @@ pub fn decision(policy: &Policy, d: &Decision) -> String {
         let _ = writeln!(out, "\n{}", w.does_not_hold);
         for n in &d.does_not_hold {
             wrap(&mut out, &format!("  ✗ {} [{}]", n.title, n.id), 6, "");
+            if let Some(not_in_force) = &n.effective {
+                wrap(&mut out, "     ", 5, not_in_force);
+            }
             for defeat in &n.defeated_by {
                 wrap(&mut out, &format!("     {}:", w.defeated), 9, &defeat.title);
                 if let Some(s) = &defeat.source {

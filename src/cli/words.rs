@@ -19,6 +19,7 @@ pub struct Words {
     pub exception_did_not_apply: &'static str,
     pub exception_unknown: &'static str,
     pub gives: &'static str,
+    pub version: &'static str,
 }
 
 pub fn words(lang: &str) -> &'static Words {
@@ -45,6 +46,7 @@ static EN: Words = Words {
     exception_did_not_apply: "exception does not apply",
     exception_unknown: "exception may apply",
     gives: "gives",
+    version: "version",
 };
 
 static ES: Words = Words {
@@ -64,6 +66,7 @@ static ES: Words = Words {
     exception_did_not_apply: "la excepción no se aplica",
     exception_unknown: "la excepción podría aplicarse",
     gives: "da",
+    version: "versión",
 };
 
 /// The words of an interview (`asylon ask`).

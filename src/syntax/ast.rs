@@ -295,6 +295,17 @@ pub struct ConstDecl {
     pub span: Span,
 }
 
+/// `effective from D1 until D2`: the days a rule is in force, both ends included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Effective {
+    /// The first day in force, as written.
+    pub from: Option<Str>,
+    /// The last day in force, as written.
+    pub until: Option<Str>,
+    /// The whole clause.
+    pub span: Span,
+}
+
 /// An inline `unless C` clause.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unless {
@@ -317,6 +328,8 @@ pub struct DefineDecl {
     pub unless: Vec<Unless>,
     /// Passages it implements.
     pub sources: Vec<Str>,
+    /// When it is in force.
+    pub effective: Option<Effective>,
     /// The whole declaration.
     pub span: Span,
 }
@@ -336,6 +349,8 @@ pub struct OutcomeDecl {
     pub explain: Option<Texts>,
     /// Passages it implements.
     pub sources: Vec<Str>,
+    /// When it is in force.
+    pub effective: Option<Effective>,
     /// The whole declaration.
     pub span: Span,
 }
@@ -357,6 +372,8 @@ pub struct ExceptionDecl {
     pub explain: Option<Texts>,
     /// Passages it implements.
     pub sources: Vec<Str>,
+    /// When it is in force.
+    pub effective: Option<Effective>,
     /// The whole declaration.
     pub span: Span,
 }

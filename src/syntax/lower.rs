@@ -35,9 +35,15 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
         .op(Op::prefix(Rule::op_neg))
 });
 
+/// How deep an expression tree may grow (operators and brackets along one path). Every
+/// later stage walks expressions recursively; this bound keeps them within the stack.
+pub(crate) const MAX_EXPR_DEPTH: usize = 128;
+
 /// Lowers pairs of one file, reporting errors into a list.
 pub(crate) struct Lowerer {
     file: FileId,
+    /// The depth of the expression being lowered, counted as its operators are met.
+    depth: usize,
     /// Errors found so far; lowering goes on after each.
     pub(crate) errors: Vec<SyntaxError>,
 }
@@ -46,6 +52,7 @@ impl Lowerer {
     pub(crate) fn new(file: FileId) -> Lowerer {
         Lowerer {
             file,
+            depth: 0,
             errors: Vec::new(),
         }
     }
@@ -282,6 +289,7 @@ impl Lowerer {
             value: value.expect("define has a value"),
             unless: clauses.unless,
             sources: clauses.sources,
+            effective: clauses.effective,
             span,
         }
     }
@@ -301,6 +309,7 @@ impl Lowerer {
             title: c.title,
             explain: c.explain,
             sources: c.sources,
+            effective: c.effective,
             span,
         }
     }
@@ -322,6 +331,7 @@ impl Lowerer {
             title: c.title,
             explain: c.explain,
             sources: c.sources,
+            effective: c.effective,
             span,
         }
     }
@@ -347,7 +357,36 @@ impl Lowerer {
     fn lower_clause(&mut self, pair: Pair<'_, Rule>, c: &mut Clauses, owner: &str) {
         let span = self.span(&pair);
         let rule = pair.as_rule();
-        // INVARIANT: every clause is a keyword followed by exactly one pair.
+        if rule == Rule::effective_clause {
+            if c.effective.is_some() {
+                self.errors.push(SyntaxError::DuplicateClause {
+                    clause: "effective",
+                    owner: format!("`{owner}`"),
+                    span,
+                });
+            }
+            let mut effective = Effective {
+                from: None,
+                until: None,
+                span,
+            };
+            for bound in pair.into_inner() {
+                let rule = bound.as_rule();
+                // INVARIANT: `effective_from` and `effective_until` hold one date.
+                let date = bound.into_inner().next().expect("bound has a date");
+                let date = Str {
+                    span: self.span(&date),
+                    text: date.as_str().to_string(),
+                };
+                match rule {
+                    Rule::effective_from => effective.from = Some(date),
+                    _ => effective.until = Some(date),
+                }
+            }
+            c.effective = Some(effective);
+            return;
+        }
+        // INVARIANT: every other clause is a keyword followed by exactly one pair.
         let body = pair.into_inner().next().expect("clause has a body");
         let duplicate = |lowerer: &mut Lowerer, clause: &'static str| {
             lowerer.errors.push(SyntaxError::DuplicateClause {
@@ -461,6 +500,37 @@ impl Lowerer {
     }
 
     fn fold(&mut self, pairs: Pairs<'_, Rule>) -> Expr {
+        // A chain of n operators folds into a tree n deep: refuse it before building it,
+        // since even dropping a very deep tree recurses.
+        let operators = pairs.clone().filter(|p| is_operator(p.as_rule())).count();
+        let added = operators + 1;
+        if self.depth + added > MAX_EXPR_DEPTH {
+            let span = pairs
+                .clone()
+                .next()
+                .map_or(Span::new(self.file, 0, 0), |p| self.span(&p));
+            if !self
+                .errors
+                .iter()
+                .any(|e| matches!(e, SyntaxError::TooDeep { .. }))
+            {
+                self.errors.push(SyntaxError::TooDeep {
+                    limit: MAX_EXPR_DEPTH,
+                    span,
+                });
+            }
+            return Expr {
+                kind: ExprKind::Bool(false),
+                span,
+            };
+        }
+        self.depth += added;
+        let folded = self.fold_pairs(pairs);
+        self.depth -= added;
+        folded
+    }
+
+    fn fold_pairs(&mut self, pairs: Pairs<'_, Rule>) -> Expr {
         let file = self.file;
         let span_of =
             move |p: &Pair<'_, Rule>| Span::new(file, p.as_span().start(), p.as_span().end());
@@ -567,6 +637,34 @@ impl Lowerer {
     }
 }
 
+/// Whether a pair is an operator of an expression sequence.
+fn is_operator(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::op_or
+            | Rule::op_and
+            | Rule::op_is
+            | Rule::op_is_not
+            | Rule::op_lt
+            | Rule::op_le
+            | Rule::op_gt
+            | Rule::op_ge
+            | Rule::op_in
+            | Rule::op_not_in
+            | Rule::op_contains
+            | Rule::op_add
+            | Rule::op_sub
+            | Rule::op_mul
+            | Rule::op_div
+            | Rule::op_not
+            | Rule::op_neg
+            | Rule::is_known
+            | Rule::is_unknown
+            | Rule::is_empty
+            | Rule::is_not_empty
+    )
+}
+
 /// The first inner pair of a rule the grammar gives at least one.
 fn first(pair: Pair<'_, Rule>) -> Pair<'_, Rule> {
     // INVARIANT: only called on rules whose grammar has a mandatory first child.
@@ -583,4 +681,5 @@ struct Clauses {
     explain: Option<Texts>,
     message: Option<Texts>,
     sources: Vec<Str>,
+    effective: Option<Effective>,
 }

@@ -55,6 +55,19 @@ pub enum SyntaxError {
         #[label("not an escape")]
         span: Span,
     },
+    /// An expression nested or chained beyond what asylon evaluates safely.
+    #[error("this expression is nested too deeply")]
+    #[diagnostic(
+        code(asylon::too_deep),
+        help("an expression may nest at most {limit} levels of operators and brackets; name parts of it with `define`")
+    )]
+    TooDeep {
+        /// The limit.
+        limit: usize,
+        /// Where.
+        #[label("too deep")]
+        span: Span,
+    },
     /// A whole number too large for 64 bits.
     #[error("`{text}` is too large for a whole number")]
     #[diagnostic(

@@ -54,11 +54,10 @@ fn convert(file: FileId, text: &str, error: pest::error::Error<Rule>) -> SyntaxE
                 help,
             }
         }
-        ErrorVariant::CustomError { message } => SyntaxError::Unexpected {
-            expected: message,
-            found,
+        // pest's only custom error is its own recursion limit.
+        ErrorVariant::CustomError { .. } => SyntaxError::TooDeep {
+            limit: super::lower::MAX_EXPR_DEPTH,
             span,
-            help: None,
         },
     }
 }
@@ -149,6 +148,9 @@ pub(crate) fn rule_name(rule: Rule) -> Option<&'static str> {
         Rule::source_clause => "`source`",
         Rule::message_clause => "`message`",
         Rule::define_decl => "`define`",
+        Rule::effective_clause => "`effective from … until …`",
+        Rule::effective_from => "`from` and a date",
+        Rule::effective_until => "`until` and a date",
         Rule::outcome_decl => "`outcome`",
         Rule::exception_decl => "`exception`",
         Rule::impossible_decl => "`impossible`",

@@ -1,0 +1,197 @@
+//! Rules that change: effective dates and versions of rules, and `asylon diff` on pairs of
+//! policies whose differences are known.
+
+mod common;
+
+use common::{asylon, eval_json, status};
+
+const VERSIONS: &str = "tests/fixtures/valid/versions.asylon";
+const BASE: &str = "tests/fixtures/diff/base";
+
+fn diff_json(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["diff"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    let run = asylon(&all, "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    serde_json::from_str(&run.stdout).expect("diff prints one JSON object")
+}
+
+#[test]
+fn a_rule_applies_only_while_it_is_in_force() {
+    let facts = r#"{"crossings": 3000, "child": false}"#;
+    let before = eval_json(VERSIONS, facts, "2024-06-04");
+    assert_eq!(status(&before, "ban"), "does_not_hold");
+    assert_eq!(before["does_not_hold"][0]["title"], "There is no ban");
+    let first_day = eval_json(VERSIONS, facts, "2024-06-05");
+    assert_eq!(status(&first_day, "ban"), "holds");
+    assert_eq!(
+        first_day["outcomes"][0]["effective"],
+        "effective from 2024-06-05"
+    );
+    assert_eq!(first_day["outcomes"][0]["title"], "The ban is in effect");
+}
+
+#[test]
+fn an_exception_takes_effect_on_its_date() {
+    let facts = r#"{"crossings": 3000, "child": true}"#;
+    let before = eval_json(VERSIONS, facts, "2024-06-30");
+    assert_eq!(status(&before, "ban"), "holds");
+    let reason = &before["outcomes"][0]["because"][2];
+    assert_eq!(reason["exception"], "children");
+    assert_eq!(
+        reason["condition"],
+        "child (not in force: effective from 2024-07-01)"
+    );
+    let after = eval_json(VERSIONS, facts, "2024-07-01");
+    assert_eq!(status(&after, "ban"), "does_not_hold");
+    assert_eq!(
+        after["does_not_hold"][0]["defeated_by"][0]["exception"],
+        "children"
+    );
+}
+
+#[test]
+fn a_value_takes_the_version_in_force() {
+    let d = eval_json(VERSIONS, "{}", "2024-12-31");
+    assert_eq!(status(&d, "short_wait"), "does_not_hold");
+    let d = eval_json(VERSIONS, "{}", "2025-01-01");
+    assert_eq!(status(&d, "short_wait"), "holds");
+    assert_eq!(d["outcomes"][0]["title"], "A short wait of 30 days");
+}
+
+#[test]
+fn a_pure_refactoring_makes_no_difference() {
+    let report = diff_json(&[
+        BASE,
+        "tests/fixtures/diff/refactored",
+        "--as-of",
+        "2024-06-17",
+    ]);
+    assert_eq!(report["complete"], true);
+    assert_eq!(report["differences"], serde_json::json!([]));
+    assert_eq!(report["outcomes_compared"], 2);
+    let run = asylon(
+        &[
+            "diff",
+            BASE,
+            "tests/fixtures/diff/refactored",
+            "--as-of",
+            "2024-06-17",
+        ],
+        "",
+    );
+    assert!(
+        run.stdout.contains("They agree on every input."),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_raised_threshold_is_found_at_its_boundary() {
+    let report = diff_json(&[
+        BASE,
+        "tests/fixtures/diff/threshold",
+        "--as-of",
+        "2024-06-17",
+    ]);
+    assert_eq!(report["complete"], true);
+    let differences = report["differences"].as_array().unwrap();
+    assert_eq!(differences.len(), 1, "{report}");
+    let d = &differences[0];
+    assert_eq!(d["outcome"], "ban_applies");
+    assert_eq!(d["old"], "holds");
+    assert_eq!(d["new"], "does_not_hold");
+    let crossings = d["witness"]["crossings"].as_i64().unwrap();
+    assert!((2500..3000).contains(&crossings), "{crossings}");
+}
+
+#[test]
+fn a_removed_exception_changes_the_verdict_for_the_people_it_covered() {
+    let report = diff_json(&[
+        BASE,
+        "tests/fixtures/diff/no_exception",
+        "--as-of",
+        "2024-06-17",
+    ]);
+    let d = &report["differences"][0];
+    assert_eq!(d["outcome"], "ban_applies");
+    assert_eq!(d["witness"]["child"], true);
+    assert_eq!(
+        (d["old"].as_str(), d["new"].as_str()),
+        (Some("does_not_hold"), Some("holds"))
+    );
+}
+
+#[test]
+fn every_witness_replays_through_eval_with_the_claimed_verdicts() {
+    for new in ["threshold", "no_exception", "refactored"] {
+        let new = format!("tests/fixtures/diff/{new}");
+        let report = diff_json(&[BASE, &new, "--as-of", "2024-06-17"]);
+        for d in report["differences"].as_array().unwrap() {
+            let witness = d["witness"].to_string();
+            let id = d["outcome"].as_str().unwrap();
+            let old = eval_json(BASE, &witness, d["as_of"].as_str().unwrap());
+            let new_decision = eval_json(&new, &witness, d["as_of"].as_str().unwrap());
+            assert_eq!(status(&old, id), d["old"], "{witness}");
+            assert_eq!(status(&new_decision, id), d["new"], "{witness}");
+        }
+    }
+}
+
+#[test]
+fn a_policy_compared_with_itself_across_an_effective_date() {
+    let report = diff_json(&[
+        VERSIONS,
+        VERSIONS,
+        "--old-as-of",
+        "2024-06-04",
+        "--as-of",
+        "2024-07-01",
+    ]);
+    assert_eq!(report["complete"], true);
+    let ids: Vec<&str> = report["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["ban"]);
+    let d = &report["differences"][0];
+    assert_eq!(d["old_as_of"], "2024-06-04");
+    assert_eq!(d["old"], "does_not_hold");
+    // Replayed on each date, the witness gives the claimed verdicts.
+    let witness = d["witness"].to_string();
+    assert_eq!(
+        status(&eval_json(VERSIONS, &witness, "2024-06-04"), "ban"),
+        d["old"]
+    );
+    assert_eq!(
+        status(&eval_json(VERSIONS, &witness, "2024-07-01"), "ban"),
+        d["new"]
+    );
+}
+
+#[test]
+fn diff_text_for_people() {
+    let run = asylon(
+        &[
+            "diff",
+            BASE,
+            "tests/fixtures/diff/threshold",
+            "--as-of",
+            "2024-06-17",
+        ],
+        "",
+    );
+    assert_eq!(run.code, 0);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn diff_refuses_an_invalid_policy() {
+    let run = asylon(&["diff", BASE, "tests/fixtures/invalid/cycle.asylon"], "");
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("asylon::cycle"), "{}", run.stderr);
+}
