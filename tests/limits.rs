@@ -60,14 +60,14 @@ fn a_very_long_chain_of_operators_is_refused() {
 fn a_very_long_chain_of_rules_is_refused_in_either_order() {
     let mut forward = header() + "define d0 = a\n";
     let mut backward = header();
-    for i in 1..20_000 {
+    for i in 1..5_000 {
         forward.push_str(&format!("define d{i} = d{}\n", i - 1));
         backward.push_str(&format!("define d{} = d{i}\n", i - 1));
     }
-    backward.push_str("define d19999 = a\n");
+    backward.push_str("define d4999 = a\n");
     for policy in [forward, backward] {
         let run = check_generated(&format!(
-            "{policy}outcome o when d0 or d19999 title en \"o\"\n"
+            "{policy}outcome o when d0 or d4999 title en \"o\"\n"
         ));
         assert_eq!(run.code, 1, "{}", run.stderr);
         assert!(
@@ -110,4 +110,40 @@ fn deeply_nested_json_facts_are_refused() {
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(!run.stderr.contains("overflow"), "{}", run.stderr);
+}
+
+#[test]
+fn too_many_declarations_are_refused_with_the_limit() {
+    let mut policy = header();
+    for i in 0..20_001 {
+        policy.push_str(&format!("fact x{i}: bool \"x\"\n"));
+    }
+    let run = check_generated(&policy);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("asylon::limit::declarations"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_fact_set_larger_than_the_limit_is_refused() {
+    let facts = format!("{{\"veteran\": true{}}}", " ".repeat(2 * 1024 * 1024));
+    let run = asylon(
+        &[
+            "eval",
+            "tests/fixtures/valid/family",
+            "-",
+            "--as-of",
+            "2025-03-01",
+        ],
+        &facts,
+    );
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("asylon::limit::facts_size"),
+        "{}",
+        run.stderr
+    );
 }
