@@ -22,6 +22,8 @@
 //! | resolve and check | [`check`] | [`checked::CheckedPolicy`]: slots, types, exceptions attached |
 //! | read facts | [`facts`] | [`Facts`]: one slot per declared fact, validated |
 //! | evaluate | [`eval`] (internal) and [`decision`] | [`Decision`] |
+//! | explain | [`explain`] | [`explain::Explanation`]: why one outcome has its status, as a tree |
+//! | interview | [`interview`], [`answer`] | the next question; an interview's answers as a fact file |
 //!
 //! [`Policy`] ties the stages together; every error is a [`miette::Diagnostic`] that
 //! points into the source it is about.
@@ -44,13 +46,16 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod answer;
 pub mod check;
 pub mod checked;
 pub mod decision;
 pub mod diff;
 mod error;
 mod eval;
+pub mod explain;
 pub mod facts;
+pub mod interview;
 pub mod limits;
 pub mod message;
 mod policy;

@@ -1,7 +1,9 @@
 //! Command-line arguments and the subcommands.
 
+mod ask;
 mod diagnostics;
 mod diff;
+mod explain;
 mod text;
 mod words;
 
@@ -47,6 +49,42 @@ enum Command {
         #[arg(long, default_value = "en", value_name = "CODE")]
         lang: String,
     },
+    /// Explain why an outcome holds, does not hold or is undetermined, as a tree.
+    Explain {
+        /// The policy: a `.asylon` file or a directory of them.
+        policy: String,
+        /// The facts: a JSON file, or `-` for standard input.
+        facts: String,
+        /// The outcome's id.
+        outcome: String,
+        /// The evaluation date, YYYY-MM-DD (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        /// Text for people, or one JSON object for tools.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// The language of titles and explanations (falls back to English).
+        #[arg(long, default_value = "en", value_name = "CODE")]
+        lang: String,
+    },
+    /// Interview a person: ask only what can still change the answer, then decide.
+    /// Reads answers line by line from stdin when it is not a terminal.
+    Ask {
+        /// The policy: a `.asylon` file or a directory of them.
+        policy: String,
+        /// The language of the questions and answers (falls back to English).
+        #[arg(long, default_value = "en", value_name = "CODE")]
+        lang: String,
+        /// The evaluation date, YYYY-MM-DD (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        /// Facts already known: a JSON fact file; they are not asked.
+        #[arg(long, value_name = "FILE")]
+        facts: Option<String>,
+        /// Write the answers, as a fact file `asylon eval` accepts, to this file.
+        #[arg(long, value_name = "FILE")]
+        save: Option<String>,
+    },
     /// Show which outcomes two versions of a policy decide differently, each with a fact
     /// set on which they disagree.
     Diff {
@@ -84,6 +122,32 @@ pub fn run(cli: Cli) -> ExitCode {
             format,
             lang,
         } => eval(&policy, &facts, as_of.as_deref(), format, &lang),
+        Command::Explain {
+            policy,
+            facts,
+            outcome,
+            as_of,
+            format,
+            lang,
+        } => eval_options(as_of.as_deref(), &lang)
+            .and_then(|options| explain::run(&policy, &facts, &outcome, &options, format))
+            .map_err(fail(format)),
+        Command::Ask {
+            policy,
+            lang,
+            as_of,
+            facts,
+            save,
+        } => eval_options(as_of.as_deref(), &lang)
+            .and_then(|options| {
+                ask::run(ask::AskArgs {
+                    policy: &policy,
+                    options,
+                    start: facts.as_deref(),
+                    save: save.as_deref(),
+                })
+            })
+            .map_err(fail(Format::Text)),
         Command::Diff {
             old,
             new,
@@ -179,6 +243,14 @@ fn eval(
         Format::Text => write!(out, "{}", text::decision(&policy, &decision)),
     };
     Ok(exit_after_write(written))
+}
+
+/// The evaluation date (`--as-of`, else today) and language.
+fn eval_options(as_of: Option<&str>, lang: &str) -> Result<EvalOptions, asylon::Error> {
+    Ok(EvalOptions {
+        as_of: date_or_today(as_of)?,
+        lang: lang.to_string(),
+    })
 }
 
 /// The date given on the command line, or the current date.

@@ -12,7 +12,7 @@ use super::words::words;
 const WIDTH: usize = 88;
 
 /// Wraps `text` to the width, every line after the first indented by `indent`.
-fn wrap(out: &mut String, first: &str, indent: usize, text: &str) {
+pub(super) fn wrap(out: &mut String, first: &str, indent: usize, text: &str) {
     let mut line = first.to_string();
     // A label such as `because:` is followed by a space; an indent is not.
     let mut fresh = first.trim().is_empty();
