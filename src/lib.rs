@@ -54,6 +54,7 @@ pub mod message;
 mod policy;
 pub mod source;
 pub mod syntax;
+pub mod testing;
 pub mod value;
 
 pub use decision::{Decision, Status};

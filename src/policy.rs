@@ -171,6 +171,12 @@ impl Policy {
         &self.checked
     }
 
+    /// Runs the tests written in the policy; with `coverage`, also reports which
+    /// results of each outcome, definition and exception the tests reached.
+    pub fn run_tests(&self, coverage: bool) -> crate::testing::TestReport {
+        crate::testing::run(&self.checked, coverage)
+    }
+
     /// Reads a fact object from JSON text.
     pub fn facts_from_json(&self, text: &str) -> Result<Facts, Error> {
         self.facts_from_named_json("facts", text)

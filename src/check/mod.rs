@@ -1,6 +1,7 @@
 //! Syntax trees → checked policy: names resolved, types checked, exceptions attached to
 //! their rules, cycles refused. Every error found is reported, not just the first.
 
+mod cases;
 mod conflicts;
 mod cycles;
 mod errors;
@@ -107,6 +108,7 @@ pub fn check(sources: &Sources, files: &[ast::File]) -> Result<CheckedPolicy, Ve
     let rules = checker.check_rules();
     let exceptions = checker.check_exceptions(&rules);
     let impossibles = checker.check_impossibles();
+    let tests = checker.check_tests(&rules, &exceptions);
     let mut rules = rules;
     for (i, e) in exceptions.iter().enumerate() {
         if let Target::Rule(r) = e.target {
@@ -157,6 +159,7 @@ pub fn check(sources: &Sources, files: &[ast::File]) -> Result<CheckedPolicy, Ve
         outcomes,
         languages,
         fact_tree: Arc::new(fact_tree),
+        tests,
     };
     let conflicts = conflicts::find_conflicts(&policy);
     if conflicts.is_empty() {

@@ -1,6 +1,7 @@
 //! Command-line arguments and the subcommands.
 
 mod diagnostics;
+mod test;
 mod text;
 mod words;
 
@@ -46,6 +47,18 @@ enum Command {
         #[arg(long, default_value = "en", value_name = "CODE")]
         lang: String,
     },
+    /// Run the tests written in a policy (`test "…"` blocks).
+    Test {
+        /// The policy: a `.asylon` file or a directory of them.
+        policy: String,
+        /// Also report which results of each outcome, definition and exception the
+        /// tests reached.
+        #[arg(long)]
+        coverage: bool,
+        /// Text for people, or one JSON object for tools.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -65,6 +78,11 @@ pub fn run(cli: Cli) -> ExitCode {
             format,
             lang,
         } => eval(&policy, &facts, as_of.as_deref(), format, &lang),
+        Command::Test {
+            policy,
+            coverage,
+            format,
+        } => test::run(&policy, format, coverage),
     };
     match result {
         Ok(code) => code,
