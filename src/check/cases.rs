@@ -166,7 +166,7 @@ impl<'a> Checker<'a> {
                     self.error(CheckError::BadExpect {
                         name: name.to_string(),
                         reason: format!(
-                            "it is a {} of type `{}`",
+                            "it is a {} of type {}",
                             if rule.kind == RuleKind::Const {
                                 "constant"
                             } else {
