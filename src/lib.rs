@@ -52,6 +52,7 @@ mod eval;
 pub mod facts;
 pub mod message;
 mod policy;
+pub mod schema;
 pub mod source;
 pub mod syntax;
 pub mod testing;

@@ -1,6 +1,7 @@
 //! Command-line arguments and the subcommands.
 
 mod diagnostics;
+mod schema;
 mod test;
 mod text;
 mod words;
@@ -47,6 +48,11 @@ enum Command {
         #[arg(long, default_value = "en", value_name = "CODE")]
         lang: String,
     },
+    /// Print the JSON Schema (2020-12) of a policy's fact objects.
+    Schema {
+        /// The policy: a `.asylon` file or a directory of them.
+        policy: String,
+    },
     /// Run the tests written in a policy (`test "…"` blocks).
     Test {
         /// The policy: a `.asylon` file or a directory of them.
@@ -78,6 +84,7 @@ pub fn run(cli: Cli) -> ExitCode {
             format,
             lang,
         } => eval(&policy, &facts, as_of.as_deref(), format, &lang),
+        Command::Schema { policy } => schema::run(&policy),
         Command::Test {
             policy,
             coverage,
