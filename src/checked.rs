@@ -321,6 +321,8 @@ pub struct CheckedPolicy {
     pub fact_tree: Arc<FactTree>,
     /// The tests written in the policy, in declaration order.
     pub tests: Vec<TestInfo>,
+    /// Warnings: what checks but is probably not what the author meant.
+    pub warnings: Vec<crate::check::Lint>,
 }
 
 /// A test written in the policy: facts, an evaluation date and what it expects.

@@ -171,6 +171,20 @@ impl Policy {
         &self.checked
     }
 
+    /// Warnings about the policy (lints): conditions that can never be true or are always
+    /// true, exceptions that never defeat their rule, facts and definitions never used,
+    /// outcomes with the same condition, missing translations. Each is a diagnostic of
+    /// severity warning pointing into the policy.
+    pub fn warnings(&self) -> Vec<Report> {
+        self.checked
+            .warnings
+            .iter()
+            .map(|w| {
+                Report::new(w.clone()).with_source_code(self.checked.sources.named(w.span().file))
+            })
+            .collect()
+    }
+
     /// Runs the tests written in the policy; with `coverage`, also reports which
     /// results of each outcome, definition and exception the tests reached.
     pub fn run_tests(&self, coverage: bool) -> crate::testing::TestReport {

@@ -158,3 +158,90 @@ test "applies without changing anything" as of 2024-01-01
         .unwrap()
         .contains(&serde_json::json!("defeats its rule")));
 }
+
+#[test]
+fn every_lint_is_a_warning_with_code_span_and_help() {
+    insta::glob!("fixtures/lints/*.asylon", |path| {
+        let file = common::relative(path);
+        if file.ends_with("no_false_positives.asylon") {
+            return;
+        }
+        let run = asylon(&["check", &file], "");
+        assert_eq!(run.code, 0, "{file}: warnings do not fail `check`");
+        assert!(run.stdout.starts_with("ok: "), "{file}: {}", run.stdout);
+        assert!(run.stderr.contains("asylon::lint::"), "{file}: a code");
+        assert!(run.stderr.contains("⚠"), "{file}: a warning");
+        assert!(run.stderr.contains("╭─["), "{file}: a span");
+        assert!(run.stderr.contains("help:"), "{file}: help");
+        insta::assert_snapshot!(run.stderr);
+        let denied = asylon(&["check", &file, "--deny", "warnings"], "");
+        assert_eq!(denied.code, 1, "{file}: --deny warnings fails");
+        assert!(denied.stdout.is_empty());
+    });
+}
+
+#[test]
+fn lints_do_not_fire_on_numbers_dates_unknowns_or_the_border_policy() {
+    for policy in ["tests/fixtures/lints/no_false_positives.asylon", BORDER] {
+        let run = asylon(&["check", policy, "--deny", "warnings"], "");
+        assert_eq!(run.code, 0, "{policy}: {}", run.stderr);
+        assert!(run.stderr.is_empty(), "{policy}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn warnings_are_listed_in_the_json_summary() {
+    let run = asylon(
+        &[
+            "check",
+            "tests/fixtures/lints/never_true.asylon",
+            "--format",
+            "json",
+        ],
+        "",
+    );
+    assert_eq!(run.code, 0);
+    let summary: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(summary["ok"], true);
+    let codes: Vec<(&str, &str)> = summary["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["severity"].as_str().unwrap(), d["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("warning", "asylon::lint::never_true"),
+            ("warning", "asylon::lint::never_true"),
+            ("warning", "asylon::lint::never_true"),
+        ]
+    );
+    let denied = asylon(
+        &[
+            "check",
+            "tests/fixtures/lints/never_true.asylon",
+            "--format",
+            "json",
+            "--deny",
+            "warnings",
+        ],
+        "",
+    );
+    assert_eq!(denied.code, 1);
+    let report: serde_json::Value = serde_json::from_str(&denied.stderr).unwrap();
+    assert_eq!(report["ok"], false);
+    assert_eq!(report["diagnostics"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn the_library_returns_warnings() {
+    let policy = asylon::Policy::load("tests/fixtures/lints/unused_fact.asylon").unwrap();
+    let warnings = policy.warnings();
+    assert_eq!(warnings.len(), 1);
+    assert_eq!(
+        warnings[0].code().map(|c| c.to_string()).as_deref(),
+        Some("asylon::lint::unused_fact")
+    );
+    assert_eq!(warnings[0].severity(), Some(miette::Severity::Warning));
+}

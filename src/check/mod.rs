@@ -5,6 +5,7 @@ mod cases;
 mod conflicts;
 mod cycles;
 mod errors;
+mod lints;
 mod messages;
 mod types;
 
@@ -12,6 +13,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use errors::{did_you_mean, CheckError};
+pub use lints::Lint;
 
 use crate::checked::*;
 use crate::source::{Sources, Span};
@@ -160,9 +162,12 @@ pub fn check(sources: &Sources, files: &[ast::File]) -> Result<CheckedPolicy, Ve
         languages,
         fact_tree: Arc::new(fact_tree),
         tests,
+        warnings: Vec::new(),
     };
     let conflicts = conflicts::find_conflicts(&policy);
     if conflicts.is_empty() {
+        let mut policy = policy;
+        policy.warnings = lints::lint(&policy, files);
         Ok(policy)
     } else {
         Err(conflicts)

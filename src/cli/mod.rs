@@ -31,6 +31,9 @@ enum Command {
         /// How to print diagnostics (on stderr).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// `--deny warnings`: treat warnings as errors (exit 1).
+        #[arg(long, value_enum, value_name = "warnings")]
+        deny: Option<Deny>,
     },
     /// Evaluate a policy against case facts given as a JSON object.
     Eval {
@@ -67,6 +70,13 @@ enum Command {
     },
 }
 
+/// What `--deny` turns into errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Deny {
+    /// Every warning.
+    Warnings,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Text,
@@ -76,7 +86,11 @@ enum Format {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
-        Command::Check { policy, format } => check(&policy, format),
+        Command::Check {
+            policy,
+            format,
+            deny,
+        } => check(&policy, format, deny.is_some()),
         Command::Eval {
             policy,
             facts,
@@ -109,8 +123,15 @@ fn fail(format: Format) -> impl Fn(asylon::Error) -> Failure {
     move |error| Failure { error, format }
 }
 
-fn check(path: &str, format: Format) -> Result<ExitCode, Failure> {
+fn check(path: &str, format: Format, deny_warnings: bool) -> Result<ExitCode, Failure> {
     let policy = Policy::load(path).map_err(fail(format))?;
+    let warnings = policy.warnings();
+    if deny_warnings && !warnings.is_empty() {
+        return Err(Failure {
+            error: asylon::Error::from_reports(asylon::ErrorKind::Policy, warnings),
+            format,
+        });
+    }
     let checked = policy.checked();
     let exceptions = checked.exceptions.len();
     let mut out = io::stdout().lock();
@@ -124,25 +145,33 @@ fn check(path: &str, format: Format) -> Result<ExitCode, Failure> {
                 "outcomes": checked.outcomes.len(),
                 "exceptions": exceptions,
                 "languages": checked.languages,
-                "diagnostics": [],
+                "diagnostics": diagnostics::to_json_list(&warnings),
             });
             writeln!(out, "{summary}")
         }
-        Format::Text => writeln!(
-            out,
-            "ok: policy \"{}\"{} — {} facts, {} outcomes, {} exceptions; languages: {}",
-            checked.header.name,
-            checked
-                .header
-                .version
-                .as_deref()
-                .map(|v| format!(" version {v}"))
-                .unwrap_or_default(),
-            checked.facts.len(),
-            checked.outcomes.len(),
-            exceptions,
-            checked.languages.join(", "),
-        ),
+        Format::Text => {
+            diagnostics::print_reports(&warnings);
+            writeln!(
+                out,
+                "ok: policy \"{}\"{} — {} facts, {} outcomes, {} exceptions; languages: {}",
+                checked.header.name,
+                checked
+                    .header
+                    .version
+                    .as_deref()
+                    .map(|v| format!(" version {v}"))
+                    .unwrap_or_default(),
+                checked.facts.len(),
+                checked.outcomes.len(),
+                exceptions,
+                checked.languages.join(", "),
+            )
+            .and_then(|()| match warnings.len() {
+                0 => Ok(()),
+                1 => writeln!(out, "1 warning"),
+                n => writeln!(out, "{n} warnings"),
+            })
+        }
     };
     Ok(exit_after_write(written))
 }
