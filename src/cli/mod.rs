@@ -166,11 +166,6 @@ fn check(path: &str, format: Format, deny_warnings: bool) -> Result<ExitCode, Fa
                 exceptions,
                 checked.languages.join(", "),
             )
-            .and_then(|()| match warnings.len() {
-                0 => Ok(()),
-                1 => writeln!(out, "1 warning"),
-                n => writeln!(out, "{n} warnings"),
-            })
         }
     };
     Ok(exit_after_write(written))
