@@ -50,6 +50,7 @@ pub mod decision;
 mod error;
 mod eval;
 pub mod facts;
+pub mod format;
 pub mod message;
 mod policy;
 pub mod schema;

@@ -94,7 +94,7 @@ fn coverage_lists_what_no_test_reached_with_its_location() {
     assert_eq!(report["coverage"]["covered"], 0);
     let ban = &report["coverage"]["items"][1];
     assert_eq!(ban["name"], "asylum_ban_applies");
-    assert_eq!(ban["line"], 17);
+    assert_eq!(ban["line"], 22);
     assert_eq!(ban["missing"], serde_json::json!(["holds"]));
 }
 

@@ -1,6 +1,7 @@
 //! Command-line arguments and the subcommands.
 
 mod diagnostics;
+mod fmt;
 mod schema;
 mod test;
 mod text;
@@ -51,6 +52,15 @@ enum Command {
         #[arg(long, default_value = "en", value_name = "CODE")]
         lang: String,
     },
+    /// Print policies in the canonical layout, keeping comments (rewrites the files).
+    Fmt {
+        /// `.asylon` files, or directories of them.
+        #[arg(required = true)]
+        paths: Vec<String>,
+        /// Change nothing: list the files that would change, exit 1 if any.
+        #[arg(long)]
+        check: bool,
+    },
     /// Print the JSON Schema (2020-12) of a policy's fact objects.
     Schema {
         /// The policy: a `.asylon` file or a directory of them.
@@ -99,6 +109,7 @@ pub fn run(cli: Cli) -> ExitCode {
             lang,
         } => eval(&policy, &facts, as_of.as_deref(), format, &lang),
         Command::Schema { policy } => schema::run(&policy),
+        Command::Fmt { paths, check } => fmt::run(&paths, check),
         Command::Test {
             policy,
             coverage,
