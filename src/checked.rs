@@ -321,7 +321,8 @@ pub struct CheckedPolicy {
     pub fact_tree: Arc<FactTree>,
     /// The tests written in the policy, in declaration order.
     pub tests: Vec<TestInfo>,
-    /// Warnings: what checks but is probably not what the author meant.
+    /// The warnings found while checking (those that need the syntax tree); the others
+    /// are computed on demand by [`crate::check::lint`].
     pub warnings: Vec<crate::check::Lint>,
 }
 

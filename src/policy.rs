@@ -174,13 +174,14 @@ impl Policy {
     /// Warnings about the policy (lints): conditions that can never be true or are always
     /// true, exceptions that never defeat their rule, facts and definitions never used,
     /// outcomes with the same condition, missing translations. Each is a diagnostic of
-    /// severity warning pointing into the policy.
+    /// severity warning pointing into the policy. Computed on each call (loading a
+    /// policy to evaluate does not pay for it).
     pub fn warnings(&self) -> Vec<Report> {
-        self.checked
-            .warnings
-            .iter()
+        crate::check::lint(&self.checked)
+            .into_iter()
             .map(|w| {
-                Report::new(w.clone()).with_source_code(self.checked.sources.named(w.span().file))
+                let file = w.span().file;
+                Report::new(w).with_source_code(self.checked.sources.named(file))
             })
             .collect()
     }

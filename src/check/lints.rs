@@ -150,13 +150,23 @@ impl Lint {
     }
 }
 
-/// Every warning about a checked policy, in declaration order within each kind.
-pub(crate) fn lint(policy: &CheckedPolicy, files: &[ast::File]) -> Vec<Lint> {
+/// The warnings that need the syntax tree, found while checking (cheap: comparing
+/// outcomes' conditions).
+pub(crate) fn syntax_lints(files: &[ast::File]) -> Vec<Lint> {
+    let mut out = Vec::new();
+    same_conditions(files, &mut out);
+    out
+}
+
+/// Every warning about a checked policy: those found while checking, then the ones
+/// computed here, on demand, so that loading a policy to evaluate cases does not pay
+/// for the exhaustive searches.
+pub fn lint(policy: &CheckedPolicy) -> Vec<Lint> {
     let mut out = Vec::new();
     conditions(policy, &mut out);
     unused(policy, &mut out);
-    same_conditions(files, &mut out);
     translations(policy, &mut out);
+    out.extend(policy.warnings.iter().cloned());
     out
 }
 

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use errors::{did_you_mean, CheckError};
-pub use lints::Lint;
+pub use lints::{lint, Lint};
 
 use crate::checked::*;
 use crate::source::{Sources, Span};
@@ -167,7 +167,7 @@ pub fn check(sources: &Sources, files: &[ast::File]) -> Result<CheckedPolicy, Ve
     let conflicts = conflicts::find_conflicts(&policy);
     if conflicts.is_empty() {
         let mut policy = policy;
-        policy.warnings = lints::lint(&policy, files);
+        policy.warnings = lints::syntax_lints(files);
         Ok(policy)
     } else {
         Err(conflicts)
