@@ -124,4 +124,13 @@ mod tests {
             "outcome o\n  when a\n  title   en \"T\" es \"Te\"\n  source \"s\\n t\"\n"
         );
     }
+
+    #[test]
+    fn a_long_missing_list_goes_on_its_own_lines() {
+        let text = "test \"t\" as of 2024-01-01 expect some_outcome undetermined, missing first.fact_name, second.fact_name, third.fact_name, fourth.fact_name, fifth.fact";
+        assert_eq!(
+            fmt(text),
+            "test \"t\"\n  as of 2024-01-01\n  expect some_outcome undetermined,\n    missing first.fact_name, second.fact_name, third.fact_name, fourth.fact_name,\n            fifth.fact\n"
+        );
+    }
 }

@@ -376,12 +376,41 @@ impl<'s> Printer<'s> {
         }
         for e in &t.expects {
             self.comments_before(e.span.start, 2);
-            let mut s = format!("expect {} {}", e.target.text, e.status.as_str());
-            if let Some(missing) = &e.missing {
-                let names: Vec<&str> = missing.iter().map(|n| n.text.as_str()).collect();
-                s.push_str(&format!(", missing {}", names.join(", ")));
+            let head = format!("expect {} {}", e.target.text, e.status.as_str());
+            let Some(missing) = &e.missing else {
+                self.line(2, &head);
+                continue;
+            };
+            let names: Vec<&str> = missing.iter().map(|n| n.text.as_str()).collect();
+            let one = format!("{head}, missing {}", names.join(", "));
+            if 2 + width(&one) <= WIDTH {
+                self.line(2, &one);
+                continue;
             }
-            self.line(2, &s);
+            // `missing` on its own line, names wrapped under the first.
+            self.line(2, &format!("{head},"));
+            let mut s = String::from("missing ");
+            let mut at = 4 + s.len();
+            for (i, name) in names.iter().enumerate() {
+                let piece = if i + 1 < names.len() {
+                    format!("{name},")
+                } else {
+                    (*name).to_string()
+                };
+                if i > 0 {
+                    if at + 1 + width(&piece) > WIDTH {
+                        s.push('\n');
+                        s.push_str(&pad(12));
+                        at = 12;
+                    } else {
+                        s.push(' ');
+                        at += 1;
+                    }
+                }
+                at += width(&piece);
+                s.push_str(&piece);
+            }
+            self.line(4, &s);
         }
     }
 
