@@ -30,19 +30,27 @@ fn policy_files() -> Vec<PathBuf> {
     out
 }
 
+/// The comments of a text, sorted: `#` to the end of the line, outside strings.
 fn comments(text: &str) -> Vec<String> {
-    // Good enough for these files: no `#` inside their strings is followed by a space
-    // at the start of a line's code, so compare the comment lines' texts.
-    let mut out: Vec<String> = text
-        .lines()
-        .filter_map(|l| {
-            l.find("# ")
-                .or_else(|| l.trim_end().ends_with('#').then(|| l.len() - 1))
-                .map(|i| (l, i))
-        })
-        .filter(|(l, i)| l[..*i].matches('"').count() % 2 == 0)
-        .map(|(l, i)| l[i..].trim_end().to_string())
-        .collect();
+    let mut out = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    let mut in_string = false;
+    while let Some((i, c)) = chars.next() {
+        match (in_string, c) {
+            (true, '\\') => {
+                chars.next();
+            }
+            (_, '"') => in_string = !in_string,
+            (false, '#') => {
+                let end = text[i..].find('\n').map_or(text.len(), |n| i + n);
+                out.push(text[i..end].trim_end().to_string());
+                while chars.peek().is_some_and(|(j, _)| *j < end) {
+                    chars.next();
+                }
+            }
+            _ => {}
+        }
+    }
     out.sort();
     out
 }
