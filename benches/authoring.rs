@@ -2,6 +2,9 @@
 //! coverage), computing its warnings, formatting its files; and one evaluation, to see
 //! that the ordinary path pays nothing for them.
 
+// `criterion_group!` defines an undocumented public function.
+#![allow(missing_docs)]
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
