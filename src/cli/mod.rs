@@ -143,6 +143,9 @@ fn check(path: &str, format: Format, deny_warnings: bool) -> Result<ExitCode, Fa
             format,
         });
     }
+    if format == Format::Text {
+        diagnostics::print_reports(&warnings);
+    }
     let checked = policy.checked();
     let exceptions = checked.exceptions.len();
     let mut out = io::stdout().lock();
@@ -160,24 +163,21 @@ fn check(path: &str, format: Format, deny_warnings: bool) -> Result<ExitCode, Fa
             });
             writeln!(out, "{summary}")
         }
-        Format::Text => {
-            diagnostics::print_reports(&warnings);
-            writeln!(
-                out,
-                "ok: policy \"{}\"{} — {} facts, {} outcomes, {} exceptions; languages: {}",
-                checked.header.name,
-                checked
-                    .header
-                    .version
-                    .as_deref()
-                    .map(|v| format!(" version {v}"))
-                    .unwrap_or_default(),
-                checked.facts.len(),
-                checked.outcomes.len(),
-                exceptions,
-                checked.languages.join(", "),
-            )
-        }
+        Format::Text => writeln!(
+            out,
+            "ok: policy \"{}\"{} — {} facts, {} outcomes, {} exceptions; languages: {}",
+            checked.header.name,
+            checked
+                .header
+                .version
+                .as_deref()
+                .map(|v| format!(" version {v}"))
+                .unwrap_or_default(),
+            checked.facts.len(),
+            checked.outcomes.len(),
+            exceptions,
+            checked.languages.join(", "),
+        ),
     };
     Ok(exit_after_write(written))
 }
