@@ -133,4 +133,13 @@ mod tests {
             "test \"t\"\n  as of 2024-01-01\n  expect some_outcome undetermined,\n    missing first.fact_name, second.fact_name, third.fact_name, fourth.fact_name,\n            fifth.fact\n"
         );
     }
+
+    #[test]
+    fn a_chain_inside_parentheses_hangs_its_operators_under_the_first_operand() {
+        let text = "outcome o when a or (bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb and (cccccccccccccccccccccccccccccccccccccccc or dddddddddddddddddddddddddddddddddddddddd)) title en \"O\"";
+        assert_eq!(
+            fmt(text),
+            "outcome o\n  when a\n    or (bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n        and (cccccccccccccccccccccccccccccccccccccccc\n             or dddddddddddddddddddddddddddddddddddddddd))\n  title   en \"O\"\n"
+        );
+    }
 }

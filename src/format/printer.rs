@@ -172,11 +172,15 @@ impl<'s> Printer<'s> {
             .unwrap_or_default()
     }
 
-    /// `define name = expr` on one line when it fits, else the expression below.
+    /// `define name = expr` on one line when it fits, else the expression below:
+    /// on one line indented, or broken.
     fn head_and_expr(&mut self, head: &str, e: &Expr) {
         let flat = self.flat(e);
         if width(head) + width(&flat) <= WIDTH {
             self.line(0, &format!("{head}{flat}"));
+        } else if 2 + width(&flat) <= WIDTH {
+            self.line(0, head.trim_end());
+            self.line(2, &flat);
         } else {
             self.line(0, head.trim_end());
             let body = self.expr(e, 6);
@@ -464,6 +468,13 @@ impl<'s> Printer<'s> {
 
     /// An expression starting at column `col`, broken over lines when it does not fit.
     pub(crate) fn expr(&self, e: &Expr, col: usize) -> String {
+        self.expr_in(e, col, false)
+    }
+
+    /// As [`Self::expr`]; `in_paren` when `e` is the inside of parentheses, where a
+    /// broken chain hangs its operators under the first operand instead of aligning
+    /// its operands.
+    fn expr_in(&self, e: &Expr, col: usize, in_paren: bool) -> String {
         let flat = self.flat(e);
         if col + width(&flat) <= WIDTH {
             return flat;
@@ -473,7 +484,11 @@ impl<'s> Printer<'s> {
                 let mut operands = Vec::new();
                 chain(e, *op, &mut operands);
                 let word = op.as_str();
-                let op_pad = col.saturating_sub(word.len() + 1);
+                let op_pad = if in_paren {
+                    col
+                } else {
+                    col.saturating_sub(word.len() + 1)
+                };
                 let operand_col = op_pad + word.len() + 1;
                 let mut s = self.expr(operands[0], col);
                 for o in &operands[1..] {
@@ -490,7 +505,7 @@ impl<'s> Printer<'s> {
                 let at = end_col(&left, col) + op.as_str().len() + 2;
                 format!("{left} {} {}", op.as_str(), self.expr(b, at))
             }
-            ExprKind::Paren(inner) => format!("({})", self.expr(inner, col + 1)),
+            ExprKind::Paren(inner) => format!("({})", self.expr_in(inner, col + 1, true)),
             ExprKind::Not(inner) => format!("not {}", self.expr(inner, col + 4)),
             ExprKind::List(items) => {
                 let mut s = String::from("[");
