@@ -1,9 +1,10 @@
 //! The facts of a policy as a JSON Schema (draft 2020-12), so that web forms and other
 //! tools can validate and render fact sets without asylon.
 //!
-//! The schema accepts exactly what [`crate::Policy::facts_from_json`] accepts, except
-//! what a schema cannot say (a date that is well formed but not a real day is only
-//! refused by `format: date` where a validator asserts formats). Each fact carries its
+//! The schema accepts what [`crate::Policy::facts_from_json`] accepts, except where
+//! JSON Schema cannot say it: a well-formed date that is not a real day is refused only
+//! by validators that assert `format: date`; `2500.0` is an `integer` to JSON Schema but
+//! not to asylon; a duplicate key is invisible to a validator. Each fact carries its
 //! description and its question in every language (`x-asylon-ask`); enum facts carry
 //! the label of each variant (`x-asylon-labels`).
 
