@@ -215,6 +215,7 @@ fn warnings_are_listed_in_the_json_summary() {
             ("warning", "asylon::lint::never_true"),
             ("warning", "asylon::lint::never_true"),
             ("warning", "asylon::lint::never_true"),
+            ("warning", "asylon::lint::never_true"),
         ]
     );
     let denied = asylon(
@@ -231,7 +232,7 @@ fn warnings_are_listed_in_the_json_summary() {
     assert_eq!(denied.code, 1);
     let report: serde_json::Value = serde_json::from_str(&denied.stderr).unwrap();
     assert_eq!(report["ok"], false);
-    assert_eq!(report["diagnostics"].as_array().unwrap().len(), 3);
+    assert_eq!(report["diagnostics"].as_array().unwrap().len(), 4);
 }
 
 #[test]

@@ -6,7 +6,9 @@
 //! A warning is never a guess. Conditions are decided by trying every combination of
 //! the `bool` and enum facts they read, each also unknown (as [`super::conflicts`] does,
 //! without unknowns), with every other fact left out; an expression that reads other
-//! facts, or `today`, is not judged. Combinations a consistency rule refuses are skipped.
+//! facts, or `today`, is folded instead: evaluated with every fact unknown, which,
+//! without `is known`, `is unknown` and `today`, gives the value for every fact set
+//! when it gives one. Combinations a consistency rule refuses are skipped.
 
 use std::collections::HashSet;
 
@@ -21,7 +23,7 @@ use crate::checked::{
 use crate::eval::Evaluator;
 use crate::facts::Facts;
 use crate::source::Span;
-use crate::syntax::ast;
+use crate::syntax::ast::{self, Test};
 use crate::value::Value;
 
 /// A warning about a policy that checks.
@@ -238,7 +240,7 @@ fn verdict(policy: &CheckedPolicy, e: &Expr) -> Option<Verdict> {
     let mut finite = true;
     expr_facts(policy, e, &mut facts, &mut finite, &mut Vec::new());
     if !finite {
-        return None;
+        return folded(policy, e);
     }
     let (mut seen_true, mut seen_false, mut any) = (false, false, false);
     each_case(policy, &facts, |ev| {
@@ -260,11 +262,80 @@ fn verdict(policy: &CheckedPolicy, e: &Expr) -> Option<Verdict> {
     })
 }
 
+/// Constant folding, for conditions that read numbers, dates or texts: the condition
+/// with every fact unknown. Without `is known`, `is unknown` and `today`, Kleene logic
+/// is monotone (giving facts never changes a known value), so a value known here is the
+/// value for every fact set.
+fn folded(policy: &CheckedPolicy, e: &Expr) -> Option<Verdict> {
+    if !monotone(policy, e, &mut Vec::new()) {
+        return None;
+    }
+    let facts = Facts::unknown(policy.facts.len());
+    let mut ev = Evaluator::new(policy, &facts, jiff::civil::date(2000, 1, 1));
+    let value = ev.eval_bool(e);
+    if ev.failure.is_some() {
+        return None;
+    }
+    match value {
+        Some(true) => Some(Verdict::AlwaysTrue),
+        Some(false) => Some(Verdict::NeverTrue),
+        None => None,
+    }
+}
+
+/// Whether an expression, through the rules and exceptions it reads, avoids `is known`,
+/// `is unknown` and `today`.
+fn monotone(policy: &CheckedPolicy, e: &Expr, seen: &mut Vec<RuleId>) -> bool {
+    match &e.kind {
+        ExprKind::Today | ExprKind::Test(Test::Known | Test::Unknown, _) => false,
+        ExprKind::Lit(_) | ExprKind::Fact(_) => true,
+        ExprKind::Rule(r) => {
+            if seen.contains(r) {
+                return true;
+            }
+            seen.push(*r);
+            let rule = policy.rule(*r);
+            monotone(policy, &rule.body, seen)
+                && rule
+                    .exceptions
+                    .iter()
+                    .all(|x| exception_monotone(policy, *x, seen))
+        }
+        ExprKind::List(items) => items.iter().all(|i| monotone(policy, i, seen)),
+        ExprKind::Not(a) | ExprKind::Neg(a) | ExprKind::Test(_, a) => monotone(policy, a, seen),
+        ExprKind::And(a, b)
+        | ExprKind::Or(a, b)
+        | ExprKind::Cmp(_, a, b)
+        | ExprKind::Arith(_, a, b)
+        | ExprKind::DaysFrom(a, b)
+        | ExprKind::In {
+            item: a, list: b, ..
+        } => monotone(policy, a, seen) && monotone(policy, b, seen),
+        ExprKind::If(c, a, b) => {
+            monotone(policy, c, seen) && monotone(policy, a, seen) && monotone(policy, b, seen)
+        }
+    }
+}
+
+fn exception_monotone(policy: &CheckedPolicy, x: ExceptionId, seen: &mut Vec<RuleId>) -> bool {
+    let exc = policy.exception(x);
+    monotone(policy, &exc.when, seen)
+        && monotone(policy, &exc.gives, seen)
+        && exc
+            .exceptions
+            .iter()
+            .all(|sub| exception_monotone(policy, *sub, seen))
+}
+
 fn conditions(policy: &CheckedPolicy, out: &mut Vec<Lint>) {
     let facts_help = |e: &Expr| {
         let mut facts = Vec::new();
-        expr_facts(policy, e, &mut facts, &mut true, &mut Vec::new());
-        if facts.is_empty() {
+        let mut finite = true;
+        expr_facts(policy, e, &mut facts, &mut finite, &mut Vec::new());
+        if !finite {
+            "its value is known before any fact is given, and giving facts cannot change it"
+                .to_string()
+        } else if facts.is_empty() {
             "it reads no facts, so its value is fixed".to_string()
         } else {
             format!(
