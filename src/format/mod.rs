@@ -1,9 +1,9 @@
 //! `asylon fmt`: policies printed in one canonical layout, comments kept.
 //!
 //! The syntax tree holds no comments, so they are read from the text apart
-//! ([`comments`]) and attached to the node that follows each: a declaration, a clause,
+//! (`comments.rs`) and attached to the node that follows each: a declaration, a clause,
 //! a fact of a group, an enum variant, a given fact or an expectation of a test. The
-//! printer ([`printer`]) puts each back in front of its node. Formatting changes no
+//! printer (`printer.rs`) puts each back in front of its node. Formatting changes no
 //! syntax tree (strings are printed as written) and is idempotent: both are tested on
 //! every policy of the repository.
 
