@@ -39,6 +39,8 @@ fn the_border_policy_tests_cover_every_outcome_definition_and_exception() {
         .filter(|i| i["kind"] == "outcome")
         .count();
     assert_eq!(serde_json::json!(outcomes), summary["outcomes"]);
+    let tests = report["tests"].as_array().unwrap().len();
+    assert_eq!(serde_json::json!(tests), summary["tests"]);
 }
 
 #[test]

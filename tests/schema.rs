@@ -109,3 +109,18 @@ fn facts_carry_their_description_questions_and_labels() {
     let crossings = &schema["properties"]["border"]["properties"]["daily_crossings_average"];
     assert_eq!(crossings["minimum"], 0);
 }
+
+#[test]
+fn a_policy_that_does_not_check_has_no_schema() {
+    let run = asylon(
+        &["schema", "tests/fixtures/invalid/unknown_name.asylon"],
+        "",
+    );
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.is_empty());
+    assert!(
+        run.stderr.contains("asylon::unknown_name"),
+        "{}",
+        run.stderr
+    );
+}

@@ -158,6 +158,7 @@ fn check(path: &str, format: Format, deny_warnings: bool) -> Result<ExitCode, Fa
                 "facts": checked.facts.len(),
                 "outcomes": checked.outcomes.len(),
                 "exceptions": exceptions,
+                "tests": checked.tests.len(),
                 "languages": checked.languages,
                 "diagnostics": diagnostics::to_json_list(&warnings),
             });
