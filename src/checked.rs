@@ -387,6 +387,50 @@ pub struct CheckedPolicy {
     pub languages: Vec<String>,
     /// The JSON shape of the facts, for reading fact objects.
     pub fact_tree: Arc<FactTree>,
+    /// The tests written in the policy, in declaration order.
+    pub tests: Vec<TestInfo>,
+    /// The warnings found while checking (those that need the syntax tree); the others
+    /// are computed on demand by [`crate::check::lint`].
+    pub warnings: Vec<crate::check::Lint>,
+}
+
+/// A test written in the policy: facts, an evaluation date and what it expects.
+#[derive(Debug, Clone)]
+pub struct TestInfo {
+    /// Its name.
+    pub name: String,
+    /// The evaluation date.
+    pub as_of: crate::value::Date,
+    /// The facts given; the others are unknown.
+    pub facts: crate::facts::Facts,
+    /// What it expects, in order.
+    pub expects: Vec<ExpectInfo>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// What an `expect` is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// An outcome or a `bool` definition.
+    Rule(RuleId),
+    /// An exception: it holds when it applies.
+    Exception(ExceptionId),
+}
+
+/// One `expect` of a test.
+#[derive(Debug, Clone)]
+pub struct ExpectInfo {
+    /// What it is about.
+    pub subject: Subject,
+    /// Its name as written.
+    pub name: String,
+    /// The status expected.
+    pub status: crate::syntax::ast::Expected,
+    /// The missing facts expected (any order), when written.
+    pub missing: Option<Vec<FactId>>,
+    /// Where it was written.
+    pub span: Span,
 }
 
 /// The nested-object shape of the facts: `person.fears_return` is key `person`, then key

@@ -55,12 +55,15 @@ mod error;
 mod eval;
 pub mod explain;
 pub mod facts;
+pub mod format;
 pub mod interview;
 pub mod limits;
 pub mod message;
 mod policy;
+pub mod schema;
 pub mod source;
 pub mod syntax;
+pub mod testing;
 pub mod value;
 
 pub use decision::{Decision, Status};

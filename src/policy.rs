@@ -229,6 +229,27 @@ impl Policy {
         &self.checked
     }
 
+    /// Warnings about the policy (lints): conditions that can never be true or are always
+    /// true, exceptions that never defeat their rule, facts and definitions never used,
+    /// outcomes with the same condition, missing translations. Each is a diagnostic of
+    /// severity warning pointing into the policy. Computed on each call (loading a
+    /// policy to evaluate does not pay for it).
+    pub fn warnings(&self) -> Vec<Report> {
+        crate::check::lint(&self.checked)
+            .into_iter()
+            .map(|w| {
+                let file = w.span().file;
+                Report::new(w).with_source_code(self.checked.sources.named(file))
+            })
+            .collect()
+    }
+
+    /// Runs the tests written in the policy; with `coverage`, also reports which
+    /// results of each outcome, definition and exception the tests reached.
+    pub fn run_tests(&self, coverage: bool) -> crate::testing::TestReport {
+        crate::testing::run(&self.checked, coverage)
+    }
+
     /// Reads a fact object from JSON text.
     pub fn facts_from_json(&self, text: &str) -> Result<Facts, Error> {
         self.facts_from_named_json("facts", text)

@@ -13,7 +13,7 @@ use crate::facts::Facts;
 use crate::value::{Type, Value};
 
 /// The most fact combinations tried for one pair of exceptions.
-const MAX_COMBINATIONS: u64 = 1 << 14;
+pub(super) const MAX_COMBINATIONS: u64 = 1 << 14;
 
 /// Every pair of sibling exceptions that can conflict, each with a witness.
 pub(crate) fn find_conflicts(policy: &CheckedPolicy) -> Vec<CheckError> {
@@ -117,7 +117,7 @@ fn conflict(
 }
 
 /// Every value a `bool` or enum fact can take.
-fn domain(policy: &CheckedPolicy, f: FactId) -> Vec<Value> {
+pub(super) fn domain(policy: &CheckedPolicy, f: FactId) -> Vec<Value> {
     match &policy.fact(f).ty {
         Type::Bool => vec![Value::Bool(false), Value::Bool(true)],
         Type::Enum(id) => (0..policy.enum_info(*id).variants.len() as u32)
@@ -127,7 +127,7 @@ fn domain(policy: &CheckedPolicy, f: FactId) -> Vec<Value> {
     }
 }
 
-fn exception_facts(
+pub(super) fn exception_facts(
     policy: &CheckedPolicy,
     e: ExceptionId,
     out: &mut Vec<FactId>,
@@ -144,7 +144,7 @@ fn exception_facts(
 
 /// The facts an expression reads, through rules; `finite` turns false when one is not a
 /// `bool` or enum, or when the expression reads `today`.
-fn expr_facts(
+pub(super) fn expr_facts(
     policy: &CheckedPolicy,
     e: &Expr,
     out: &mut Vec<FactId>,

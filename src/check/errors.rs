@@ -362,6 +362,50 @@ pub enum CheckError {
         #[help]
         help: Option<String>,
     },
+    /// A test's given value that is not a literal.
+    #[error("the value given for `{fact}` is not a literal")]
+    #[diagnostic(
+        code(asylon::test::not_literal),
+        help("a test gives each fact a value as a fact file would: `true`, `3000`, `2024-06-17`, `between_ports`, `[a, b]`")
+    )]
+    GivenNotLiteral {
+        /// The fact.
+        fact: String,
+        /// The value.
+        #[label("not a literal")]
+        span: Span,
+    },
+    /// A test's given value outside the fact's bounds or pattern.
+    #[error("the value given for `{fact}` must be {rule}")]
+    #[diagnostic(code(asylon::test::out_of_range))]
+    GivenOutOfRange {
+        /// The fact.
+        fact: String,
+        /// The bound or pattern, in words.
+        rule: String,
+        /// The value.
+        #[label("out of range")]
+        span: Span,
+        /// How to mend it.
+        #[help]
+        help: Option<String>,
+    },
+    /// A test expects something of a name that is not an outcome, a `bool` definition or
+    /// an exception.
+    #[error("a test cannot expect `{name}` to hold: {reason}")]
+    #[diagnostic(code(asylon::test::bad_expect))]
+    BadExpect {
+        /// The name as written.
+        name: String,
+        /// Why not.
+        reason: String,
+        /// Where.
+        #[label("here")]
+        span: Span,
+        /// A "did you mean", or what can be expected.
+        #[help]
+        help: Option<String>,
+    },
 }
 
 impl CheckError {
@@ -394,7 +438,10 @@ impl CheckError {
             | EmptyPeriod { span }
             | OverlappingVersions { span, .. }
             | VersionsLeaveGaps { span, .. }
-            | Conflict { span, .. } => *span,
+            | Conflict { span, .. }
+            | GivenNotLiteral { span, .. }
+            | GivenOutOfRange { span, .. }
+            | BadExpect { span, .. } => *span,
         }
     }
 }

@@ -1,9 +1,11 @@
 //! Syntax trees → checked policy: names resolved, types checked, exceptions attached to
 //! their rules, cycles refused. Every error found is reported, not just the first.
 
+mod cases;
 mod conflicts;
 mod cycles;
 mod errors;
+mod lints;
 mod messages;
 mod types;
 mod versions;
@@ -12,6 +14,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use errors::{did_you_mean, CheckError};
+pub use lints::{lint, Lint};
 
 use crate::checked::*;
 use crate::source::{Sources, Span};
@@ -123,6 +126,7 @@ pub fn check(sources: &Sources, files: &[ast::File]) -> Result<CheckedPolicy, Ve
     let rules = checker.check_rules();
     let exceptions = checker.check_exceptions(&rules);
     let impossibles = checker.check_impossibles();
+    let tests = checker.check_tests(&rules, &exceptions);
     let mut rules = rules;
     // An exception whose target is unknown was reported and points at `NOWHERE`:
     // `get_mut` skips it (the policy is refused anyway).
@@ -193,9 +197,13 @@ pub fn check(sources: &Sources, files: &[ast::File]) -> Result<CheckedPolicy, Ve
         outcomes,
         languages,
         fact_tree: Arc::new(fact_tree),
+        tests,
+        warnings: Vec::new(),
     };
     let conflicts = conflicts::find_conflicts(&policy);
     if conflicts.is_empty() {
+        let mut policy = policy;
+        policy.warnings = lints::syntax_lints(files);
         Ok(policy)
     } else {
         Err(conflicts)

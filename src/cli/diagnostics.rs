@@ -20,6 +20,18 @@ pub fn print(error: &asylon::Error, json: bool) {
     let _ = err.write_all(text.as_bytes());
 }
 
+/// Diagnostics that are not an error (warnings), drawn on stderr.
+pub fn print_reports(reports: &[Report]) {
+    let text: String = reports.iter().map(render).collect();
+    // Nothing more can be done when stderr itself is closed.
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// Diagnostics as a JSON list, for the `diagnostics` of a summary.
+pub fn to_json_list(reports: &[Report]) -> Vec<serde_json::Value> {
+    reports.iter().map(to_json).collect()
+}
+
 /// One diagnostic, drawn with its source; colours only on a terminal.
 pub fn render(report: &Report) -> String {
     let theme = if std::io::stderr().is_terminal() {

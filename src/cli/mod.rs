@@ -4,6 +4,9 @@ mod ask;
 mod diagnostics;
 mod diff;
 mod explain;
+mod fmt;
+mod schema;
+mod test;
 mod text;
 mod words;
 
@@ -32,6 +35,9 @@ enum Command {
         /// How to print diagnostics (on stderr).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// `--deny warnings`: treat warnings as errors (exit 1).
+        #[arg(long, value_enum, value_name = "warnings")]
+        deny: Option<Deny>,
     },
     /// Evaluate a policy against case facts given as a JSON object.
     Eval {
@@ -103,6 +109,39 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Print policies in the canonical layout, keeping comments (rewrites the files).
+    Fmt {
+        /// `.asylon` files, or directories of them.
+        #[arg(required = true)]
+        paths: Vec<String>,
+        /// Change nothing: list the files that would change, exit 1 if any.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print the JSON Schema (2020-12) of a policy's fact objects.
+    Schema {
+        /// The policy: a `.asylon` file or a directory of them.
+        policy: String,
+    },
+    /// Run the tests written in a policy (`test "…"` blocks).
+    Test {
+        /// The policy: a `.asylon` file or a directory of them.
+        policy: String,
+        /// Also report which results of each outcome, definition and exception the
+        /// tests reached.
+        #[arg(long)]
+        coverage: bool,
+        /// Text for people, or one JSON object for tools.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+/// What `--deny` turns into errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Deny {
+    /// Every warning.
+    Warnings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -114,7 +153,11 @@ enum Format {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
-        Command::Check { policy, format } => check(&policy, format),
+        Command::Check {
+            policy,
+            format,
+            deny,
+        } => check(&policy, format, deny.is_some()),
         Command::Eval {
             policy,
             facts,
@@ -162,6 +205,13 @@ pub fn run(cli: Cli) -> ExitCode {
             format == Format::Json,
         )
         .map_err(fail(format)),
+        Command::Schema { policy } => schema::run(&policy),
+        Command::Fmt { paths, check } => fmt::run(&paths, check),
+        Command::Test {
+            policy,
+            coverage,
+            format,
+        } => test::run(&policy, format, coverage),
     };
     match result {
         Ok(code) => code,
@@ -181,8 +231,18 @@ fn fail(format: Format) -> impl Fn(asylon::Error) -> Failure {
     move |error| Failure { error, format }
 }
 
-fn check(path: &str, format: Format) -> Result<ExitCode, Failure> {
+fn check(path: &str, format: Format, deny_warnings: bool) -> Result<ExitCode, Failure> {
     let policy = Policy::load(path).map_err(fail(format))?;
+    let warnings = policy.warnings();
+    if deny_warnings && !warnings.is_empty() {
+        return Err(Failure {
+            error: asylon::Error::from_reports(asylon::ErrorKind::Policy, warnings),
+            format,
+        });
+    }
+    if format == Format::Text {
+        diagnostics::print_reports(&warnings);
+    }
     let checked = policy.checked();
     let exceptions = checked.exceptions.len();
     let mut out = io::stdout().lock();
@@ -195,8 +255,9 @@ fn check(path: &str, format: Format) -> Result<ExitCode, Failure> {
                 "facts": checked.facts.len(),
                 "outcomes": checked.outcomes.len(),
                 "exceptions": exceptions,
+                "tests": checked.tests.len(),
                 "languages": checked.languages,
-                "diagnostics": [],
+                "diagnostics": diagnostics::to_json_list(&warnings),
             });
             writeln!(out, "{summary}")
         }

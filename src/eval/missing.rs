@@ -133,3 +133,16 @@ impl Evaluator<'_> {
         }
     }
 }
+
+impl Evaluator<'_> {
+    /// The unknown facts that could decide whether an exception applies (empty when
+    /// that is known).
+    pub(crate) fn missing_for_exception(&mut self, id: ExceptionId) -> MissingFacts {
+        let mut out = MissingFacts::default();
+        if self.applies(id).is_none() {
+            let mut visited = Visited::default();
+            self.walk_exception(id, &mut out, &mut visited);
+        }
+        out
+    }
+}

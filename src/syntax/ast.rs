@@ -415,6 +415,8 @@ pub enum Decl {
     Exception(ExceptionDecl),
     /// `impossible`
     Impossible(ImpossibleDecl),
+    /// `test`
+    Test(TestDecl),
 }
 
 /// One parsed file.
@@ -424,4 +426,65 @@ pub struct File {
     pub header: Option<Header>,
     /// Declarations in source order.
     pub decls: Vec<Decl>,
+}
+
+/// What a test expects of a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Expected {
+    /// `holds`
+    Holds,
+    /// `does not hold`
+    DoesNotHold,
+    /// `undetermined`
+    Undetermined,
+}
+
+impl Expected {
+    /// The status as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Expected::Holds => "holds",
+            Expected::DoesNotHold => "does not hold",
+            Expected::Undetermined => "undetermined",
+        }
+    }
+}
+
+/// `expect rule status [, missing a, b]`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expect {
+    /// The outcome, definition or exception expected.
+    pub target: Name,
+    /// What it should be.
+    pub status: Expected,
+    /// The facts it should be missing, when written.
+    pub missing: Option<Vec<Name>>,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// `fact.name: value` in a test's `given`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Given {
+    /// The fact.
+    pub fact: Name,
+    /// Its value, a literal.
+    pub value: Expr,
+}
+
+/// `test "name" as of DATE given { … } expect …`
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestDecl {
+    /// The test's name.
+    pub name: Str,
+    /// The evaluation date, as written.
+    pub as_of: Option<Expr>,
+    /// The facts given; the others are unknown.
+    pub given: Vec<Given>,
+    /// Where the `given` clause was written (to report a second one).
+    pub given_span: Option<Span>,
+    /// What the test expects, in order.
+    pub expects: Vec<Expect>,
+    /// The whole declaration.
+    pub span: Span,
 }

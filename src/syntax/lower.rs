@@ -90,6 +90,7 @@ impl Lowerer {
                 Rule::impossible_decl => file
                     .decls
                     .push(Decl::Impossible(self.lower_impossible_decl(p))),
+                Rule::test_decl => file.decls.push(Decl::Test(self.lower_test_decl(p))),
                 _ => {} // EOI
             }
         }
@@ -357,6 +358,78 @@ impl Lowerer {
             sources: c.sources,
             span,
         }
+    }
+
+    fn lower_test_decl(&mut self, pair: Pair<'_, Rule>) -> TestDecl {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        // INVARIANT: the grammar requires the test's name first.
+        let name = self.lower_str(inner.next().expect("test has a name"));
+        let mut test = TestDecl {
+            name,
+            as_of: None,
+            given: Vec::new(),
+            given_span: None,
+            expects: Vec::new(),
+            span,
+        };
+        let owner = format!("test \"{}\"", test.name.text);
+        for p in inner {
+            let clause_span = self.span(&p);
+            match p.as_rule() {
+                Rule::as_of_clause => {
+                    if test.as_of.is_some() {
+                        self.errors.push(SyntaxError::DuplicateClause {
+                            clause: "as of",
+                            owner: owner.clone(),
+                            span: clause_span,
+                        });
+                    }
+                    let date = first(p);
+                    test.as_of = Some(Expr {
+                        span: self.span(&date),
+                        kind: ExprKind::Date(date.as_str().into()),
+                    });
+                }
+                Rule::given_clause => {
+                    if test.given_span.is_some() {
+                        self.errors.push(SyntaxError::DuplicateClause {
+                            clause: "given",
+                            owner: owner.clone(),
+                            span: clause_span,
+                        });
+                    }
+                    test.given_span = Some(clause_span);
+                    for entry in p.into_inner() {
+                        let mut e = entry.into_inner();
+                        // INVARIANT: `given_entry` is `path ~ ":" ~ expr`.
+                        let fact = self.name(e.next().expect("given entry has a fact"));
+                        let value = self.lower_expr(e.next().expect("given entry has a value"));
+                        test.given.push(Given { fact, value });
+                    }
+                }
+                _ => {
+                    let mut e = p.into_inner();
+                    // INVARIANT: `expect_clause` is `ident ~ expect_status ~ expect_missing?`.
+                    let target = self.name(e.next().expect("expect has a target"));
+                    let status = match first(e.next().expect("expect has a status")).as_rule() {
+                        Rule::expect_holds => Expected::Holds,
+                        Rule::expect_not_holds => Expected::DoesNotHold,
+                        _ => Expected::Undetermined,
+                    };
+                    let missing = e
+                        .next()
+                        .map(|m| m.into_inner().map(|n| self.name(n)).collect());
+                    test.expects.push(Expect {
+                        target,
+                        status,
+                        missing,
+                        span: clause_span,
+                    });
+                }
+            }
+        }
+        test
     }
 
     /// One clause of a rule; the grammar decides which clauses a rule may have.

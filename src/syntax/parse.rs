@@ -155,6 +155,16 @@ pub(crate) fn rule_name(rule: Rule) -> Option<&'static str> {
         Rule::exception_decl => "`exception`",
         Rule::impossible_decl => "`impossible`",
         Rule::policy_file | Rule::expr_only => "a declaration",
+        Rule::test_decl => "`test`",
+        Rule::as_of_clause => "`as of`",
+        Rule::given_clause => "`given`",
+        Rule::given_entry => "a given fact (`name: value`)",
+        Rule::expect_clause => "`expect`",
+        Rule::expect_status
+        | Rule::expect_holds
+        | Rule::expect_not_holds
+        | Rule::expect_undetermined => "`holds`, `does not hold` or `undetermined`",
+        Rule::expect_missing => "`, missing …`",
         Rule::keyword => "a keyword",
         // Pieces of larger rules, and layout.
         _ => return None,

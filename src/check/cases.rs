@@ -1,0 +1,256 @@
+//! Tests written in a policy (`test "…" as of … given { … } expect …`): given values
+//! typed against their facts, expectations resolved to rules and exceptions.
+
+use std::collections::HashMap;
+
+use super::{did_you_mean, CheckError, Checker, Symbol};
+use crate::checked::{
+    Constraint, ExceptionInfo, ExpectInfo, Expr, ExprKind, FactId, RuleInfo, RuleKind, Subject,
+    TestInfo,
+};
+use crate::facts::Facts;
+use crate::source::Span;
+use crate::syntax::ast;
+use crate::value::{parse_date, Type, Value};
+
+impl<'a> Checker<'a> {
+    /// Checks every test of the policy.
+    pub(super) fn check_tests(
+        &mut self,
+        rules: &[RuleInfo],
+        exceptions: &[ExceptionInfo],
+    ) -> Vec<TestInfo> {
+        let mut out = Vec::new();
+        let mut names: HashMap<&'a str, Span> = HashMap::new();
+        for file in self.files {
+            for decl in &file.decls {
+                let ast::Decl::Test(t) = decl else { continue };
+                if let Some(first) = names.get(t.name.text.as_str()) {
+                    self.duplicate("test", &t.name.text, t.name.span, *first);
+                } else {
+                    names.insert(&t.name.text, t.name.span);
+                }
+                if let Some(test) = self.check_test(t, rules, exceptions) {
+                    out.push(test);
+                }
+            }
+        }
+        out
+    }
+
+    fn check_test(
+        &mut self,
+        t: &'a ast::TestDecl,
+        rules: &[RuleInfo],
+        exceptions: &[ExceptionInfo],
+    ) -> Option<TestInfo> {
+        let as_of = match &t.as_of {
+            Some(ast::Expr {
+                kind: ast::ExprKind::Date(text),
+                span,
+            }) => parse_date(text).or_else(|| {
+                self.error(CheckError::BadLiteral {
+                    text: text.clone(),
+                    what: "date",
+                    span: *span,
+                    help: Some("a date is YYYY-MM-DD and a real calendar day".into()),
+                });
+                None
+            }),
+            _ => {
+                self.error(CheckError::MissingClause {
+                    clause: "as of",
+                    owner: format!("test \"{}\"", t.name.text),
+                    span: t.name.span,
+                    help: Some(
+                        "give the evaluation date, so the test means the same every day: `as of 2024-06-17`"
+                            .into(),
+                    ),
+                });
+                None
+            }
+        };
+        let mut facts = Facts::unknown(self.facts.len());
+        let mut seen: HashMap<FactId, Span> = HashMap::new();
+        for given in &t.given {
+            let Some(f) = self.given_fact(&given.fact) else {
+                continue;
+            };
+            if let Some(first) = seen.get(&f) {
+                self.duplicate("given fact", &given.fact.text, given.fact.span, *first);
+                continue;
+            }
+            seen.insert(f, given.fact.span);
+            let value = self.given_value(f, &given.value);
+            facts.set(f, value);
+        }
+        let expects = t
+            .expects
+            .iter()
+            .filter_map(|e| self.check_expect(e, rules, exceptions))
+            .collect();
+        Some(TestInfo {
+            name: t.name.text.clone(),
+            as_of: as_of?,
+            facts,
+            expects,
+            span: t.span,
+        })
+    }
+
+    /// The fact a given entry names.
+    fn given_fact(&mut self, name: &ast::Name) -> Option<FactId> {
+        if let Some((Symbol::Fact(f), _)) = self.symbols.get(&name.text) {
+            return Some(*f);
+        }
+        let help =
+            did_you_mean(&name.text, self.facts.iter().map(|f| f.name.as_str())).or_else(|| {
+                Some("a test gives values to facts only, by their full dotted name".into())
+            });
+        self.error(CheckError::UnknownName {
+            name: name.text.clone(),
+            span: name.span,
+            help,
+        });
+        None
+    }
+
+    /// A given value: a literal of the fact's type, within its bounds.
+    fn given_value(&mut self, f: FactId, value: &ast::Expr) -> Option<Value> {
+        let info = &self.facts[f.0 as usize];
+        let (name, ty, constraint) = (info.name.clone(), info.ty.clone(), info.constraint.clone());
+        let mut refs = Vec::new();
+        let checked = self.check_expr(value, Some(&ty), &mut refs);
+        if checked.ty == Type::Any && !matches!(checked.kind, ExprKind::List(_)) {
+            return None; // already reported
+        }
+        let Some(v) = literal(&checked) else {
+            self.error(CheckError::GivenNotLiteral {
+                fact: name,
+                span: value.span,
+            });
+            return None;
+        };
+        // A decimal fact takes any number, as in a fact file.
+        let v = match (&ty, v) {
+            (Type::Decimal, Value::Int(n)) => Value::Decimal(n as f64),
+            (_, v) => v,
+        };
+        if !(checked.ty.fits(&ty) || ty == Type::Decimal && checked.ty == Type::Int) {
+            self.expect_type(&checked, &ty, None);
+            return None;
+        }
+        if let Some(rule) = violated(&constraint, &v) {
+            self.error(CheckError::GivenOutOfRange {
+                fact: name,
+                rule,
+                span: value.span,
+                help: Some("a test's facts must be facts a person could give".into()),
+            });
+            return None;
+        }
+        Some(v)
+    }
+
+    fn check_expect(
+        &mut self,
+        e: &ast::Expect,
+        rules: &[RuleInfo],
+        exceptions: &[ExceptionInfo],
+    ) -> Option<ExpectInfo> {
+        let name = e.target.text.as_str();
+        let subject = match self.symbols.get(name).copied() {
+            Some((Symbol::Rule(r), _)) => {
+                let rule = &rules[r.0 as usize];
+                if rule.kind == RuleKind::Const || !rule.ty.fits(&Type::Bool) {
+                    self.error(CheckError::BadExpect {
+                        name: name.to_string(),
+                        reason: format!(
+                            "it is a {} of type {}",
+                            if rule.kind == RuleKind::Const {
+                                "constant"
+                            } else {
+                                "definition"
+                            },
+                            self.type_words(&rule.ty)
+                        ),
+                        span: e.target.span,
+                        help: Some("expect outcomes, `bool` definitions and exceptions".into()),
+                    });
+                    return None;
+                }
+                Subject::Rule(r)
+            }
+            Some((Symbol::Exception(x), _)) if (x.0 as usize) < exceptions.len() => {
+                Subject::Exception(x)
+            }
+            _ => {
+                let candidates = self
+                    .symbols
+                    .iter()
+                    .filter(|(_, (s, _))| matches!(s, Symbol::Rule(_) | Symbol::Exception(_)))
+                    .map(|(k, _)| k.as_str());
+                let help = did_you_mean(name, candidates)
+                    .or_else(|| Some("expect outcomes, `bool` definitions and exceptions".into()));
+                self.error(CheckError::BadExpect {
+                    name: name.to_string(),
+                    reason: "no outcome, definition or exception has this name".into(),
+                    span: e.target.span,
+                    help,
+                });
+                return None;
+            }
+        };
+        let missing = match &e.missing {
+            None => None,
+            Some(names) => {
+                let mut ids = Vec::new();
+                for n in names {
+                    ids.push(self.given_fact(n)?);
+                }
+                Some(ids)
+            }
+        };
+        Some(ExpectInfo {
+            subject,
+            name: name.to_string(),
+            status: e.status,
+            missing,
+            span: e.span,
+        })
+    }
+}
+
+/// The value of a literal expression: a literal, or a list of literals.
+fn literal(e: &Expr) -> Option<Value> {
+    match &e.kind {
+        ExprKind::Lit(v) => Some(v.clone()),
+        ExprKind::List(items) => items
+            .iter()
+            .map(literal)
+            .collect::<Option<Vec<_>>>()
+            .map(|v| Value::List(v.into())),
+        _ => None,
+    }
+}
+
+/// The bound or pattern a value breaks, in words.
+fn violated(c: &Constraint, v: &Value) -> Option<String> {
+    match v {
+        Value::Int(n) => {
+            if let Some(lo) = c.at_least.filter(|lo| n < lo) {
+                return Some(format!("at least {lo}"));
+            }
+            c.at_most
+                .filter(|hi| n > hi)
+                .map(|hi| format!("at most {hi}"))
+        }
+        Value::String(s) => c
+            .matching
+            .as_ref()
+            .filter(|(_, re)| !re.is_match(s))
+            .map(|(p, _)| format!("text matching `{p}`")),
+        Value::List(items) => items.iter().find_map(|i| violated(c, i)),
+        _ => None,
+    }
+}

@@ -1,0 +1,250 @@
+//! The authoring tools through the command line: `asylon test` (with coverage).
+
+mod common;
+
+use common::asylon;
+
+const BORDER: &str = "policies/us-mexico-border";
+const BAN: &str = "tests/fixtures/tests/ban.asylon";
+
+#[test]
+fn the_border_policy_passes_its_own_tests() {
+    let run = asylon(&["test", BORDER], "");
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(!run.stdout.contains("FAIL"), "{}", run.stdout);
+    assert!(run.stdout.contains(" 0 failed"), "{}", run.stdout);
+}
+
+#[test]
+fn the_border_policy_tests_cover_every_outcome_definition_and_exception() {
+    let run = asylon(&["test", BORDER, "--coverage", "--format", "json"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("one JSON object");
+    let coverage = &report["coverage"];
+    let uncovered: Vec<&serde_json::Value> = coverage["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|i| i["covered"] != true)
+        .collect();
+    assert!(uncovered.is_empty(), "not covered: {uncovered:#?}");
+    assert_eq!(coverage["covered"], coverage["total"]);
+    // Every outcome of the policy is an item.
+    let check = asylon(&["check", BORDER, "--format", "json"], "");
+    let summary: serde_json::Value = serde_json::from_str(&check.stdout).expect("JSON summary");
+    let outcomes = coverage["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == "outcome")
+        .count();
+    assert_eq!(serde_json::json!(outcomes), summary["outcomes"]);
+    let tests = report["tests"].as_array().unwrap().len();
+    assert_eq!(serde_json::json!(tests), summary["tests"]);
+}
+
+#[test]
+fn failing_tests_show_expected_against_actual_and_exit_1() {
+    let run = asylon(&["test", BAN], "");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn the_json_report_counts_and_lists_tests() {
+    let run = asylon(&["test", BAN, "--format", "json"], "");
+    assert_eq!(run.code, 1);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("one JSON object");
+    assert_eq!(report["passed"], 2);
+    assert_eq!(report["failed"], 2);
+    let tests = report["tests"].as_array().expect("tests");
+    let oks: Vec<(&str, bool)> = tests
+        .iter()
+        .map(|t| (t["name"].as_str().unwrap(), t["ok"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        oks,
+        [
+            ("a child travelling alone is not subject to the ban", true),
+            ("the ban waits on whether the person travels alone", true),
+            ("a wrong expectation fails", false),
+            ("wrong missing facts fail", false),
+        ]
+    );
+    let failure = &tests[3]["failures"][0];
+    assert_eq!(failure["subject"], "asylum_ban_applies");
+    assert_eq!(
+        failure["expected_missing"],
+        serde_json::json!(["person.fears_return"])
+    );
+    assert_eq!(
+        failure["actual_missing"],
+        serde_json::json!(["authorization", "person.unaccompanied_child"])
+    );
+    assert!(report.get("coverage").is_none());
+}
+
+#[test]
+fn coverage_lists_what_no_test_reached_with_its_location() {
+    let run = asylon(&["test", BAN, "--coverage"], "");
+    assert_eq!(run.code, 1);
+    let coverage = &run.stdout[run.stdout.find("coverage:").expect("a coverage report")..];
+    insta::assert_snapshot!(coverage);
+    let json = asylon(&["test", BAN, "--coverage", "--format", "json"], "");
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(report["coverage"]["total"], 3);
+    assert_eq!(report["coverage"]["covered"], 0);
+    let ban = &report["coverage"]["items"][1];
+    assert_eq!(ban["name"], "asylum_ban_applies");
+    assert_eq!(ban["line"], 22);
+    assert_eq!(ban["missing"], serde_json::json!(["holds"]));
+}
+
+#[test]
+fn facts_a_test_gives_that_contradict_each_other_fail_the_test() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.asylon");
+    std::fs::write(
+        &path,
+        r#"policy "P" version "1"
+fact age: int "age"
+outcome adult when age >= 18 title en "An adult"
+impossible too_old when age > 150 message en "Nobody is {age} years old."
+test "too old" as of 2024-01-01 given { age: 200 } expect adult holds
+"#,
+    )
+    .unwrap();
+    let run = asylon(&["test", path.to_str().unwrap()], "");
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("error: the given facts are impossible (too_old): Nobody is 200 years old."),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn an_exception_that_defeats_its_rule_is_covered_only_when_it_changes_the_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.asylon");
+    // The exception applies in the first test, but the rule is false anyway.
+    std::fs::write(
+        &path,
+        r#"policy "P" version "1"
+fact a: bool "a"
+fact b: bool "b"
+outcome o when a title en "O"
+exception e to o when b
+test "applies without changing anything" as of 2024-01-01
+  given { a: false, b: true } expect e holds expect o does not hold
+"#,
+    )
+    .unwrap();
+    let run = asylon(
+        &[
+            "test",
+            path.to_str().unwrap(),
+            "--coverage",
+            "--format",
+            "json",
+        ],
+        "",
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let e = &report["coverage"]["items"][1];
+    assert_eq!(e["name"], "e");
+    assert!(e["missing"]
+        .as_array()
+        .unwrap()
+        .contains(&serde_json::json!("defeats its rule")));
+}
+
+#[test]
+fn every_lint_is_a_warning_with_code_span_and_help() {
+    insta::glob!("fixtures/lints/*.asylon", |path| {
+        let file = common::relative(path);
+        if file.ends_with("no_false_positives.asylon") {
+            return;
+        }
+        let run = asylon(&["check", &file], "");
+        assert_eq!(run.code, 0, "{file}: warnings do not fail `check`");
+        assert!(run.stdout.starts_with("ok: "), "{file}: {}", run.stdout);
+        assert!(run.stderr.contains("asylon::lint::"), "{file}: a code");
+        assert!(run.stderr.contains("⚠"), "{file}: a warning");
+        assert!(run.stderr.contains("╭─["), "{file}: a span");
+        assert!(run.stderr.contains("help:"), "{file}: help");
+        insta::assert_snapshot!(run.stderr);
+        let denied = asylon(&["check", &file, "--deny", "warnings"], "");
+        assert_eq!(denied.code, 1, "{file}: --deny warnings fails");
+        assert!(denied.stdout.is_empty());
+    });
+}
+
+#[test]
+fn lints_do_not_fire_on_numbers_dates_unknowns_or_the_border_policy() {
+    for policy in ["tests/fixtures/lints/no_false_positives.asylon", BORDER] {
+        let run = asylon(&["check", policy, "--deny", "warnings"], "");
+        assert_eq!(run.code, 0, "{policy}: {}", run.stderr);
+        assert!(run.stderr.is_empty(), "{policy}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn warnings_are_listed_in_the_json_summary() {
+    let run = asylon(
+        &[
+            "check",
+            "tests/fixtures/lints/never_true.asylon",
+            "--format",
+            "json",
+        ],
+        "",
+    );
+    assert_eq!(run.code, 0);
+    let summary: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(summary["ok"], true);
+    let codes: Vec<(&str, &str)> = summary["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["severity"].as_str().unwrap(), d["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("warning", "asylon::lint::never_true"),
+            ("warning", "asylon::lint::never_true"),
+            ("warning", "asylon::lint::never_true"),
+            ("warning", "asylon::lint::never_true"),
+        ]
+    );
+    let denied = asylon(
+        &[
+            "check",
+            "tests/fixtures/lints/never_true.asylon",
+            "--format",
+            "json",
+            "--deny",
+            "warnings",
+        ],
+        "",
+    );
+    assert_eq!(denied.code, 1);
+    let report: serde_json::Value = serde_json::from_str(&denied.stderr).unwrap();
+    assert_eq!(report["ok"], false);
+    assert_eq!(report["diagnostics"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn the_library_returns_warnings() {
+    let policy = asylon::Policy::load("tests/fixtures/lints/unused_fact.asylon").unwrap();
+    let warnings = policy.warnings();
+    assert_eq!(warnings.len(), 1);
+    assert_eq!(
+        warnings[0].code().map(|c| c.to_string()).as_deref(),
+        Some("asylon::lint::unused_fact")
+    );
+    assert_eq!(warnings[0].severity(), Some(miette::Severity::Warning));
+}
