@@ -4,11 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 root=..
-mkdir -p corpus/parse corpus/check corpus/eval
+mkdir -p corpus/parse corpus/check corpus/eval corpus/fmt
 for f in $(find "$root/policies" "$root/tests/fixtures" -name '*.asylon'); do
   name=$(echo "${f#../}" | tr '/' '_')
   cp "$f" "corpus/parse/$name"
   cp "$f" "corpus/check/$name"
+  cp "$f" "corpus/fmt/$name"
 done
 for f in $(find "$root/examples" "$root/tests/fixtures" -name '*.json'); do
   cp "$f" "corpus/eval/$(echo "${f#../}" | tr '/' '_')"
