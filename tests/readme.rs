@@ -93,19 +93,45 @@ fn examples_section() -> String {
     out
 }
 
-#[test]
-fn the_readme_shows_what_each_example_gives() {
-    let readme = include_str!("../README.md");
-    let (start, end) = ("<!-- examples:start -->\n", "<!-- examples:end -->");
-    let from = readme
-        .find(start)
-        .expect("the README has the examples section")
-        + start.len();
-    let to = from + readme[from..].find(end).expect("the section is closed");
-    let expected = examples_section();
+/// The README's section on `asylon diff` across the day the asylum ban took effect.
+fn diff_section() -> String {
+    let args = [
+        "diff",
+        "policies/us-mexico-border",
+        "policies/us-mexico-border",
+        "--old-as-of",
+        "2024-06-04",
+        "--as-of",
+        "2024-06-05",
+    ];
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_asylon"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("asylon runs");
+    format!(
+        "```text\n$ asylon {}\n{}```\n",
+        args.join(" "),
+        String::from_utf8_lossy(&run.stdout)
+    )
+}
+
+/// Checks (or with `UPDATE_README` set, rewrites) a generated section of the README.
+fn generated_section(marker: &str, expected: String) {
+    let path = format!("{}/README.md", env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(&path).expect("README.md");
+    let (start, end) = (
+        format!("<!-- {marker}:start -->\n"),
+        format!("<!-- {marker}:end -->"),
+    );
+    let from = readme.find(&start).expect("the README has the section") + start.len();
+    let to = from + readme[from..].find(&end).expect("the section is closed");
     if readme[from..to] != expected && std::env::var_os("UPDATE_README").is_some() {
-        let updated = format!("{}{expected}{}", &readme[..from], &readme[to..]);
-        std::fs::write(format!("{}/README.md", env!("CARGO_MANIFEST_DIR")), updated).unwrap();
+        std::fs::write(
+            &path,
+            format!("{}{expected}{}", &readme[..from], &readme[to..]),
+        )
+        .unwrap();
         return;
     }
     assert_eq!(
@@ -113,4 +139,14 @@ fn the_readme_shows_what_each_example_gives() {
         expected,
         "run `UPDATE_README=1 cargo test --test readme` and review the change"
     );
+}
+
+#[test]
+fn the_readme_shows_what_the_ban_changed() {
+    generated_section("diff", diff_section());
+}
+
+#[test]
+fn the_readme_shows_what_each_example_gives() {
+    generated_section("examples", examples_section());
 }
