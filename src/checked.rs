@@ -292,6 +292,35 @@ pub struct Expr {
     pub span: Span,
 }
 
+impl Expr {
+    /// Calls `f` on each expression directly inside this one, in source order. Walks
+    /// that treat every kind of expression alike (collecting facts, constants, rules)
+    /// recurse through this instead of matching every kind.
+    pub fn for_each_child<'a>(&'a self, mut f: impl FnMut(&'a Expr)) {
+        match &self.kind {
+            ExprKind::Lit(_) | ExprKind::Fact(_) | ExprKind::Rule(_) | ExprKind::Today => {}
+            ExprKind::List(items) => items.iter().for_each(f),
+            ExprKind::Not(a) | ExprKind::Neg(a) | ExprKind::Test(_, a) => f(a),
+            ExprKind::And(a, b)
+            | ExprKind::Or(a, b)
+            | ExprKind::Cmp(_, a, b)
+            | ExprKind::Arith(_, a, b)
+            | ExprKind::DaysFrom(a, b)
+            | ExprKind::In {
+                item: a, list: b, ..
+            } => {
+                f(a);
+                f(b);
+            }
+            ExprKind::If(c, a, b) => {
+                f(c);
+                f(a);
+                f(b);
+            }
+        }
+    }
+}
+
 /// Comparison operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CmpOp {

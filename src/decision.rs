@@ -490,28 +490,6 @@ pub(crate) fn collect_facts(
                 collect_facts(policy, &exc.when, out, seen);
             }
         }
-        ExprKind::Lit(_) | ExprKind::Today => {}
-        ExprKind::List(items) => items
-            .iter()
-            .for_each(|i| collect_facts(policy, i, out, seen)),
-        ExprKind::Not(a) | ExprKind::Neg(a) | ExprKind::Test(_, a) => {
-            collect_facts(policy, a, out, seen)
-        }
-        ExprKind::And(a, b)
-        | ExprKind::Or(a, b)
-        | ExprKind::Cmp(_, a, b)
-        | ExprKind::Arith(_, a, b)
-        | ExprKind::DaysFrom(a, b)
-        | ExprKind::In {
-            item: a, list: b, ..
-        } => {
-            collect_facts(policy, a, out, seen);
-            collect_facts(policy, b, out, seen);
-        }
-        ExprKind::If(c, a, b) => {
-            collect_facts(policy, c, out, seen);
-            collect_facts(policy, a, out, seen);
-            collect_facts(policy, b, out, seen);
-        }
+        _ => e.for_each_child(|c| collect_facts(policy, c, out, seen)),
     }
 }

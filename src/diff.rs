@@ -367,23 +367,12 @@ fn tests_knowledge(policy: &CheckedPolicy, r: RuleId) -> bool {
     fn expr(policy: &CheckedPolicy, e: &Expr, seen: &mut Vec<RuleId>) -> bool {
         use crate::syntax::ast::Test;
         match &e.kind {
-            ExprKind::Test(t, a) => {
-                matches!(t, Test::Known | Test::Unknown) || expr(policy, a, seen)
-            }
+            ExprKind::Test(Test::Known | Test::Unknown, _) => true,
             ExprKind::Rule(r) => rule(policy, *r, seen),
-            ExprKind::Lit(_) | ExprKind::Fact(_) | ExprKind::Today => false,
-            ExprKind::List(items) => items.iter().any(|i| expr(policy, i, seen)),
-            ExprKind::Not(a) | ExprKind::Neg(a) => expr(policy, a, seen),
-            ExprKind::And(a, b)
-            | ExprKind::Or(a, b)
-            | ExprKind::Cmp(_, a, b)
-            | ExprKind::Arith(_, a, b)
-            | ExprKind::DaysFrom(a, b)
-            | ExprKind::In {
-                item: a, list: b, ..
-            } => expr(policy, a, seen) || expr(policy, b, seen),
-            ExprKind::If(c, a, b) => {
-                expr(policy, c, seen) || expr(policy, a, seen) || expr(policy, b, seen)
+            _ => {
+                let mut found = false;
+                e.for_each_child(|c| found = found || expr(policy, c, seen));
+                found
             }
         }
     }
@@ -477,25 +466,7 @@ impl Constants {
     fn collect(&mut self, e: &Expr) {
         match &e.kind {
             ExprKind::Lit(v) => self.value(v),
-            ExprKind::List(items) => items.iter().for_each(|i| self.collect(i)),
-            ExprKind::Not(a) | ExprKind::Neg(a) | ExprKind::Test(_, a) => self.collect(a),
-            ExprKind::And(a, b)
-            | ExprKind::Or(a, b)
-            | ExprKind::Cmp(_, a, b)
-            | ExprKind::Arith(_, a, b)
-            | ExprKind::DaysFrom(a, b)
-            | ExprKind::In {
-                item: a, list: b, ..
-            } => {
-                self.collect(a);
-                self.collect(b);
-            }
-            ExprKind::If(c, a, b) => {
-                self.collect(c);
-                self.collect(a);
-                self.collect(b);
-            }
-            ExprKind::Fact(_) | ExprKind::Rule(_) | ExprKind::Today => {}
+            _ => e.for_each_child(|c| self.collect(c)),
         }
     }
 

@@ -379,25 +379,7 @@ fn direct(e: &Expr, facts: &mut Vec<FactId>, rules: &mut Vec<RuleId>) {
                 rules.push(*r);
             }
         }
-        ExprKind::Lit(_) | ExprKind::Today => {}
-        ExprKind::List(items) => items.iter().for_each(|i| direct(i, facts, rules)),
-        ExprKind::Not(a) | ExprKind::Neg(a) | ExprKind::Test(_, a) => direct(a, facts, rules),
-        ExprKind::And(a, b)
-        | ExprKind::Or(a, b)
-        | ExprKind::Cmp(_, a, b)
-        | ExprKind::Arith(_, a, b)
-        | ExprKind::DaysFrom(a, b)
-        | ExprKind::In {
-            item: a, list: b, ..
-        } => {
-            direct(a, facts, rules);
-            direct(b, facts, rules);
-        }
-        ExprKind::If(c, a, b) => {
-            direct(c, facts, rules);
-            direct(a, facts, rules);
-            direct(b, facts, rules);
-        }
+        _ => e.for_each_child(|c| direct(c, facts, rules)),
     }
 }
 

@@ -224,10 +224,8 @@ exception low to period when n < 10 gives 30
 exception even_lower to period when n < 5 gives 20
 outcome short when period < 45 title en "Short"
 "#;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("c.asylon");
-    std::fs::write(&path, policy).unwrap();
-    let path = path.to_string_lossy().into_owned();
+    let file = common::temp_policy(policy);
+    let path = file.path.clone();
     assert_eq!(asylon(&["check", &path], "").code, 0);
     let d = eval_json(&path, r#"{"n": 3}"#, "2025-03-01");
     assert_eq!(status(&d, "short"), "undetermined");
@@ -503,17 +501,10 @@ fact d: date "a day"
 define evaluation_date: date = today
 impossible future when d > today message en "The day {d} is after {evaluation_date}."
 "#;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("i.asylon");
-    std::fs::write(&path, policy).unwrap();
+    let file = common::temp_policy(policy);
+    let path = file.path.clone();
     let run = asylon(
-        &[
-            "eval",
-            &path.to_string_lossy(),
-            "-",
-            "--as-of",
-            "2024-06-17",
-        ],
+        &["eval", &path, "-", "--as-of", "2024-06-17"],
         r#"{"d": "2024-06-18"}"#,
     );
     assert_eq!(run.code, 1);
@@ -538,10 +529,8 @@ outcome z when a title en "Z"
 exception not_for_children to x, y when child source "not for children"
 exception unless_with_sibling to not_for_children when with_sibling
 "#;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("m.asylon");
-    std::fs::write(&path, policy).unwrap();
-    let path = path.to_string_lossy().into_owned();
+    let file = common::temp_policy(policy);
+    let path = file.path.clone();
     let d = eval_json(
         &path,
         r#"{"a": true, "child": true, "with_sibling": false}"#,

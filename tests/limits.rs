@@ -5,13 +5,6 @@ mod common;
 
 use common::asylon;
 
-fn check_generated(policy: &str) -> common::Run {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let path = dir.path().join("generated.asylon");
-    std::fs::write(&path, policy).expect("the policy is written");
-    asylon(&["check", &path.to_string_lossy()], "")
-}
-
 fn header() -> String {
     "policy \"generated\"\nfact a: bool \"a\"\n".to_string()
 }
@@ -25,7 +18,7 @@ fn deeply_nested_brackets_are_refused() {
             open.repeat(100_000),
             close.repeat(100_000)
         );
-        let run = check_generated(&policy);
+        let run = common::check_text(&policy);
         assert_eq!(run.code, 1, "{}", run.stderr);
         assert!(run.stderr.contains("asylon::too_deep"), "{}", run.stderr);
     }
@@ -34,7 +27,7 @@ fn deeply_nested_brackets_are_refused() {
 #[test]
 fn a_very_long_chain_of_operators_is_refused() {
     let chain = vec!["a"; 50_000].join(" or ");
-    let run = check_generated(&format!(
+    let run = common::check_text(&format!(
         "{}outcome o when {chain} title en \"o\"\n",
         header()
     ));
@@ -47,7 +40,7 @@ fn a_very_long_chain_of_operators_is_refused() {
     // A long but reasonable chain is fine.
     let chain = vec!["a"; 100].join(" or ");
     assert_eq!(
-        check_generated(&format!(
+        common::check_text(&format!(
             "{}outcome o when {chain} title en \"o\"\n",
             header()
         ))
@@ -66,7 +59,7 @@ fn a_very_long_chain_of_rules_is_refused_in_either_order() {
     }
     backward.push_str("define d4999 = a\n");
     for policy in [forward, backward] {
-        let run = check_generated(&format!(
+        let run = common::check_text(&format!(
             "{policy}outcome o when d0 or d4999 title en \"o\"\n"
         ));
         assert_eq!(run.code, 1, "{}", run.stderr);
@@ -118,7 +111,7 @@ fn too_many_declarations_are_refused_with_the_limit() {
     for i in 0..20_001 {
         policy.push_str(&format!("fact x{i}: bool \"x\"\n"));
     }
-    let run = check_generated(&policy);
+    let run = common::check_text(&policy);
     assert_eq!(run.code, 1);
     assert!(
         run.stderr.contains("asylon::limit::declarations"),

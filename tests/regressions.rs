@@ -5,18 +5,11 @@ mod common;
 
 use common::asylon;
 
-fn check_text(policy: &str) -> common::Run {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let path = dir.path().join("found.asylon");
-    std::fs::write(&path, policy).expect("written");
-    asylon(&["check", &path.to_string_lossy()], "")
-}
-
 macro_rules! refused {
     ($($name:ident: $policy:expr => $code:expr;)*) => {$(
         #[test]
         fn $name() {
-            let run = check_text($policy);
+            let run = common::check_text($policy);
             assert_eq!(run.code, 1, "{}", run.stderr);
             assert!(run.stderr.contains($code), "expected `{}` in\n{}", $code, run.stderr);
             assert!(!run.stderr.contains("panicked"), "{}", run.stderr);

@@ -172,28 +172,6 @@ pub(super) fn expr_facts(
                 exception_facts(policy, x, out, finite, seen);
             }
         }
-        ExprKind::Lit(_) => {}
-        ExprKind::List(items) => items
-            .iter()
-            .for_each(|i| expr_facts(policy, i, out, finite, seen)),
-        ExprKind::Not(a) | ExprKind::Neg(a) | ExprKind::Test(_, a) => {
-            expr_facts(policy, a, out, finite, seen)
-        }
-        ExprKind::And(a, b)
-        | ExprKind::Or(a, b)
-        | ExprKind::Cmp(_, a, b)
-        | ExprKind::Arith(_, a, b)
-        | ExprKind::DaysFrom(a, b)
-        | ExprKind::In {
-            item: a, list: b, ..
-        } => {
-            expr_facts(policy, a, out, finite, seen);
-            expr_facts(policy, b, out, finite, seen);
-        }
-        ExprKind::If(c, a, b) => {
-            expr_facts(policy, c, out, finite, seen);
-            expr_facts(policy, a, out, finite, seen);
-            expr_facts(policy, b, out, finite, seen);
-        }
+        _ => e.for_each_child(|c| expr_facts(policy, c, out, finite, seen)),
     }
 }

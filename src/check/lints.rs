@@ -538,25 +538,7 @@ fn refs(e: &Expr, facts: &mut HashSet<FactId>, rules: &mut HashSet<RuleId>) {
         ExprKind::Rule(r) => {
             rules.insert(*r);
         }
-        ExprKind::Lit(_) | ExprKind::Today => {}
-        ExprKind::List(items) => items.iter().for_each(|i| refs(i, facts, rules)),
-        ExprKind::Not(a) | ExprKind::Neg(a) | ExprKind::Test(_, a) => refs(a, facts, rules),
-        ExprKind::And(a, b)
-        | ExprKind::Or(a, b)
-        | ExprKind::Cmp(_, a, b)
-        | ExprKind::Arith(_, a, b)
-        | ExprKind::DaysFrom(a, b)
-        | ExprKind::In {
-            item: a, list: b, ..
-        } => {
-            refs(a, facts, rules);
-            refs(b, facts, rules);
-        }
-        ExprKind::If(c, a, b) => {
-            refs(c, facts, rules);
-            refs(a, facts, rules);
-            refs(b, facts, rules);
-        }
+        _ => e.for_each_child(|c| refs(c, facts, rules)),
     }
 }
 

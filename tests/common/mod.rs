@@ -91,3 +91,27 @@ pub fn missing(decision: &serde_json::Value, id: &str) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// A policy written to a temporary file; the folder lives as long as the returned guard.
+pub struct TempPolicy {
+    _dir: tempfile::TempDir,
+    /// The file's path.
+    pub path: String,
+}
+
+/// Writes `text` as a one-file policy.
+pub fn temp_policy(text: &str) -> TempPolicy {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("policy.asylon");
+    std::fs::write(&path, text).expect("the policy is written");
+    TempPolicy {
+        path: path.to_string_lossy().into_owned(),
+        _dir: dir,
+    }
+}
+
+/// Runs `asylon check` on `text` as a one-file policy.
+pub fn check_text(text: &str) -> Run {
+    let policy = temp_policy(text);
+    asylon(&["check", &policy.path], "")
+}
