@@ -3,8 +3,6 @@
 
 mod common;
 
-use common::asylon;
-
 macro_rules! refused {
     ($($name:ident: $policy:expr => $code:expr;)*) => {$(
         #[test]
