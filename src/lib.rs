@@ -22,6 +22,7 @@
 //! | resolve and check | [`check`] | [`checked::CheckedPolicy`]: slots, types, exceptions attached |
 //! | read facts | [`facts`] | [`Facts`]: one slot per declared fact, validated |
 //! | evaluate | [`eval`] (internal) and [`decision`] | [`Decision`] |
+//! | compile, for many cases | [`compile`] | [`compile::Program`]: slots, no names, verdicts and missing facts |
 //!
 //! [`Policy`] ties the stages together; every error is a [`miette::Diagnostic`] that
 //! points into the source it is about.
@@ -46,6 +47,7 @@
 
 pub mod check;
 pub mod checked;
+pub mod compile;
 pub mod decision;
 mod error;
 mod eval;
