@@ -10,13 +10,9 @@ use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use rayon::prelude::*;
-use serde::Deserialize;
-use serde_json::value::RawValue;
-
-use asylon::compile::compact::write_decision;
-use asylon::compile::{Program, Scratch};
+use asylon::compile::lines::LineEvaluator;
 use asylon::{EvalOptions, Policy};
+use rayon::prelude::*;
 
 /// Lines per chunk, and bytes per chunk at most (a chunk ends at whichever comes first).
 const CHUNK_LINES: usize = 16_384;
@@ -33,14 +29,6 @@ pub struct BatchArgs {
     pub jobs: Option<usize>,
     pub compact: bool,
     pub lang: String,
-}
-
-/// Everything a line needs, shared by the workers.
-struct Ctx {
-    policy: Policy,
-    program: Program,
-    options: EvalOptions,
-    compact: bool,
 }
 
 /// A usage error: printed as a diagnostic, exit 2.
@@ -122,12 +110,7 @@ pub fn run(args: BatchArgs) -> ExitCode {
     let progress = size
         .filter(|_| io::stderr().is_terminal())
         .map(progress_bar);
-    let ctx = Ctx {
-        program: policy.compile(),
-        policy,
-        options,
-        compact: args.compact,
-    };
+    let ctx = LineEvaluator::new(policy, options, args.compact);
     let started = Instant::now();
     let result = stream(&ctx, input, output, pool.as_ref(), progress.as_ref());
     if let Some(bar) = &progress {
@@ -179,7 +162,7 @@ struct Counts {
 
 /// Reads, evaluates and writes chunk after chunk.
 fn stream(
-    ctx: &Ctx,
+    ctx: &LineEvaluator,
     input: Box<dyn Read>,
     output: Box<dyn Write>,
     pool: Option<&rayon::ThreadPool>,
@@ -193,7 +176,7 @@ fn stream(
         cases: 0,
         errors: 0,
     };
-    let mut scratch = Scratch::new(&ctx.program);
+    let mut scratch = ctx.scratch();
     let mut out = String::new();
     loop {
         buf.clear();
@@ -214,7 +197,7 @@ fn stream(
             None => {
                 out.clear();
                 for (k, &(a, b)) in lines.iter().enumerate() {
-                    if !line(ctx, &mut scratch, first + k, &buf[a..b], &mut out) {
+                    if !ctx.line(&mut scratch, first + k, &buf[a..b], &mut out) {
                         counts.errors += 1;
                     }
                 }
@@ -226,13 +209,13 @@ fn stream(
                         .par_chunks(TASK_LINES)
                         .enumerate()
                         .map_init(
-                            || Scratch::new(&ctx.program),
+                            || ctx.scratch(),
                             |scratch, (t, task)| {
                                 let mut out = String::with_capacity(task.len() * 256);
                                 let mut errors = 0;
                                 for (k, &(a, b)) in task.iter().enumerate() {
                                     let n = first + t * TASK_LINES + k;
-                                    if !line(ctx, scratch, n, &buf[a..b], &mut out) {
+                                    if !ctx.line(scratch, n, &buf[a..b], &mut out) {
                                         errors += 1;
                                     }
                                 }
@@ -253,106 +236,4 @@ fn stream(
     }
     writer.flush()?;
     Ok(counts)
-}
-
-/// `{"id": …, "facts": {…}}`: a case with an id.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Envelope<'a> {
-    #[serde(borrow, default)]
-    id: Option<&'a RawValue>,
-    #[serde(borrow)]
-    facts: &'a RawValue,
-}
-
-/// Splits a line into its id (raw JSON text) and its facts (JSON text). A line is an
-/// envelope when it is an object whose only keys are `facts` and optionally `id`;
-/// anything else is a bare fact object.
-fn envelope(text: &str) -> (Option<&str>, &str) {
-    let rest = text.trim_start().strip_prefix('{').map(str::trim_start);
-    // Only lines whose first key may be `id` or `facts` are tried as envelopes, so a
-    // bare fact object costs no second parse.
-    let maybe = rest.is_some_and(|r| {
-        r.starts_with("\"facts\"") || r.starts_with("\"id\"") || r.starts_with("\"\\")
-    });
-    if maybe {
-        if let Ok(env) = serde_json::from_str::<Envelope<'_>>(text) {
-            return (env.id.map(RawValue::get), env.facts.get());
-        }
-    }
-    (None, text)
-}
-
-/// Evaluates one line and appends its result line; `false` for an error line.
-fn line(ctx: &Ctx, s: &mut Scratch, n: usize, raw: &[u8], out: &mut String) -> bool {
-    use std::fmt::Write as _;
-    let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
-    let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-    let _ = write!(out, "{{\"line\":{n},\"id\":");
-    let Ok(text) = std::str::from_utf8(raw) else {
-        out.push_str("null");
-        return error(out, "asylon::batch::not_utf8", "the line is not UTF-8 text");
-    };
-    if text.trim().is_empty() {
-        out.push_str("null");
-        return error(
-            out,
-            "asylon::batch::empty_line",
-            "the line is empty: write a JSON object of facts, or {\"id\": …, \"facts\": {…}}",
-        );
-    }
-    let (id, facts) = envelope(text);
-    out.push_str(id.unwrap_or("null"));
-    if ctx.compact {
-        let fast = ctx
-            .program
-            .read_json(s, facts)
-            .and_then(|()| ctx.program.evaluate(s, ctx.options.as_of));
-        if fast.is_ok() {
-            out.push_str(",\"result\":");
-            ctx.program.write_compact(s, out);
-            out.push_str("}\n");
-            return true;
-        }
-    }
-    // The full decision, or a case the compiled path handed back: the reference
-    // evaluator decides, and says what is wrong.
-    let name = format!("line {n}");
-    match ctx.policy.evaluate_json(&name, facts, &ctx.options) {
-        Ok(decision) => {
-            out.push_str(",\"result\":");
-            if ctx.compact {
-                write_decision(&decision, out);
-            } else {
-                // A decision is plain data: serialising it cannot fail.
-                let _ = serde_json::to_string(&decision).map(|j| out.push_str(&j));
-            }
-            out.push_str("}\n");
-            true
-        }
-        Err(e) => {
-            let message = e
-                .diagnostics()
-                .iter()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>()
-                .join("; ");
-            let code = e
-                .diagnostics()
-                .first()
-                .and_then(|d| d.code())
-                .map(|c| c.to_string())
-                .unwrap_or_else(|| "asylon::facts".into());
-            error(out, &code, &message)
-        }
-    }
-}
-
-fn error(out: &mut String, code: &str, message: &str) -> bool {
-    out.push_str(",\"error\":{\"message\":");
-    out.push_str(&serde_json::Value::from(message).to_string());
-    out.push_str(",\"code\":");
-    out.push_str(&serde_json::Value::from(code).to_string());
-    out.push_str("}}\n");
-    false
 }

@@ -8,6 +8,7 @@
 //! | reading a fact object from JSON text into slots | [`read`] |
 //! | evaluating one case, and the facts that would decide it | [`run`] |
 //! | the compact JSON result | [`compact`] |
+//! | one line of `asylon batch` | [`lines`] |
 //!
 //! Facts are slots and rules are indices: no name is looked up and no string hashed while
 //! evaluating, and every per-case buffer lives in a [`Scratch`] that is reused from case to
@@ -21,6 +22,7 @@
 //! missing lists.
 
 pub mod compact;
+pub mod lines;
 pub mod read;
 pub mod run;
 pub mod value;
