@@ -15,7 +15,7 @@ use asylon::{EvalOptions, Policy};
 use rayon::prelude::*;
 
 /// Lines per chunk, and bytes per chunk at most (a chunk ends at whichever comes first).
-const CHUNK_LINES: usize = 16_384;
+const CHUNK_LINES: usize = 4096;
 const CHUNK_BYTES: usize = 8 << 20;
 /// Lines per parallel task: large enough that scheduling costs little.
 const TASK_LINES: usize = 512;

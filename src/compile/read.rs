@@ -92,7 +92,7 @@ impl<'de> Visitor<'de> for Group<'_> {
         let mut seen_bits: u64 = 0;
         let mut seen_more: Vec<usize> = Vec::new();
         while let Some(key) = map.next_key::<Key<'de>>()? {
-            let Ok(index) = keys.binary_search_by(|k| (**k).cmp(&*key.0)) else {
+            let Some(index) = find(keys, &key.0) else {
                 return Err(de::Error::custom(Invalid));
             };
             if index < 64 {
@@ -136,6 +136,17 @@ impl<'de> Visitor<'de> for Group<'_> {
             // `"person": null`: every fact of the group stays unknown.
             Ok(())
         }
+    }
+}
+
+/// The index of `key` among sorted `keys`. Groups are small: comparing lengths first
+/// rules out most keys without touching their bytes.
+fn find(keys: &[Box<str>], key: &str) -> Option<usize> {
+    if keys.len() <= 16 {
+        keys.iter()
+            .position(|k| k.len() == key.len() && k.as_bytes() == key.as_bytes())
+    } else {
+        keys.binary_search_by(|k| (**k).cmp(key)).ok()
     }
 }
 

@@ -55,6 +55,10 @@ pub struct Scratch {
     fact_seen: Vec<u32>,
     rule_seen: Vec<u32>,
     exc_seen: Vec<u32>,
+    /// Each node's value for the case whose stamp is `case_stamp` (the missing-fact walk
+    /// asks again for values the evaluation computed).
+    case_stamp: u32,
+    node_cache: Vec<(u32, Option<V>)>,
 }
 
 impl Scratch {
@@ -79,6 +83,8 @@ impl Scratch {
             fact_seen: vec![0; p.facts.len()],
             rule_seen: vec![0; p.rules.len()],
             exc_seen: vec![0; p.exceptions.len()],
+            case_stamp: 0,
+            node_cache: vec![(0, None); p.nodes.len()],
         }
     }
 
@@ -173,6 +179,12 @@ impl Program {
     /// verdict on every outcome and the facts that would decide the undetermined ones.
     pub fn evaluate(&self, s: &mut Scratch, today: Date) -> Result<(), Fallback> {
         s.today = today;
+        s.case_stamp = s.case_stamp.wrapping_add(1);
+        if s.case_stamp == 0 {
+            // After wrapping, old stamps could look current: start afresh.
+            s.node_cache.iter_mut().for_each(|c| *c = (0, None));
+            s.case_stamp = 1;
+        }
         s.failed = false;
         s.conflict = false;
         s.rules.iter_mut().for_each(|m| *m = Memo::Todo);
@@ -361,7 +373,22 @@ impl Program {
         None
     }
 
+    /// A node's value, remembered for the missing-fact walk.
     fn eval(&self, s: &mut Scratch, n: u32) -> Option<V> {
+        let v = self.compute(s, n);
+        s.node_cache[n as usize] = (s.case_stamp, v);
+        v
+    }
+
+    /// A node's value as computed earlier for this case, or now.
+    fn cached(&self, s: &mut Scratch, n: u32) -> Option<V> {
+        match s.node_cache[n as usize] {
+            (stamp, v) if stamp == s.case_stamp => v,
+            _ => self.eval(s, n),
+        }
+    }
+
+    fn compute(&self, s: &mut Scratch, n: u32) -> Option<V> {
         match self.nodes[n as usize] {
             Node::Const(v) => Some(v),
             Node::Fact(f) => s.facts[f as usize],
@@ -598,11 +625,7 @@ impl Program {
     }
 
     fn walk(&self, s: &mut Scratch, n: u32) {
-        // Lists built while re-evaluating would pile up in the case arena.
-        let mark = s.items.len();
-        let known = self.eval(s, n).is_some();
-        s.items.truncate(mark);
-        if known {
+        if self.cached(s, n).is_some() {
             return;
         }
         match self.nodes[n as usize] {
@@ -631,9 +654,10 @@ impl Program {
                 self.walk(s, b);
             }
             Node::If(c, a, b) => {
-                let mark = s.items.len();
-                let cond = self.eval_bool(s, c);
-                s.items.truncate(mark);
+                let cond = match self.cached(s, c) {
+                    Some(V::Bool(b)) => Some(b),
+                    _ => None,
+                };
                 match cond {
                     Some(true) => self.walk(s, a),
                     Some(false) => self.walk(s, b),
