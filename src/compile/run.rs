@@ -9,6 +9,18 @@ use crate::checked::{ArithOp, CmpOp};
 use crate::syntax::ast::Test;
 use crate::value::{add_duration, days_between, sub_duration, Date, Duration};
 
+/// Facts in a [`Mask`]: policies with more facts take the walk that lists facts instead.
+pub(crate) const MASK_FACTS: usize = 256;
+const MASK_WORDS: usize = MASK_FACTS / 64;
+/// A set of facts, one bit each.
+type Mask = [u64; MASK_WORDS];
+
+fn or(m: &mut Mask, other: Mask) {
+    for (a, b) in m.iter_mut().zip(other) {
+        *a |= b;
+    }
+}
+
 /// The verdict on one outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -59,6 +71,8 @@ pub struct Scratch {
     /// asks again for values the evaluation computed).
     case_stamp: u32,
     node_cache: Vec<(u32, Option<V>)>,
+    rule_mask: Vec<(u32, Mask)>,
+    exc_mask: Vec<(u32, Mask)>,
 }
 
 impl Scratch {
@@ -85,6 +99,8 @@ impl Scratch {
             exc_seen: vec![0; p.exceptions.len()],
             case_stamp: 0,
             node_cache: vec![(0, None); p.nodes.len()],
+            rule_mask: vec![(0, [0; MASK_WORDS]); p.rules.len()],
+            exc_mask: vec![(0, [0; MASK_WORDS]); p.exceptions.len()],
         }
     }
 
@@ -183,6 +199,8 @@ impl Program {
         if s.case_stamp == 0 {
             // After wrapping, old stamps could look current: start afresh.
             s.node_cache.iter_mut().for_each(|c| *c = (0, None));
+            s.rule_mask.iter_mut().for_each(|c| c.0 = 0);
+            s.exc_mask.iter_mut().for_each(|c| c.0 = 0);
             s.case_stamp = 1;
         }
         s.failed = false;
@@ -216,6 +234,20 @@ impl Program {
             let verdict = match self.rule(s, r) {
                 Some(V::Bool(true)) => Verdict::Holds,
                 Some(V::Bool(false)) => Verdict::DoesNotHold,
+                _ if self.facts.len() <= MASK_FACTS => {
+                    let m = self.mask_rule(s, r);
+                    for (w, word) in m.iter().enumerate() {
+                        let mut bits = *word;
+                        while bits != 0 {
+                            let f = w * 64 + bits.trailing_zeros() as usize;
+                            bits &= bits - 1;
+                            s.missing.push(f as u32);
+                            s.counts[f] += 1;
+                        }
+                    }
+                    any_missing |= m != [0; MASK_WORDS];
+                    Verdict::Undetermined
+                }
                 _ => {
                     s.stamp = s.stamp.wrapping_add(1);
                     if s.stamp == 0 {
@@ -585,7 +617,94 @@ impl Program {
         }
     }
 
-    // The missing-fact walk (the reference's `missing.rs`): the unknown facts under the
+    // The missing facts as bit sets, remembered per rule and exception for the case: the
+    // facts a rule waits on do not depend on which outcome asks, so a definition shared
+    // by many outcomes is walked once. Bits in ascending order are declaration order.
+
+    fn mask_rule(&self, s: &mut Scratch, r: u32) -> Mask {
+        let i = r as usize;
+        if s.rule_mask[i].0 == s.case_stamp {
+            return s.rule_mask[i].1;
+        }
+        let mut m = [0; MASK_WORDS];
+        if self.rule(s, r).is_none() {
+            let rule = self.rules[i];
+            m = self.mask(s, rule.body);
+            for k in rule.exceptions.0..rule.exceptions.0 + rule.exceptions.1 {
+                or(&mut m, self.mask_exception(s, self.exc_lists[k as usize]));
+            }
+        }
+        s.rule_mask[i] = (s.case_stamp, m);
+        m
+    }
+
+    fn mask_exception(&self, s: &mut Scratch, e: u32) -> Mask {
+        let i = e as usize;
+        if s.exc_mask[i].0 == s.case_stamp {
+            return s.exc_mask[i].1;
+        }
+        let exc = self.exceptions[i];
+        let m = match self.applies(s, e) {
+            Some(false) => [0; MASK_WORDS],
+            Some(true) => self.mask(s, exc.gives),
+            None => {
+                let mut m = self.mask(s, exc.when);
+                for k in exc.exceptions.0..exc.exceptions.0 + exc.exceptions.1 {
+                    or(&mut m, self.mask_exception(s, self.exc_lists[k as usize]));
+                }
+                or(&mut m, self.mask(s, exc.gives));
+                m
+            }
+        };
+        s.exc_mask[i] = (s.case_stamp, m);
+        m
+    }
+
+    fn mask(&self, s: &mut Scratch, n: u32) -> Mask {
+        let mut m = [0; MASK_WORDS];
+        if self.cached(s, n).is_some() {
+            return m;
+        }
+        match self.nodes[n as usize] {
+            Node::Fact(f) => m[f as usize / 64] |= 1 << (f % 64),
+            Node::Rule(r) => m = self.mask_rule(s, r),
+            Node::Const(_) | Node::Today => {}
+            Node::List(start, len) => {
+                for k in start..start + len {
+                    or(&mut m, self.mask(s, self.kids[k as usize]));
+                }
+            }
+            Node::Not(a) | Node::Neg(a) | Node::Test(_, a) => m = self.mask(s, a),
+            Node::And(a, b)
+            | Node::Or(a, b)
+            | Node::Cmp(_, a, b)
+            | Node::Arith(_, a, b, _)
+            | Node::DaysFrom(a, b)
+            | Node::In(a, b, _) => {
+                m = self.mask(s, a);
+                or(&mut m, self.mask(s, b));
+            }
+            Node::If(c, a, b) => {
+                let cond = match self.cached(s, c) {
+                    Some(V::Bool(b)) => Some(b),
+                    _ => None,
+                };
+                match cond {
+                    Some(true) => m = self.mask(s, a),
+                    Some(false) => m = self.mask(s, b),
+                    None => {
+                        m = self.mask(s, c);
+                        or(&mut m, self.mask(s, a));
+                        or(&mut m, self.mask(s, b));
+                    }
+                }
+            }
+        }
+        m
+    }
+
+    // The missing-fact walk (the reference's `missing.rs`), for policies with more facts
+    // than a bit set holds: the unknown facts under the
     // unknown parts of an undetermined rule.
 
     fn walk_rule(&self, s: &mut Scratch, r: u32) {
