@@ -407,9 +407,17 @@ impl Program {
 
     /// A node's value, remembered for the missing-fact walk.
     fn eval(&self, s: &mut Scratch, n: u32) -> Option<V> {
-        let v = self.compute(s, n);
-        s.node_cache[n as usize] = (s.case_stamp, v);
-        v
+        match self.nodes[n as usize] {
+            // Leaves cost less to read again than to remember.
+            Node::Const(v) => Some(v),
+            Node::Fact(f) => s.facts[f as usize],
+            Node::Rule(r) => self.rule(s, r),
+            _ => {
+                let v = self.compute(s, n);
+                s.node_cache[n as usize] = (s.case_stamp, v);
+                v
+            }
+        }
     }
 
     /// A node's value as computed earlier for this case, or now.
