@@ -70,6 +70,10 @@ pub(crate) enum Node {
     Test(Test, u32),
     If(u32, u32, u32),
     DaysFrom(u32, u32),
+    /// `fact is variant` (`negated`: `is not`) on an enum fact.
+    EnumIs(u32, u32, bool),
+    /// `fact in [variants]` (`negated`: `not in`) on an enum fact, the variants as bits.
+    EnumIn(u32, u64, bool),
 }
 
 /// A rule: its body and its exceptions (`exc_lists[start..start + len]`).
@@ -264,6 +268,9 @@ impl Program {
     }
 
     fn expr(&mut self, e: &Expr) -> u32 {
+        if let Some(node) = enum_test(e) {
+            return self.push(node);
+        }
         let node = match &e.kind {
             ExprKind::Lit(v) => Node::Const(self.constant(v)),
             ExprKind::Fact(f) => Node::Fact(f.0),
@@ -324,6 +331,59 @@ impl Program {
             }
         };
         self.push(node)
+    }
+}
+
+/// `fact is variant` and `fact in [variants]` on an enum fact: one load and a comparison
+/// or a bit test, instead of three nodes and a generic comparison.
+fn enum_test(e: &Expr) -> Option<Node> {
+    match &e.kind {
+        ExprKind::Cmp(op @ (CmpOp::Eq | CmpOp::Ne), a, b) => {
+            Some(Node::EnumIs(enum_fact(a)?, enum_lit(b)?, *op == CmpOp::Ne))
+        }
+        ExprKind::In {
+            item,
+            list,
+            negated,
+        } => Some(Node::EnumIn(enum_fact(item)?, enum_set(list)?, *negated)),
+        _ => None,
+    }
+}
+
+/// The fact an expression reads, when it is just an enum fact.
+fn enum_fact(e: &Expr) -> Option<u32> {
+    match (&e.kind, &e.ty) {
+        (ExprKind::Fact(f), Type::Enum(_)) => Some(f.0),
+        _ => None,
+    }
+}
+
+/// The variant an expression is, when it is an enum literal.
+fn enum_lit(e: &Expr) -> Option<u32> {
+    match &e.kind {
+        ExprKind::Lit(Value::Enum(v)) => Some(*v),
+        _ => None,
+    }
+}
+
+/// The variants of a literal list of enum values, as bits, when they all fit in 64.
+fn enum_set(e: &Expr) -> Option<u64> {
+    let one = |v: &Value| match v {
+        Value::Enum(v) if *v < 64 => Some(1u64 << v),
+        _ => None,
+    };
+    match &e.kind {
+        ExprKind::Lit(Value::List(items)) => items
+            .iter()
+            .try_fold(0u64, |acc, v| one(v).map(|b| acc | b)),
+        ExprKind::List(items) => items
+            .iter()
+            .map(|i| match &i.kind {
+                ExprKind::Lit(v) => one(v),
+                _ => None,
+            })
+            .try_fold(0u64, |acc, b| b.map(|b| acc | b)),
+        _ => None,
     }
 }
 

@@ -412,6 +412,14 @@ impl Program {
             Node::Const(v) => Some(v),
             Node::Fact(f) => s.facts[f as usize],
             Node::Rule(r) => self.rule(s, r),
+            Node::EnumIs(f, v, negated) => match s.facts[f as usize] {
+                Some(V::Enum(x)) => Some(V::Bool((x == v) != negated)),
+                _ => None,
+            },
+            Node::EnumIn(f, set, negated) => match s.facts[f as usize] {
+                Some(V::Enum(x)) => Some(V::Bool((x < 64 && set & (1 << x) != 0) != negated)),
+                _ => None,
+            },
             _ => {
                 let v = self.compute(s, n);
                 s.node_cache[n as usize] = (s.case_stamp, v);
@@ -430,6 +438,7 @@ impl Program {
 
     fn compute(&self, s: &mut Scratch, n: u32) -> Option<V> {
         match self.nodes[n as usize] {
+            Node::EnumIs(..) | Node::EnumIn(..) => self.eval(s, n),
             Node::Const(v) => Some(v),
             Node::Fact(f) => s.facts[f as usize],
             Node::Rule(r) => self.rule(s, r),
@@ -674,7 +683,9 @@ impl Program {
             return m;
         }
         match self.nodes[n as usize] {
-            Node::Fact(f) => m[f as usize / 64] |= 1 << (f % 64),
+            Node::Fact(f) | Node::EnumIs(f, ..) | Node::EnumIn(f, ..) => {
+                m[f as usize / 64] |= 1 << (f % 64)
+            }
             Node::Rule(r) => m = self.mask_rule(s, r),
             Node::Const(_) | Node::Today => {}
             Node::List(start, len) => {
@@ -756,7 +767,7 @@ impl Program {
             return;
         }
         match self.nodes[n as usize] {
-            Node::Fact(f) => {
+            Node::Fact(f) | Node::EnumIs(f, ..) | Node::EnumIn(f, ..) => {
                 let i = f as usize;
                 if s.fact_seen[i] != s.stamp {
                     s.fact_seen[i] = s.stamp;
