@@ -230,3 +230,70 @@ fn the_compiled_evaluator_agrees_on_the_example_cases() {
     }
     assert!(seen >= 5, "only {seen} example cases");
 }
+
+/// A policy with more facts than the missing-fact bit sets hold takes the other walk;
+/// it must list the same facts.
+#[test]
+fn policies_with_hundreds_of_facts_list_the_same_missing_facts() {
+    let n = 300;
+    let mut source = String::from("policy \"Many facts\" version \"1\"\n");
+    for i in 0..n {
+        source.push_str(&format!("fact f{i}: bool \"fact {i}\"\n"));
+    }
+    source.push_str("define early = f0 and f1\n");
+    source.push_str("define late = f298 or f299\n");
+    source.push_str("outcome both when early and late title en \"Both\"\n");
+    source.push_str("outcome spread when f3 and f150 and f257 title en \"Spread\"\n");
+    source.push_str("outcome either when early or late title en \"Either\"\n");
+    let policy = Policy::from_source("many.asylon", &source).unwrap();
+    let checked = policy.checked();
+    let program = policy.compile();
+    let mut scratch = Scratch::new(&program);
+    let options = EvalOptions::on("2024-06-17").unwrap();
+    let mut rng = Rng(3);
+    let used = [0, 1, 3, 150, 257, 298, 299];
+    let mut undetermined = 0;
+    for _ in 0..500 {
+        let mut facts = Map::new();
+        for i in used {
+            if rng.chance(50) {
+                facts.insert(format!("f{i}"), json!(rng.chance(50)));
+            }
+        }
+        let text = Value::Object(facts).to_string();
+        program.read_json(&mut scratch, &text).unwrap();
+        program.evaluate(&mut scratch, options.as_of).unwrap();
+        let d = policy.evaluate_json("case", &text, &options).unwrap();
+        for (k, rid) in checked.outcomes.iter().enumerate() {
+            let id = &checked.rule(*rid).name;
+            assert_eq!(
+                Some(status_of(scratch.verdicts()[k])),
+                d.status(id),
+                "{text}"
+            );
+            let missing: Vec<&str> = scratch
+                .missing_of(k)
+                .iter()
+                .map(|f| checked.facts[*f as usize].name.as_str())
+                .collect();
+            let want: Vec<&str> = d
+                .undetermined
+                .iter()
+                .find(|u| &u.id == id)
+                .map(|u| u.missing.iter().map(String::as_str).collect())
+                .unwrap_or_default();
+            undetermined += usize::from(!want.is_empty());
+            assert_eq!(missing, want, "{text}: missing facts of `{id}`");
+        }
+        let top: Vec<&str> = scratch
+            .top_missing()
+            .iter()
+            .map(|f| checked.facts[*f as usize].name.as_str())
+            .collect();
+        assert_eq!(top, d.missing, "{text}");
+    }
+    assert!(
+        undetermined > 100,
+        "only {undetermined} undetermined outcomes"
+    );
+}
