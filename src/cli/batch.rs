@@ -59,8 +59,8 @@ pub fn run(args: BatchArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return usage(e),
     };
-    let (input, size): (Box<dyn Read>, Option<u64>) = if args.input == "-" {
-        (Box::new(io::stdin().lock()), None)
+    let (input, size): (Box<dyn Read + Send>, Option<u64>) = if args.input == "-" {
+        (Box::new(io::stdin()), None)
     } else {
         match File::open(&args.input) {
             Ok(f) => {
@@ -70,12 +70,12 @@ pub fn run(args: BatchArgs) -> ExitCode {
             Err(e) => return usage(io_error(format!("read `{}`", args.input), e)),
         }
     };
-    let output: Box<dyn Write> = match &args.output {
+    let output: Box<dyn Write + Send> = match &args.output {
         Some(path) => match File::create(path) {
             Ok(f) => Box::new(f),
             Err(e) => return usage(io_error(format!("write `{path}`"), e)),
         },
-        None => Box::new(io::stdout().lock()),
+        None => Box::new(io::stdout()),
     };
     let threads = args.jobs.unwrap_or_else(default_threads);
     if threads == 0 {
@@ -112,7 +112,10 @@ pub fn run(args: BatchArgs) -> ExitCode {
         .map(progress_bar);
     let ctx = LineEvaluator::new(policy, options, args.compact);
     let started = Instant::now();
-    let result = stream(&ctx, input, output, pool.as_ref(), progress.as_ref());
+    let result = match &pool {
+        None => stream(&ctx, input, output, progress.as_ref()),
+        Some(pool) => stream_parallel(&ctx, input, output, pool, progress.as_ref()),
+    };
     if let Some(bar) = &progress {
         bar.finish_and_clear();
     }
@@ -160,80 +163,147 @@ struct Counts {
     errors: usize,
 }
 
-/// Reads, evaluates and writes chunk after chunk.
+/// A chunk of input: its bytes, and where each line is in them.
+#[derive(Default)]
+struct Chunk {
+    buf: Vec<u8>,
+    lines: Vec<(usize, usize)>,
+}
+
+/// Reads the next chunk into `chunk`; `false` at the end of the input.
+fn read_chunk(reader: &mut impl BufRead, chunk: &mut Chunk) -> io::Result<bool> {
+    chunk.buf.clear();
+    chunk.lines.clear();
+    while chunk.lines.len() < CHUNK_LINES && chunk.buf.len() < CHUNK_BYTES {
+        let start = chunk.buf.len();
+        if reader.read_until(b'\n', &mut chunk.buf)? == 0 {
+            break;
+        }
+        chunk.lines.push((start, chunk.buf.len()));
+    }
+    Ok(!chunk.lines.is_empty())
+}
+
+/// Reads, evaluates and writes chunk after chunk, on the calling thread alone.
 fn stream(
     ctx: &LineEvaluator,
-    input: Box<dyn Read>,
-    output: Box<dyn Write>,
-    pool: Option<&rayon::ThreadPool>,
+    input: Box<dyn Read + Send>,
+    output: Box<dyn Write + Send>,
     progress: Option<&indicatif::ProgressBar>,
 ) -> io::Result<Counts> {
     let mut reader = BufReader::with_capacity(1 << 20, input);
     let mut writer = io::BufWriter::with_capacity(1 << 20, output);
-    let mut buf: Vec<u8> = Vec::new();
-    let mut lines: Vec<(usize, usize)> = Vec::new();
+    let mut chunk = Chunk::default();
     let mut counts = Counts {
         cases: 0,
         errors: 0,
     };
     let mut scratch = ctx.scratch();
     let mut out = String::new();
-    loop {
-        buf.clear();
-        lines.clear();
-        while lines.len() < CHUNK_LINES && buf.len() < CHUNK_BYTES {
-            let start = buf.len();
-            if reader.read_until(b'\n', &mut buf)? == 0 {
-                break;
-            }
-            lines.push((start, buf.len()));
-        }
-        if lines.is_empty() {
-            break;
-        }
+    while read_chunk(&mut reader, &mut chunk)? {
         let first = counts.cases + 1;
-        counts.cases += lines.len();
-        match pool {
-            None => {
-                out.clear();
-                for (k, &(a, b)) in lines.iter().enumerate() {
-                    if !ctx.line(&mut scratch, first + k, &buf[a..b], &mut out) {
-                        counts.errors += 1;
-                    }
-                }
-                writer.write_all(out.as_bytes())?;
-            }
-            Some(pool) => {
-                let parts: Vec<(String, usize)> = pool.install(|| {
-                    lines
-                        .par_chunks(TASK_LINES)
-                        .enumerate()
-                        .map_init(
-                            || ctx.scratch(),
-                            |scratch, (t, task)| {
-                                let mut out = String::with_capacity(task.len() * 256);
-                                let mut errors = 0;
-                                for (k, &(a, b)) in task.iter().enumerate() {
-                                    let n = first + t * TASK_LINES + k;
-                                    if !ctx.line(scratch, n, &buf[a..b], &mut out) {
-                                        errors += 1;
-                                    }
-                                }
-                                (out, errors)
-                            },
-                        )
-                        .collect()
-                });
-                for (text, errors) in parts {
-                    counts.errors += errors;
-                    writer.write_all(text.as_bytes())?;
-                }
+        counts.cases += chunk.lines.len();
+        out.clear();
+        for (k, &(a, b)) in chunk.lines.iter().enumerate() {
+            if !ctx.line(&mut scratch, first + k, &chunk.buf[a..b], &mut out) {
+                counts.errors += 1;
             }
         }
+        writer.write_all(out.as_bytes())?;
         if let Some(bar) = progress {
-            bar.inc(buf.len() as u64);
+            bar.inc(chunk.buf.len() as u64);
         }
     }
     writer.flush()?;
     Ok(counts)
+}
+
+/// The same with the lines of each chunk evaluated in parallel, while a reader thread
+/// reads the next chunk and a writer thread writes the previous results (each hands over
+/// through a channel of one chunk, so memory stays bounded).
+fn stream_parallel(
+    ctx: &LineEvaluator,
+    input: Box<dyn Read + Send>,
+    output: Box<dyn Write + Send>,
+    pool: &rayon::ThreadPool,
+    progress: Option<&indicatif::ProgressBar>,
+) -> io::Result<Counts> {
+    use std::sync::mpsc::sync_channel;
+    let (chunks_tx, chunks_rx) = sync_channel::<Chunk>(1);
+    let (spare_tx, spare_rx) = sync_channel::<Chunk>(2);
+    let (parts_tx, parts_rx) = sync_channel::<Vec<String>>(1);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || -> io::Result<()> {
+            let mut reader = BufReader::with_capacity(1 << 20, input);
+            loop {
+                // Chunks come back once evaluated, so their buffers are reused.
+                let mut chunk = spare_rx.try_recv().unwrap_or_default();
+                if !read_chunk(&mut reader, &mut chunk)? || chunks_tx.send(chunk).is_err() {
+                    return Ok(());
+                }
+            }
+        });
+        let writer = scope.spawn(move || -> io::Result<()> {
+            let mut writer = io::BufWriter::with_capacity(1 << 20, output);
+            for parts in parts_rx {
+                for text in parts {
+                    writer.write_all(text.as_bytes())?;
+                }
+            }
+            writer.flush()
+        });
+        let mut counts = Counts {
+            cases: 0,
+            errors: 0,
+        };
+        for chunk in chunks_rx {
+            let first = counts.cases + 1;
+            counts.cases += chunk.lines.len();
+            let parts: Vec<(String, usize)> = pool.install(|| {
+                chunk
+                    .lines
+                    .par_chunks(TASK_LINES)
+                    .enumerate()
+                    .map_init(
+                        || ctx.scratch(),
+                        |scratch, (t, task)| {
+                            let mut out = String::with_capacity(task.len() * 256);
+                            let mut errors = 0;
+                            for (k, &(a, b)) in task.iter().enumerate() {
+                                let n = first + t * TASK_LINES + k;
+                                if !ctx.line(scratch, n, &chunk.buf[a..b], &mut out) {
+                                    errors += 1;
+                                }
+                            }
+                            (out, errors)
+                        },
+                    )
+                    .collect()
+            });
+            counts.errors += parts.iter().map(|(_, e)| e).sum::<usize>();
+            if let Some(bar) = progress {
+                bar.inc(chunk.buf.len() as u64);
+            }
+            let _ = spare_tx.try_send(chunk);
+            // The writer stopped (a closed pipe, a full disk): its error says why.
+            if parts_tx
+                .send(parts.into_iter().map(|(text, _)| text).collect())
+                .is_err()
+            {
+                break;
+            }
+        }
+        drop(parts_tx);
+        let written = join(writer);
+        // Reading stops at the next chunk once nobody receives.
+        drop(spare_tx);
+        let read = join(reader);
+        written.and(read).map(|()| counts)
+    })
+}
+
+fn join(handle: std::thread::ScopedJoinHandle<'_, io::Result<()>>) -> io::Result<()> {
+    handle
+        .join()
+        .unwrap_or_else(|_| Err(io::Error::other("a batch thread stopped unexpectedly")))
 }
