@@ -251,9 +251,15 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn a_reader_that_stops_early_is_not_an_error() {
+    for jobs in ["1", "2"] {
+        stops_early(jobs);
+    }
+}
+
+fn stops_early(jobs: &str) {
     let case = examples().remove(0);
     let mut child = Command::new(env!("CARGO_BIN_EXE_asylon"))
-        .args(["batch", POLICY, "-", "--as-of", AS_OF, "--jobs", "1"])
+        .args(["batch", POLICY, "-", "--as-of", AS_OF, "--jobs", jobs])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -276,5 +282,5 @@ fn a_reader_that_stops_early_is_not_an_error() {
     // Dropping our end of stdout closes the pipe, like `| head -1`.
     let status = child.wait().unwrap();
     feeder.join().unwrap();
-    assert_eq!(status.code(), Some(0));
+    assert_eq!(status.code(), Some(0), "--jobs {jobs}");
 }
