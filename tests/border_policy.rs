@@ -85,15 +85,7 @@ fn asylon(args: &[&str], stdin: &str) -> Output {
 /// `asylon eval policies/us-mexico-border - --as-of AS_OF --format json`, facts on stdin.
 fn eval(facts: &Value, as_of: &str) -> Output {
     let policy = policy();
-    let args = [
-        "eval",
-        policy.to_str().unwrap(),
-        "-",
-        "--as-of",
-        as_of,
-        "--format",
-        "json",
-    ];
+    let args = ["eval", policy.to_str().unwrap(), "-", "--as-of", as_of, "--format", "json"];
     asylon(&args, &facts.to_string())
 }
 
@@ -129,16 +121,10 @@ impl Decision {
         let mut verdicts = BTreeMap::new();
         let mut add = |id: &str, verdict: Verdict| {
             let previous = verdicts.insert(id.to_owned(), verdict);
-            assert!(
-                previous.is_none(),
-                "outcome `{id}` is listed twice:\n{stdout}"
-            );
+            assert!(previous.is_none(), "outcome `{id}` is listed twice:\n{stdout}");
         };
         let list = |key: &str| -> Vec<Value> {
-            json[key]
-                .as_array()
-                .unwrap_or_else(|| panic!("no `{key}` list:\n{stdout}"))
-                .clone()
+            json[key].as_array().unwrap_or_else(|| panic!("no `{key}` list:\n{stdout}")).clone()
         };
         let strings = |v: &Value| -> Vec<String> {
             v.as_array()
@@ -148,41 +134,26 @@ impl Decision {
         for o in list("outcomes") {
             assert_eq!(o["status"], "holds", "in `outcomes`: {o}");
             let explanation = o["explanation"].as_str().unwrap_or_default().to_owned();
-            let verdict = Verdict {
-                status: Status::Holds,
-                missing: vec![],
-                explanation,
-            };
+            let verdict = Verdict { status: Status::Holds, missing: vec![], explanation };
             add(o["id"].as_str().unwrap(), verdict);
         }
         for o in list("undetermined") {
             assert_eq!(o["status"], "undetermined", "in `undetermined`: {o}");
             let missing = strings(&o["missing"]);
-            let verdict = Verdict {
-                status: Status::Undetermined,
-                missing,
-                explanation: String::new(),
-            };
+            let verdict = Verdict { status: Status::Undetermined, missing, explanation: String::new() };
             add(o["id"].as_str().unwrap(), verdict);
         }
         for id in list("does_not_hold") {
-            let verdict = Verdict {
-                status: Status::DoesNotHold,
-                missing: vec![],
-                explanation: String::new(),
-            };
+            let verdict = Verdict { status: Status::DoesNotHold, missing: vec![], explanation: String::new() };
             add(id.as_str().unwrap(), verdict);
         }
         Decision { verdicts, json }
     }
 
     fn get(&self, id: &str) -> &Verdict {
-        self.verdicts.get(id).unwrap_or_else(|| {
-            panic!(
-                "outcome `{id}` is missing from the decision:\n{:#}",
-                self.json
-            )
-        })
+        self.verdicts
+            .get(id)
+            .unwrap_or_else(|| panic!("outcome `{id}` is missing from the decision:\n{:#}", self.json))
     }
 
     fn status(&self, id: &str) -> Status {
@@ -194,11 +165,7 @@ impl Decision {
 fn decide(facts: &Value, as_of: &str) -> Decision {
     let out = eval(facts, as_of);
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "facts {facts} as of {as_of} were not evaluated:\n{stderr}"
-    );
+    assert_eq!(out.status.code(), Some(0), "facts {facts} as of {as_of} were not evaluated:\n{stderr}");
     let decision = Decision::parse(&stdout);
     assert_eq!(decision.json["as_of"], as_of, "{stdout}");
     decision
@@ -221,42 +188,19 @@ fn check(as_of: &str, facts: &Value, expectations: &[Expect]) {
     let context = || format!("facts {facts} as of {as_of}:\n{:#}", decision.json);
     for e in expectations {
         match *e {
-            Holds(id) => assert_eq!(
-                decision.status(id),
-                Status::Holds,
-                "`{id}` should hold; {}",
-                context()
-            ),
+            Holds(id) => assert_eq!(decision.status(id), Status::Holds, "`{id}` should hold; {}", context()),
             DoesNotHold(id) => {
-                assert_eq!(
-                    decision.status(id),
-                    Status::DoesNotHold,
-                    "`{id}` should not hold; {}",
-                    context()
-                )
+                assert_eq!(decision.status(id), Status::DoesNotHold, "`{id}` should not hold; {}", context())
             }
             Undetermined(id, fact) => {
                 let v = decision.get(id);
-                assert_eq!(
-                    v.status,
-                    Status::Undetermined,
-                    "`{id}` should be undetermined; {}",
-                    context()
-                );
-                assert!(
-                    v.missing.iter().any(|m| m == fact),
-                    "`{id}` should miss `{fact}`; {}",
-                    context()
-                );
+                assert_eq!(v.status, Status::Undetermined, "`{id}` should be undetermined; {}", context());
+                assert!(v.missing.iter().any(|m| m == fact), "`{id}` should miss `{fact}`; {}", context());
             }
             Explains(id, needle) => {
                 let v = decision.get(id);
                 assert_eq!(v.status, Status::Holds, "`{id}` should hold; {}", context());
-                assert!(
-                    v.explanation.contains(needle),
-                    "`{id}` should explain {needle:?}; {}",
-                    context()
-                );
+                assert!(v.explanation.contains(needle), "`{id}` should explain {needle:?}; {}", context());
             }
         }
     }
@@ -276,12 +220,7 @@ macro_rules! cases {
 fn rejected(facts: &Value, as_of: &str) -> String {
     let out = eval(facts, as_of);
     let stderr = text(&out.stderr);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "facts {facts} as of {as_of} should be rejected:\n{}",
-        text(&out.stdout)
-    );
+    assert_eq!(out.status.code(), Some(1), "facts {facts} as of {as_of} should be rejected:\n{}", text(&out.stdout));
     assert!(!stderr.trim().is_empty(), "no diagnostic for {facts}");
     stderr
 }
@@ -293,31 +232,17 @@ fn rejected(facts: &Value, as_of: &str) -> String {
 fn the_policy_checks() {
     let policy = policy();
     let out = asylon(&["check", policy.to_str().unwrap()], "");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
+    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
 }
 
 #[test]
 fn with_no_facts_every_outcome_is_undetermined_and_names_what_it_needs() {
     let decision = decide(&json!({}), AS_OF);
-    assert_eq!(
-        decision.verdicts.len(),
-        OUTCOMES.len(),
-        "{:#}",
-        decision.json
-    );
+    assert_eq!(decision.verdicts.len(), OUTCOMES.len(), "{:#}", decision.json);
     for id in OUTCOMES {
         let v = decision.get(id);
         assert_eq!(v.status, Status::Undetermined, "`{id}`");
-        assert!(
-            !v.missing.is_empty(),
-            "`{id}` is undetermined but misses nothing"
-        );
+        assert!(!v.missing.is_empty(), "`{id}` is undetermined but misses nothing");
     }
     assert!(!decision.json["missing"].as_array().unwrap().is_empty());
 }
@@ -327,12 +252,7 @@ fn with_no_facts_every_outcome_is_undetermined_and_names_what_it_needs() {
 
 #[test]
 fn lawful_entry_at_port() {
-    for authorization in [
-        "us_citizen",
-        "lawful_permanent_resident",
-        "valid_visa",
-        "parole_travel_authorization",
-    ] {
+    for authorization in ["us_citizen", "lawful_permanent_resident", "valid_visa", "parole_travel_authorization"] {
         cases! { { "authorization": authorization } => [Holds("lawful_entry_at_port")] }
     }
     cases! {
@@ -392,37 +312,13 @@ fn cbp_one_appointment_required() {
     let base = needs_appointment();
     let id = "cbp_one_appointment_required";
     check(AS_OF, &base, &[Holds(id)]);
-    check(
-        AS_OF,
-        &with(&base, "person.unaccompanied_child", json!(true)),
-        &[DoesNotHold(id)],
-    );
-    check(
-        AS_OF,
-        &with(&base, "cbp_one.appointment", json!(true)),
-        &[DoesNotHold(id)],
-    );
-    check(
-        AS_OF,
-        &with(&base, "person.fears_return", json!(false)),
-        &[DoesNotHold(id)],
-    );
+    check(AS_OF, &with(&base, "person.unaccompanied_child", json!(true)), &[DoesNotHold(id)]);
+    check(AS_OF, &with(&base, "cbp_one.appointment", json!(true)), &[DoesNotHold(id)]);
+    check(AS_OF, &with(&base, "person.fears_return", json!(false)), &[DoesNotHold(id)]);
     let cannot_read = with(&base, "cbp_one.barrier", json!("cannot_read"));
-    check(
-        AS_OF,
-        &with(&cannot_read, "cbp_one.barrier_accepted", json!(true)),
-        &[DoesNotHold(id)],
-    );
-    check(
-        AS_OF,
-        &cannot_read,
-        &[Undetermined(id, "cbp_one.barrier_accepted")],
-    );
-    check(
-        AS_OF,
-        &with(&base, "extreme_risk.other", Value::Null),
-        &[Undetermined(id, "extreme_risk.other")],
-    );
+    check(AS_OF, &with(&cannot_read, "cbp_one.barrier_accepted", json!(true)), &[DoesNotHold(id)]);
+    check(AS_OF, &cannot_read, &[Undetermined(id, "cbp_one.barrier_accepted")]);
+    check(AS_OF, &with(&base, "extreme_risk.other", Value::Null), &[Undetermined(id, "extreme_risk.other")]);
 }
 
 #[test]
@@ -444,26 +340,10 @@ fn cbp_one_appointment_required_lists_what_crossing_anyway_brings() {
 fn cbp_one_wrong_location() {
     let base = needs_appointment();
     let id = "cbp_one_wrong_location";
-    check(
-        AS_OF,
-        &with(&base, "location", json!("other_mexico")),
-        &[Holds(id)],
-    );
-    check(
-        AS_OF,
-        &with(&base, "location", json!("elsewhere")),
-        &[Holds(id)],
-    );
-    check(
-        AS_OF,
-        &with(&base, "location", json!("central_mexico")),
-        &[DoesNotHold(id)],
-    );
-    check(
-        AS_OF,
-        &with(&base, "location", json!("northwest_mexico")),
-        &[DoesNotHold(id)],
-    );
+    check(AS_OF, &with(&base, "location", json!("other_mexico")), &[Holds(id)]);
+    check(AS_OF, &with(&base, "location", json!("elsewhere")), &[Holds(id)]);
+    check(AS_OF, &with(&base, "location", json!("central_mexico")), &[DoesNotHold(id)]);
+    check(AS_OF, &with(&base, "location", json!("northwest_mexico")), &[DoesNotHold(id)]);
     check(AS_OF, &base, &[Undetermined(id, "location")]);
 }
 
@@ -555,33 +435,13 @@ fn asylum_ban_warning() {
     let base = about_to_cross_under_ban();
     let id = "asylum_ban_warning";
     check(AS_OF, &base, &[Holds(id)]);
-    let lifted = with(
-        &base,
-        "border",
-        json!({ "asylum_ban_in_force": false, "daily_crossings_average": 900 }),
-    );
+    let lifted = with(&base, "border", json!({ "asylum_ban_in_force": false, "daily_crossings_average": 900 }));
     check(AS_OF, &lifted, &[DoesNotHold(id)]);
-    check(
-        AS_OF,
-        &with(&base, "person.unaccompanied_child", json!(true)),
-        &[DoesNotHold(id)],
-    );
-    check(
-        AS_OF,
-        &with(&base, "cbp_one.appointment", json!(true)),
-        &[DoesNotHold(id)],
-    );
-    check(
-        AS_OF,
-        &with(&base, "extreme_risk.imminent_threat", json!(true)),
-        &[DoesNotHold(id)],
-    );
+    check(AS_OF, &with(&base, "person.unaccompanied_child", json!(true)), &[DoesNotHold(id)]);
+    check(AS_OF, &with(&base, "cbp_one.appointment", json!(true)), &[DoesNotHold(id)]);
+    check(AS_OF, &with(&base, "extreme_risk.imminent_threat", json!(true)), &[DoesNotHold(id)]);
     let unsure = with(&base, "person.severe_trafficking_victim", Value::Null);
-    check(
-        AS_OF,
-        &unsure,
-        &[Undetermined(id, "person.severe_trafficking_victim")],
-    );
+    check(AS_OF, &unsure, &[Undetermined(id, "person.severe_trafficking_victim")]);
 }
 
 /// Crossed between ports without permission while the ban was in force, in none of the
@@ -601,26 +461,10 @@ fn asylum_ban_applies() {
     let base = crossed_during_ban();
     let id = "asylum_ban_applies";
     check(AS_OF, &base, &[Holds(id)]);
-    check(
-        AS_OF,
-        &with(&base, "entry.during_asylum_ban", json!(false)),
-        &[DoesNotHold(id)],
-    );
-    check(
-        AS_OF,
-        &with(&base, "authorization", json!("valid_visa")),
-        &[DoesNotHold(id)],
-    );
-    check(
-        AS_OF,
-        &with(&base, "person.unaccompanied_child", Value::Null),
-        &[Undetermined(id, "person.unaccompanied_child")],
-    );
-    check(
-        AS_OF,
-        &with(&base, "entry.during_asylum_ban", Value::Null),
-        &[Undetermined(id, "entry.during_asylum_ban")],
-    );
+    check(AS_OF, &with(&base, "entry.during_asylum_ban", json!(false)), &[DoesNotHold(id)]);
+    check(AS_OF, &with(&base, "authorization", json!("valid_visa")), &[DoesNotHold(id)]);
+    check(AS_OF, &with(&base, "person.unaccompanied_child", Value::Null), &[Undetermined(id, "person.unaccompanied_child")]);
+    check(AS_OF, &with(&base, "entry.during_asylum_ban", Value::Null), &[Undetermined(id, "entry.during_asylum_ban")]);
 }
 
 #[test]
@@ -641,39 +485,15 @@ fn asylum_ban_applies_explains_the_lesser_protections() {
 fn each_group_the_ban_does_not_affect_defeats_it() {
     let base = crossed_during_ban();
     let id = "asylum_ban_applies";
-    check(
-        AS_OF,
-        &with(&base, "person.unaccompanied_child", json!(true)),
-        &[DoesNotHold(id), Holds("asylum_ban_exception")],
-    );
-    check(
-        AS_OF,
-        &with(&base, "person.severe_trafficking_victim", json!(true)),
-        &[DoesNotHold(id), Holds("asylum_ban_exception")],
-    );
-    check(
-        AS_OF,
-        &with(&base, "extreme_risk.medical_emergency", json!(true)),
-        &[DoesNotHold(id), Holds("asylum_ban_exception")],
-    );
+    check(AS_OF, &with(&base, "person.unaccompanied_child", json!(true)), &[DoesNotHold(id), Holds("asylum_ban_exception")]);
+    check(AS_OF, &with(&base, "person.severe_trafficking_victim", json!(true)), &[DoesNotHold(id), Holds("asylum_ban_exception")]);
+    check(AS_OF, &with(&base, "extreme_risk.medical_emergency", json!(true)), &[DoesNotHold(id), Holds("asylum_ban_exception")]);
     // An appointment covers a presentation at a port of entry ...
-    let at_port = with(
-        &with(&base, "cbp_one.appointment", json!(true)),
-        "entry.method",
-        json!("port_of_entry"),
-    );
-    check(
-        AS_OF,
-        &at_port,
-        &[DoesNotHold(id), Holds("asylum_ban_exception")],
-    );
+    let at_port = with(&with(&base, "cbp_one.appointment", json!(true)), "entry.method", json!("port_of_entry"));
+    check(AS_OF, &at_port, &[DoesNotHold(id), Holds("asylum_ban_exception")]);
     // ... not a crossing between ports.
     let between = with(&base, "cbp_one.appointment", json!(true));
-    check(
-        AS_OF,
-        &between,
-        &[Holds(id), DoesNotHold("asylum_ban_exception")],
-    );
+    check(AS_OF, &between, &[Holds(id), DoesNotHold("asylum_ban_exception")]);
 }
 
 #[test]
@@ -700,21 +520,9 @@ fn withholding_of_removal_possible() {
     let base = crossed_during_ban();
     let id = "withholding_of_removal_possible";
     check(AS_OF, &base, &[Holds(id)]);
-    check(
-        AS_OF,
-        &with(&base, "person.fears_return", json!(false)),
-        &[DoesNotHold(id)],
-    );
-    check(
-        AS_OF,
-        &with(&base, "person.unaccompanied_child", json!(true)),
-        &[DoesNotHold(id)],
-    );
-    check(
-        AS_OF,
-        &with(&base, "person.fears_return", Value::Null),
-        &[Undetermined(id, "person.fears_return")],
-    );
+    check(AS_OF, &with(&base, "person.fears_return", json!(false)), &[DoesNotHold(id)]);
+    check(AS_OF, &with(&base, "person.unaccompanied_child", json!(true)), &[DoesNotHold(id)]);
+    check(AS_OF, &with(&base, "person.fears_return", Value::Null), &[Undetermined(id, "person.fears_return")]);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -775,42 +583,14 @@ fn reentry_bar_risk() {
     let id = "reentry_bar_risk";
     check(AS_OF, &base, &[Holds(id)]);
     // An appointment does not cover a crossing between ports.
-    check(
-        AS_OF,
-        &with(&base, "cbp_one.appointment", json!(true)),
-        &[Holds(id)],
-    );
-    check(
-        AS_OF,
-        &with(&base, "person.unaccompanied_child", json!(true)),
-        &[DoesNotHold(id)],
-    );
-    check(
-        AS_OF,
-        &with(&base, "person.severe_trafficking_victim", json!(true)),
-        &[DoesNotHold(id)],
-    );
-    check(
-        AS_OF,
-        &with(&base, "extreme_risk.medical_emergency", json!(true)),
-        &[DoesNotHold(id)],
-    );
-    check(
-        AS_OF,
-        &with(&base, "entry.method", json!("not_yet_entered")),
-        &[DoesNotHold(id)],
-    );
+    check(AS_OF, &with(&base, "cbp_one.appointment", json!(true)), &[Holds(id)]);
+    check(AS_OF, &with(&base, "person.unaccompanied_child", json!(true)), &[DoesNotHold(id)]);
+    check(AS_OF, &with(&base, "person.severe_trafficking_victim", json!(true)), &[DoesNotHold(id)]);
+    check(AS_OF, &with(&base, "extreme_risk.medical_emergency", json!(true)), &[DoesNotHold(id)]);
+    check(AS_OF, &with(&base, "entry.method", json!("not_yet_entered")), &[DoesNotHold(id)]);
     let accepted = with(&base, "cbp_one.barrier", json!("technical_failure"));
-    check(
-        AS_OF,
-        &with(&accepted, "cbp_one.barrier_accepted", json!(true)),
-        &[DoesNotHold(id)],
-    );
-    check(
-        AS_OF,
-        &accepted,
-        &[Undetermined(id, "cbp_one.barrier_accepted")],
-    );
+    check(AS_OF, &with(&accepted, "cbp_one.barrier_accepted", json!(true)), &[DoesNotHold(id)]);
+    check(AS_OF, &accepted, &[Undetermined(id, "cbp_one.barrier_accepted")]);
 }
 
 #[test]
@@ -915,31 +695,11 @@ fn credible_fear_overdue() {
     let base = waiting_since("2024-04-08"); // 70 days before 2024-06-17
     check(AS_OF, &base, &[Holds(id)]);
     check(AS_OF, &with(&base, "custody", json!("cbp")), &[Holds(id)]);
-    check(
-        AS_OF,
-        &with(&base, "custody", json!("released")),
-        &[DoesNotHold(id)],
-    );
-    check(
-        AS_OF,
-        &with(&base, "person.prior_removal_order", json!(true)),
-        &[DoesNotHold(id)],
-    );
-    check(
-        AS_OF,
-        &with(&base, "credible_fear.result", json!("negative")),
-        &[DoesNotHold(id)],
-    );
-    check(
-        AS_OF,
-        &with(&base, "person.prior_removal_order", Value::Null),
-        &[Undetermined(id, "person.prior_removal_order")],
-    );
-    check(
-        AS_OF,
-        &with(&base, "credible_fear.referral_date", Value::Null),
-        &[Undetermined(id, "credible_fear.referral_date")],
-    );
+    check(AS_OF, &with(&base, "custody", json!("released")), &[DoesNotHold(id)]);
+    check(AS_OF, &with(&base, "person.prior_removal_order", json!(true)), &[DoesNotHold(id)]);
+    check(AS_OF, &with(&base, "credible_fear.result", json!("negative")), &[DoesNotHold(id)]);
+    check(AS_OF, &with(&base, "person.prior_removal_order", Value::Null), &[Undetermined(id, "person.prior_removal_order")]);
+    check(AS_OF, &with(&base, "credible_fear.referral_date", Value::Null), &[Undetermined(id, "credible_fear.referral_date")]);
 }
 
 #[test]
@@ -947,12 +707,8 @@ fn credible_fear_overdue_counts_from_day_61() {
     let id = "credible_fear_overdue";
     check(AS_OF, &waiting_since("2024-04-18"), &[DoesNotHold(id)]); // day 60
     check(AS_OF, &waiting_since("2024-04-17"), &[Holds(id)]); // day 61
-                                                              // The same day count, counted from another evaluation date.
-    check(
-        "2024-03-01",
-        &waiting_since("2024-01-01"),
-        &[DoesNotHold(id)],
-    ); // day 60
+    // The same day count, counted from another evaluation date.
+    check("2024-03-01", &waiting_since("2024-01-01"), &[DoesNotHold(id)]); // day 60
     check("2024-03-02", &waiting_since("2024-01-01"), &[Holds(id)]); // day 61
 }
 
@@ -962,36 +718,16 @@ fn notice_to_appear_after_67_days() {
     let base = waiting_since("2024-04-08");
     check(AS_OF, &base, &[Holds(id)]);
     // "This rule does not apply to people with past deportation orders."
-    check(
-        AS_OF,
-        &with(&base, "person.prior_removal_order", json!(true)),
-        &[DoesNotHold(id)],
-    );
-    check(
-        AS_OF,
-        &with(&base, "credible_fear.result", json!("positive")),
-        &[DoesNotHold(id)],
-    );
-    check(
-        AS_OF,
-        &with(&base, "credible_fear.result", Value::Null),
-        &[Undetermined(id, "credible_fear.result")],
-    );
-    check(
-        AS_OF,
-        &with(&base, "custody", Value::Null),
-        &[Undetermined(id, "custody")],
-    );
+    check(AS_OF, &with(&base, "person.prior_removal_order", json!(true)), &[DoesNotHold(id)]);
+    check(AS_OF, &with(&base, "credible_fear.result", json!("positive")), &[DoesNotHold(id)]);
+    check(AS_OF, &with(&base, "credible_fear.result", Value::Null), &[Undetermined(id, "credible_fear.result")]);
+    check(AS_OF, &with(&base, "custody", Value::Null), &[Undetermined(id, "custody")]);
 }
 
 #[test]
 fn notice_to_appear_counts_from_day_68() {
     let id = "notice_to_appear_after_67_days";
-    check(
-        AS_OF,
-        &waiting_since("2024-04-11"),
-        &[DoesNotHold(id), Holds("credible_fear_overdue")],
-    ); // day 67
+    check(AS_OF, &waiting_since("2024-04-11"), &[DoesNotHold(id), Holds("credible_fear_overdue")]); // day 67
     check(AS_OF, &waiting_since("2024-04-10"), &[Holds(id)]); // day 68
 }
 
@@ -1013,11 +749,7 @@ fn positive_credible_fear_has_no_outcome_of_its_own() {
     let pending = decide(&json!({ "credible_fear": { "result": "pending" } }), AS_OF);
     for id in OUTCOMES {
         if positive.status(id) == Status::Holds {
-            assert_eq!(
-                pending.status(id),
-                Status::Holds,
-                "`{id}` holds only because of a positive result"
-            );
+            assert_eq!(pending.status(id), Status::Holds, "`{id}` holds only because of a positive result");
         }
     }
 }
@@ -1045,106 +777,38 @@ fn one_year_deadline_upcoming() {
     let id = "one_year_deadline_upcoming";
     let base = in_us_since("2024-01-15");
     check(AS_OF, &base, &[Holds(id), Explains(id, "January 15, 2025")]);
-    check(
-        AS_OF,
-        &with(&base, "asylum.application_filed", json!(true)),
-        &[DoesNotHold(id)],
-    );
-    check(
-        AS_OF,
-        &with(&base, "location", json!("other_mexico")),
-        &[DoesNotHold(id)],
-    );
-    check(
-        AS_OF,
-        &with(&base, "entry.date", json!("2023-01-15")),
-        &[DoesNotHold(id)],
-    );
-    check(
-        AS_OF,
-        &with(&base, "entry.date", Value::Null),
-        &[Undetermined(id, "entry.date")],
-    );
-    check(
-        AS_OF,
-        &with(&base, "asylum.application_filed", Value::Null),
-        &[Undetermined(id, "asylum.application_filed")],
-    );
+    check(AS_OF, &with(&base, "asylum.application_filed", json!(true)), &[DoesNotHold(id)]);
+    check(AS_OF, &with(&base, "location", json!("other_mexico")), &[DoesNotHold(id)]);
+    check(AS_OF, &with(&base, "entry.date", json!("2023-01-15")), &[DoesNotHold(id)]);
+    check(AS_OF, &with(&base, "entry.date", Value::Null), &[Undetermined(id, "entry.date")]);
+    check(AS_OF, &with(&base, "asylum.application_filed", Value::Null), &[Undetermined(id, "asylum.application_filed")]);
 }
 
 #[test]
 fn one_year_deadline_passed() {
     let id = "one_year_deadline_passed";
     let base = in_us_since("2023-04-17");
-    check(
-        AS_OF,
-        &base,
-        &[
-            Holds(id),
-            Explains(id, "exception"),
-            Explains(id, "as soon as possible"),
-        ],
-    );
-    check(
-        AS_OF,
-        &with(&base, "asylum.application_filed", json!(true)),
-        &[DoesNotHold(id)],
-    );
-    check(
-        AS_OF,
-        &with(&base, "entry.date", json!("2024-01-15")),
-        &[DoesNotHold(id)],
-    );
-    check(
-        AS_OF,
-        &with(&base, "location", Value::Null),
-        &[Undetermined(id, "location")],
-    );
-    check(
-        AS_OF,
-        &with(&base, "entry.date", Value::Null),
-        &[Undetermined(id, "entry.date")],
-    );
+    check(AS_OF, &base, &[Holds(id), Explains(id, "exception"), Explains(id, "as soon as possible")]);
+    check(AS_OF, &with(&base, "asylum.application_filed", json!(true)), &[DoesNotHold(id)]);
+    check(AS_OF, &with(&base, "entry.date", json!("2024-01-15")), &[DoesNotHold(id)]);
+    check(AS_OF, &with(&base, "location", Value::Null), &[Undetermined(id, "location")]);
+    check(AS_OF, &with(&base, "entry.date", Value::Null), &[Undetermined(id, "entry.date")]);
 }
 
 #[test]
 fn the_first_anniversary_of_entry_is_the_last_day() {
     let (upcoming, passed) = ("one_year_deadline_upcoming", "one_year_deadline_passed");
     let facts = in_us_since("2023-06-17");
-    check(
-        "2024-06-17",
-        &facts,
-        &[
-            Holds(upcoming),
-            DoesNotHold(passed),
-            Explains(upcoming, "June 17, 2024"),
-        ],
-    );
-    check(
-        "2024-06-18",
-        &facts,
-        &[DoesNotHold(upcoming), Holds(passed)],
-    );
+    check("2024-06-17", &facts, &[Holds(upcoming), DoesNotHold(passed), Explains(upcoming, "June 17, 2024")]);
+    check("2024-06-18", &facts, &[DoesNotHold(upcoming), Holds(passed)]);
 }
 
 #[test]
 fn an_entry_on_29_february_has_its_anniversary_on_28_february() {
     let (upcoming, passed) = ("one_year_deadline_upcoming", "one_year_deadline_passed");
     let facts = in_us_since("2024-02-29");
-    check(
-        "2025-02-28",
-        &facts,
-        &[
-            Holds(upcoming),
-            DoesNotHold(passed),
-            Explains(upcoming, "February 28, 2025"),
-        ],
-    );
-    check(
-        "2025-03-01",
-        &facts,
-        &[DoesNotHold(upcoming), Holds(passed)],
-    );
+    check("2025-02-28", &facts, &[Holds(upcoming), DoesNotHold(passed), Explains(upcoming, "February 28, 2025")]);
+    check("2025-03-01", &facts, &[DoesNotHold(upcoming), Holds(passed)]);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1170,34 +834,19 @@ fn parole_processes_unavailable() {
 #[test]
 fn contradictory_facts_are_rejected_naming_both_facts() {
     let rows: [(Value, &[&str]); 5] = [
-        (
-            json!({ "entry": { "method": "not_yet_entered" }, "location": "united_states" }),
-            &["entry.method", "location"],
-        ),
-        (
-            json!({ "entry": { "method": "not_yet_entered", "date": "2024-01-10" } }),
-            &["entry.method", "entry.date"],
-        ),
+        (json!({ "entry": { "method": "not_yet_entered" }, "location": "united_states" }), &["entry.method", "location"]),
+        (json!({ "entry": { "method": "not_yet_entered", "date": "2024-01-10" } }), &["entry.method", "entry.date"]),
         (
             json!({ "entry": { "method": "not_yet_entered", "during_asylum_ban": false } }),
             &["entry.method", "entry.during_asylum_ban"],
         ),
-        (
-            json!({ "entry": { "date": "2024-06-18" } }),
-            &["entry.date"],
-        ),
-        (
-            json!({ "credible_fear": { "referral_date": "2024-06-18" } }),
-            &["credible_fear.referral_date"],
-        ),
+        (json!({ "entry": { "date": "2024-06-18" } }), &["entry.date"]),
+        (json!({ "credible_fear": { "referral_date": "2024-06-18" } }), &["credible_fear.referral_date"]),
     ];
     for (facts, names) in rows {
         let stderr = rejected(&facts, AS_OF);
         for name in names {
-            assert!(
-                stderr.contains(name),
-                "the diagnostic for {facts} does not name `{name}`:\n{stderr}"
-            );
+            assert!(stderr.contains(name), "the diagnostic for {facts} does not name `{name}`:\n{stderr}");
         }
     }
 }
@@ -1254,10 +903,7 @@ fn null_means_unknown() {
 #[test]
 fn a_usage_error_exits_2() {
     let policy = policy();
-    let out = asylon(
-        &["eval", policy.to_str().unwrap(), "-", "--no-such-flag"],
-        "{}",
-    );
+    let out = asylon(&["eval", policy.to_str().unwrap(), "-", "--no-such-flag"], "{}");
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
 }
 
@@ -1268,17 +914,8 @@ fn a_usage_error_exits_2() {
 const EXAMPLES: &[(&str, &[&str], &[&str])] = &[
     (
         "unaccompanied_child_northwest_mexico.json",
-        &[
-            "may_request_asylum_at_port",
-            "asylum_ban_exception",
-            "parole_processes_unavailable",
-        ],
-        &[
-            "cbp_one_appointment_required",
-            "asylum_ban_warning",
-            "expedited_removal_risk",
-            "must_state_fear",
-        ],
+        &["may_request_asylum_at_port", "asylum_ban_exception", "parole_processes_unavailable"],
+        &["cbp_one_appointment_required", "asylum_ban_warning", "expedited_removal_risk", "must_state_fear"],
     ),
     (
         "family_between_ports_during_ban.json",
@@ -1291,71 +928,34 @@ const EXAMPLES: &[(&str, &[&str], &[&str])] = &[
             "one_year_deadline_upcoming",
             "parole_processes_unavailable",
         ],
-        &[
-            "asylum_ban_exception",
-            "must_state_fear",
-            "credible_fear_overdue",
-            "persecution_ground_needed",
-        ],
+        &["asylum_ban_exception", "must_state_fear", "credible_fear_overdue", "persecution_ground_needed"],
     ),
     (
         "visa_holder.json",
         &["lawful_entry_at_port", "may_request_asylum_at_port"],
-        &[
-            "cbp_one_appointment_required",
-            "asylum_ban_warning",
-            "expedited_removal_risk",
-            "parole_processes_unavailable",
-        ],
+        &["cbp_one_appointment_required", "asylum_ban_warning", "expedited_removal_risk", "parole_processes_unavailable"],
     ),
     (
         "detained_70_days_no_screening.json",
-        &[
-            "credible_fear_overdue",
-            "notice_to_appear_after_67_days",
-            "credible_fear_screening",
-            "one_year_deadline_upcoming",
-        ],
-        &[
-            "immigration_judge_review",
-            "asylum_ban_applies",
-            "must_state_fear",
-            "enhanced_expedited_removal",
-        ],
+        &["credible_fear_overdue", "notice_to_appear_after_67_days", "credible_fear_screening", "one_year_deadline_upcoming"],
+        &["immigration_judge_review", "asylum_ban_applies", "must_state_fear", "enhanced_expedited_removal"],
     ),
     (
         "entered_14_months_ago_never_applied.json",
         &["one_year_deadline_passed", "defensive_asylum"],
-        &[
-            "one_year_deadline_upcoming",
-            "expedited_removal_risk",
-            "asylum_ban_applies",
-        ],
+        &["one_year_deadline_upcoming", "expedited_removal_risk", "asylum_ban_applies"],
     ),
     (
         "haitian_arriving_by_sea.json",
-        &[
-            "parole_processes_unavailable",
-            "defensive_asylum",
-            "cat_protection_possible",
-            "one_year_deadline_upcoming",
-        ],
-        &[
-            "expedited_removal_risk",
-            "asylum_ban_applies",
-            "one_year_deadline_passed",
-        ],
+        &["parole_processes_unavailable", "defensive_asylum", "cat_protection_possible", "one_year_deadline_upcoming"],
+        &["expedited_removal_risk", "asylum_ban_applies", "one_year_deadline_passed"],
     ),
     (
         "cannot_read_cannot_use_app.json",
         &["cbp_one_exception_request", "asylum_ban_warning"],
         &["cbp_one_wrong_location", "may_request_asylum_at_port"],
     ),
-    (
-        "half_facts_unknown.json",
-        &[],
-        &["lawful_entry_at_port", "cbp_one_wrong_location"],
-    ),
+    ("half_facts_unknown.json", &[], &["lawful_entry_at_port", "cbp_one_wrong_location"]),
     (
         "negative_screening_in_cbp_custody.json",
         &[
@@ -1365,20 +965,11 @@ const EXAMPLES: &[(&str, &[&str], &[&str])] = &[
             "asylum_ban_applies",
             "withholding_of_removal_possible",
         ],
-        &[
-            "credible_fear_overdue",
-            "defensive_asylum",
-            "must_state_fear",
-        ],
+        &["credible_fear_overdue", "defensive_asylum", "must_state_fear"],
     ),
     (
         "medical_emergency_at_the_border.json",
-        &[
-            "extreme_risk_exception",
-            "may_request_asylum_at_port",
-            "asylum_ban_exception",
-            "asylum_ban_in_effect",
-        ],
+        &["extreme_risk_exception", "may_request_asylum_at_port", "asylum_ban_exception", "asylum_ban_in_effect"],
         &["cbp_one_appointment_required", "asylum_ban_warning"],
     ),
 ];
@@ -1393,23 +984,9 @@ const DEADLINES: &[(&str, &str)] = &[
 
 fn decide_file(path: &Path) -> Decision {
     let policy = policy();
-    let args = [
-        "eval",
-        policy.to_str().unwrap(),
-        path.to_str().unwrap(),
-        "--as-of",
-        AS_OF,
-        "--format",
-        "json",
-    ];
+    let args = ["eval", policy.to_str().unwrap(), path.to_str().unwrap(), "--as-of", AS_OF, "--format", "json"];
     let out = asylon(&args, "");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{} was not evaluated:\n{}",
-        path.display(),
-        text(&out.stderr)
-    );
+    assert_eq!(out.status.code(), Some(0), "{} was not evaluated:\n{}", path.display(), text(&out.stderr));
     Decision::parse(&text(&out.stdout))
 }
 
@@ -1424,10 +1001,7 @@ fn every_example_evaluates() {
     assert!(files.len() >= 8, "{files:?}");
     for path in &files {
         let name = path.file_name().unwrap().to_str().unwrap();
-        assert!(
-            EXAMPLES.iter().any(|(file, ..)| *file == name),
-            "{name} has no expectations in EXAMPLES"
-        );
+        assert!(EXAMPLES.iter().any(|(file, ..)| *file == name), "{name} has no expectations in EXAMPLES");
         let decision = decide_file(path);
         assert_eq!(decision.verdicts.len(), OUTCOMES.len(), "{name}");
     }
@@ -1438,20 +1012,10 @@ fn examples_decide_what_their_names_say() {
     for (file, holding, not_holding) in EXAMPLES {
         let decision = decide_file(&root().join("examples").join(file));
         for id in *holding {
-            assert_eq!(
-                decision.status(id),
-                Status::Holds,
-                "{file}: `{id}`\n{:#}",
-                decision.json
-            );
+            assert_eq!(decision.status(id), Status::Holds, "{file}: `{id}`\n{:#}", decision.json);
         }
         for id in *not_holding {
-            assert_eq!(
-                decision.status(id),
-                Status::DoesNotHold,
-                "{file}: `{id}`\n{:#}",
-                decision.json
-            );
+            assert_eq!(decision.status(id), Status::DoesNotHold, "{file}: `{id}`\n{:#}", decision.json);
         }
     }
 }
@@ -1462,32 +1026,17 @@ fn examples_give_the_filing_deadline() {
         let decision = decide_file(&root().join("examples").join(file));
         let verdict = decision.get("one_year_deadline_upcoming");
         assert_eq!(verdict.status, Status::Holds, "{file}");
-        assert!(
-            verdict.explanation.contains(deadline),
-            "{file}: {:?} lacks {deadline}",
-            verdict.explanation
-        );
+        assert!(verdict.explanation.contains(deadline), "{file}: {:?} lacks {deadline}", verdict.explanation);
     }
 }
 
 #[test]
 fn half_facts_unknown_names_the_missing_facts() {
     let decision = decide_file(&root().join("examples/half_facts_unknown.json"));
-    let missing: Vec<&str> = decision.json["missing"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m.as_str().unwrap())
-        .collect();
-    for fact in [
-        "person.unaccompanied_child",
-        "extreme_risk.medical_emergency",
-        "proceedings",
-    ] {
+    let missing: Vec<&str> =
+        decision.json["missing"].as_array().unwrap().iter().map(|m| m.as_str().unwrap()).collect();
+    for fact in ["person.unaccompanied_child", "extreme_risk.medical_emergency", "proceedings"] {
         assert!(missing.contains(&fact), "`{fact}` not in {missing:?}");
     }
-    assert_eq!(
-        decision.status("cbp_one_appointment_required"),
-        Status::Undetermined
-    );
+    assert_eq!(decision.status("cbp_one_appointment_required"), Status::Undetermined);
 }
