@@ -24,6 +24,7 @@
 //! | evaluate | [`eval`] (internal) and [`decision`] | [`Decision`] |
 //! | explain | [`explain`] | [`explain::Explanation`]: why one outcome has its status, as a tree |
 //! | interview | [`interview`], [`answer`] | the next question; an interview's answers as a fact file |
+//! | compile, for many cases | [`compile`] | [`compile::Program`]: slots, no names, verdicts and missing facts |
 //!
 //! [`Policy`] ties the stages together; every error is a [`miette::Diagnostic`] that
 //! points into the source it is about.
@@ -49,6 +50,7 @@
 pub mod answer;
 pub mod check;
 pub mod checked;
+pub mod compile;
 pub mod decision;
 pub mod diff;
 mod error;

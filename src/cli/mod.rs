@@ -1,6 +1,7 @@
 //! Command-line arguments and the subcommands.
 
 mod ask;
+mod batch;
 mod diagnostics;
 mod diff;
 mod explain;
@@ -69,6 +70,35 @@ enum Command {
         /// Text for people, or one JSON object for tools.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// The language of titles and explanations (falls back to English).
+        #[arg(long, default_value = "en", value_name = "CODE")]
+        lang: String,
+    },
+    /// Evaluate many cases: one JSON case per input line, one JSON result per line, in order.
+    ///
+    /// A line is a fact object, or {"id": <any JSON>, "facts": {…}}. Each output line is
+    /// {"line": N, "id": …, "result": {…}} (the result is what `eval --format json` prints)
+    /// or {"line": N, "id": …, "error": {"message": "…", "code": "…"}}. Exit 0 when every line
+    /// was evaluated, 1 when any line was an error (all lines are still written), 2 when the
+    /// run could not start.
+    Batch {
+        /// The policy: a `.asylon` file or a directory of them.
+        policy: String,
+        /// The cases: a JSON Lines file, or `-` for standard input.
+        cases: String,
+        /// The evaluation date, YYYY-MM-DD (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        /// Write the results to this file instead of standard output.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<String>,
+        /// Threads to use (default: every core; 1: single-threaded).
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+        /// Results without titles and explanations: the ids that hold, the undetermined
+        /// ids with their missing facts, the top-level missing list.
+        #[arg(long)]
+        compact: bool,
         /// The language of titles and explanations (falls back to English).
         #[arg(long, default_value = "en", value_name = "CODE")]
         lang: String,
@@ -212,6 +242,25 @@ pub fn run(cli: Cli) -> ExitCode {
             coverage,
             format,
         } => test::run(&policy, format, coverage),
+        Command::Batch {
+            policy,
+            cases,
+            as_of,
+            output,
+            jobs,
+            compact,
+            lang,
+        } => {
+            return batch::run(batch::BatchArgs {
+                policy,
+                input: cases,
+                as_of,
+                output,
+                jobs,
+                compact,
+                lang,
+            })
+        }
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,299 @@
+//! The compiled evaluator against the reference evaluator, case by case: the same
+//! verdicts, the same missing lists, the same valid and invalid fact sets, over many
+//! generated cases on the border policy and on the test family policy.
+
+use asylon::checked::{CheckedPolicy, FactInfo};
+use asylon::compile::{Fallback, Scratch, Verdict};
+use asylon::value::Type;
+use asylon::{EvalOptions, Policy, Status};
+use serde_json::{json, Map, Value};
+
+/// SplitMix64: small, deterministic, good enough to spread cases.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+/// A value of the fact's type, mostly valid; with `wild`, sometimes not (a wrong type,
+/// an unknown enum value, a bad date, out of range), to test validation too.
+fn value(policy: &CheckedPolicy, fact: &FactInfo, ty: &Type, rng: &mut Rng, wild: bool) -> Value {
+    if wild && rng.chance(3) {
+        return [
+            json!("nope"),
+            json!(1.5),
+            json!(true),
+            json!([]),
+            json!({}),
+            json!(-3),
+        ][rng.below(6) as usize]
+            .clone();
+    }
+    match ty {
+        Type::Bool => json!(rng.chance(50)),
+        Type::Int => {
+            let lo = fact.constraint.at_least.unwrap_or(-5).max(-100);
+            let hi = fact.constraint.at_most.unwrap_or(lo + 4000).min(lo + 4000);
+            let n = lo + rng.below((hi - lo + 1) as u64) as i64;
+            // Values near thresholds matter most: also pick small ones often.
+            if rng.chance(30) {
+                json!(lo + rng.below(30) as i64)
+            } else {
+                json!(n)
+            }
+        }
+        Type::Decimal => json!((rng.below(1_000_000) as f64) / 100.0),
+        Type::String => {
+            let pool = ["CU", "HT", "MX", "US", "x", "Cuba", ""];
+            json!(pool[rng.below(pool.len() as u64) as usize])
+        }
+        Type::Date => {
+            // Around the evaluation date, a little into the future too.
+            let day = jiff::civil::date(2022, 1, 1)
+                .checked_add(jiff::Span::new().days(rng.below(950) as i64))
+                .unwrap();
+            json!(day.to_string())
+        }
+        Type::Duration => {
+            let unit = ["days", "months", "years", "day"][rng.below(4) as usize];
+            json!(format!("{} {unit}", rng.below(200)))
+        }
+        Type::Enum(id) => {
+            let info = policy.enum_info(*id);
+            json!(info.variants[rng.below(info.variants.len() as u64) as usize].name)
+        }
+        Type::List(inner) => {
+            let n = rng.below(4);
+            Value::Array(
+                (0..n)
+                    .map(|_| value(policy, fact, inner, rng, wild))
+                    .collect(),
+            )
+        }
+        Type::Any => Value::Null,
+    }
+}
+
+fn case(policy: &CheckedPolicy, rng: &mut Rng, present: u64, wild: bool) -> String {
+    let mut root = Map::new();
+    for fact in &policy.facts {
+        if !rng.chance(present) {
+            continue;
+        }
+        let v = if rng.chance(3) {
+            Value::Null
+        } else {
+            value(policy, fact, &fact.ty, rng, wild)
+        };
+        let mut parts: Vec<&str> = fact.name.split('.').collect();
+        let last = parts.pop().unwrap();
+        let mut obj = &mut root;
+        for p in parts {
+            obj = obj
+                .entry(p)
+                .or_insert_with(|| Value::Object(Map::new()))
+                .as_object_mut()
+                .unwrap();
+        }
+        obj.insert(last.to_string(), v);
+    }
+    if wild && rng.chance(2) {
+        root.insert("not_a_fact".into(), json!(1));
+    }
+    Value::Object(root).to_string()
+}
+
+fn status_of(v: Verdict) -> Status {
+    match v {
+        Verdict::Holds => Status::Holds,
+        Verdict::DoesNotHold => Status::DoesNotHold,
+        Verdict::Undetermined => Status::Undetermined,
+    }
+}
+
+/// Runs `n` generated cases through both evaluators; returns how many each path took.
+fn differential(path: &str, as_of: &str, n: usize, seed: u64) -> (usize, usize) {
+    let policy = Policy::load(path).unwrap();
+    let checked = policy.checked();
+    let program = policy.compile();
+    let mut scratch = Scratch::new(&program);
+    let options = EvalOptions::on(as_of).unwrap();
+    let mut rng = Rng(seed);
+    let (mut compiled, mut fallbacks) = (0, 0);
+    for i in 0..n {
+        let present = [20, 50, 80, 95, 100][i % 5];
+        let text = case(checked, &mut rng, present, i % 4 == 3);
+        let fast = program
+            .read_json(&mut scratch, &text)
+            .and_then(|()| program.evaluate(&mut scratch, options.as_of));
+        let reference = policy.evaluate_json("case", &text, &options);
+        match (fast, reference) {
+            (Ok(()), Ok(d)) => {
+                compiled += 1;
+                assert!(d.conflicts.is_empty(), "{text}: a conflict went unnoticed");
+                for (k, rid) in checked.outcomes.iter().enumerate() {
+                    let id = &checked.rule(*rid).name;
+                    let verdict = status_of(scratch.verdicts()[k]);
+                    assert_eq!(Some(verdict), d.status(id), "{text}: verdict on `{id}`");
+                    let missing: Vec<&str> = scratch
+                        .missing_of(k)
+                        .iter()
+                        .map(|f| checked.facts[*f as usize].name.as_str())
+                        .collect();
+                    let want: Vec<&str> = d
+                        .undetermined
+                        .iter()
+                        .find(|u| &u.id == id)
+                        .map(|u| u.missing.iter().map(String::as_str).collect())
+                        .unwrap_or_default();
+                    assert_eq!(missing, want, "{text}: missing facts of `{id}`");
+                }
+                let top: Vec<&str> = scratch
+                    .top_missing()
+                    .iter()
+                    .map(|f| checked.facts[*f as usize].name.as_str())
+                    .collect();
+                assert_eq!(top, d.missing, "{text}: the top-level missing list");
+            }
+            (Ok(()), Err(e)) => {
+                panic!("{text}: the compiled path accepted what the reference refused: {e}")
+            }
+            (Err(Fallback::Facts | Fallback::Impossible), Ok(_)) => {
+                panic!("{text}: the compiled path refused facts the reference accepted")
+            }
+            (Err(Fallback::Facts | Fallback::Impossible), Err(_)) => fallbacks += 1,
+            // A conflict or an arithmetic failure: the reference decides (and reports).
+            (Err(_), _) => fallbacks += 1,
+        }
+    }
+    eprintln!("{path}: {compiled} compiled, {fallbacks} fell back");
+    (compiled, fallbacks)
+}
+
+#[test]
+fn the_compiled_evaluator_agrees_with_the_reference_on_the_border_policy() {
+    let (compiled, fallbacks) = differential("policies/us-mexico-border", "2024-06-17", 4000, 7);
+    // Most generated cases are valid; both kinds must have been exercised.
+    assert!(
+        compiled > 2000,
+        "only {compiled} cases took the compiled path"
+    );
+    assert!(fallbacks > 100, "only {fallbacks} cases fell back");
+}
+
+#[test]
+fn the_compiled_evaluator_agrees_with_the_reference_on_every_feature() {
+    let (compiled, fallbacks) = differential("tests/fixtures/valid/family", "2024-06-17", 4000, 11);
+    assert!(
+        compiled > 1500,
+        "only {compiled} cases took the compiled path"
+    );
+    assert!(fallbacks > 100, "only {fallbacks} cases fell back");
+}
+
+#[test]
+fn the_compiled_evaluator_agrees_on_the_example_cases() {
+    let policy = Policy::load("policies/us-mexico-border").unwrap();
+    let program = policy.compile();
+    let mut scratch = Scratch::new(&program);
+    let options = EvalOptions::on("2024-06-17").unwrap();
+    let mut seen = 0;
+    for entry in std::fs::read_dir("examples").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let Ok(d) = policy.evaluate_json("case", &text, &options) else {
+            continue;
+        };
+        program.read_json(&mut scratch, &text).unwrap();
+        program.evaluate(&mut scratch, options.as_of).unwrap();
+        let mut compact = String::new();
+        program.write_compact(&scratch, &mut compact);
+        let mut from_decision = String::new();
+        asylon::compile::compact::write_decision(&d, &mut from_decision);
+        assert_eq!(compact, from_decision, "{}", path.display());
+        seen += 1;
+    }
+    assert!(seen >= 5, "only {seen} example cases");
+}
+
+/// A policy with more facts than the missing-fact bit sets hold takes the other walk;
+/// it must list the same facts.
+#[test]
+fn policies_with_hundreds_of_facts_list_the_same_missing_facts() {
+    let n = 300;
+    let mut source = String::from("policy \"Many facts\" version \"1\"\n");
+    for i in 0..n {
+        source.push_str(&format!("fact f{i}: bool \"fact {i}\"\n"));
+    }
+    source.push_str("define early = f0 and f1\n");
+    source.push_str("define late = f298 or f299\n");
+    source.push_str("outcome both when early and late title en \"Both\"\n");
+    source.push_str("outcome spread when f3 and f150 and f257 title en \"Spread\"\n");
+    source.push_str("outcome either when early or late title en \"Either\"\n");
+    let policy = Policy::from_source("many.asylon", &source).unwrap();
+    let checked = policy.checked();
+    let program = policy.compile();
+    let mut scratch = Scratch::new(&program);
+    let options = EvalOptions::on("2024-06-17").unwrap();
+    let mut rng = Rng(3);
+    let used = [0, 1, 3, 150, 257, 298, 299];
+    let mut undetermined = 0;
+    for _ in 0..500 {
+        let mut facts = Map::new();
+        for i in used {
+            if rng.chance(50) {
+                facts.insert(format!("f{i}"), json!(rng.chance(50)));
+            }
+        }
+        let text = Value::Object(facts).to_string();
+        program.read_json(&mut scratch, &text).unwrap();
+        program.evaluate(&mut scratch, options.as_of).unwrap();
+        let d = policy.evaluate_json("case", &text, &options).unwrap();
+        for (k, rid) in checked.outcomes.iter().enumerate() {
+            let id = &checked.rule(*rid).name;
+            assert_eq!(
+                Some(status_of(scratch.verdicts()[k])),
+                d.status(id),
+                "{text}"
+            );
+            let missing: Vec<&str> = scratch
+                .missing_of(k)
+                .iter()
+                .map(|f| checked.facts[*f as usize].name.as_str())
+                .collect();
+            let want: Vec<&str> = d
+                .undetermined
+                .iter()
+                .find(|u| &u.id == id)
+                .map(|u| u.missing.iter().map(String::as_str).collect())
+                .unwrap_or_default();
+            undetermined += usize::from(!want.is_empty());
+            assert_eq!(missing, want, "{text}: missing facts of `{id}`");
+        }
+        let top: Vec<&str> = scratch
+            .top_missing()
+            .iter()
+            .map(|f| checked.facts[*f as usize].name.as_str())
+            .collect();
+        assert_eq!(top, d.missing, "{text}");
+    }
+    assert!(
+        undetermined > 100,
+        "only {undetermined} undetermined outcomes"
+    );
+}
