@@ -195,3 +195,69 @@ fn diff_refuses_an_invalid_policy() {
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("asylon::cycle"), "{}", run.stderr);
 }
+
+#[test]
+fn the_border_policy_before_and_after_the_ban_took_effect() {
+    let border = "policies/us-mexico-border";
+    let facts = r#"{"authorization": "none", "entry": {"method": "between_ports", "during_asylum_ban": true},
+                    "person": {"unaccompanied_child": false, "severe_trafficking_victim": false},
+                    "extreme_risk": {"medical_emergency": false, "imminent_threat": false, "other": false},
+                    "border": {"daily_crossings_average": 3000}}"#;
+    let before = eval_json(border, facts, "2024-06-04");
+    assert_eq!(status(&before, "asylum_ban_applies"), "does_not_hold");
+    assert_eq!(status(&before, "asylum_ban_in_effect"), "does_not_hold");
+    let not_in_force = before["does_not_hold"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "asylum_ban_applies")
+        .unwrap();
+    assert_eq!(
+        not_in_force["effective"],
+        "not in force on 2024-06-04: effective from 2024-06-05"
+    );
+    // CBP One and the other pathways are the same on both days.
+    let after = eval_json(border, facts, "2024-06-05");
+    assert_eq!(status(&after, "asylum_ban_applies"), "holds");
+    assert_eq!(
+        status(&after, "reentry_bar_risk"),
+        status(&before, "reentry_bar_risk")
+    );
+    let report = diff_json(&[
+        border,
+        border,
+        "--old-as-of",
+        "2024-06-04",
+        "--as-of",
+        "2024-06-05",
+    ]);
+    assert_eq!(report["complete"], true);
+    let changed: Vec<&str> = report["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["outcome"].as_str().unwrap())
+        .collect();
+    for id in [
+        "asylum_ban_in_effect",
+        "asylum_ban_warning",
+        "asylum_ban_applies",
+        "asylum_ban_exception",
+        "withholding_of_removal_possible",
+    ] {
+        assert!(
+            changed.contains(&id),
+            "{id} should change with the ban: {changed:?}"
+        );
+    }
+    for id in [
+        "may_request_asylum_at_port",
+        "cbp_one_appointment_required",
+        "reentry_bar_risk",
+    ] {
+        assert!(
+            !changed.contains(&id),
+            "{id} should not change with the ban"
+        );
+    }
+}

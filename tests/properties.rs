@@ -4,7 +4,8 @@
 //!   that verdict however the unknown facts are filled in;
 //! - *missing is sound*: filling in facts that no undetermined outcome lists as missing
 //!   changes no verdict;
-//! - decisions survive a JSON round trip.
+//! - decisions survive a JSON round trip;
+//! - formatting is idempotent and a formatted policy decides every case the same way.
 //!
 //! Generated policies use `bool`, enum and `int` facts, definitions, `if`, inline and
 //! named exceptions and exceptions to exceptions, but not `is known`, which asks about
@@ -214,6 +215,16 @@ proptest! {
         for m in &before.missing {
             prop_assert!(before.undetermined.iter().any(|u| u.missing.contains(m)));
         }
+    }
+
+    #[test]
+    fn formatting_is_idempotent_and_keeps_every_verdict(source in policy(), partial in facts()) {
+        let Ok(policy) = Policy::from_source("generated.asylon", &source) else { return Ok(()) };
+        let formatted = asylon::format::format_source(&source).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        let again = asylon::format::format_source(&formatted).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        prop_assert_eq!(&formatted, &again, "formatting twice changed the text");
+        let reformatted = Policy::from_source("formatted.asylon", &formatted).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        prop_assert_eq!(verdicts(&decide(&policy, &partial)?), verdicts(&decide(&reformatted, &partial)?));
     }
 
     #[test]

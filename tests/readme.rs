@@ -150,3 +150,11 @@ fn the_readme_shows_what_the_ban_changed() {
 fn the_readme_shows_what_each_example_gives() {
     generated_section("examples", examples_section());
 }
+
+#[test]
+fn a_loaded_policy_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Policy>();
+    shared::<asylon::Decision>();
+    shared::<asylon::Error>();
+}
