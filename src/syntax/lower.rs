@@ -1,5 +1,9 @@
 //! Pest pairs → the syntax tree ([`super::ast`]). One `lower_<rule>` per grammar rule;
 //! pairs never leave this module. Lowering collects every error it finds and goes on.
+//!
+//! INVARIANT: lowering only sees pairs of a successful parse, so a rule's mandatory
+//! children are there; each `expect` here names the child the grammar requires, and
+//! cannot fail unless the grammar and this module disagree (which every test would show).
 
 use std::sync::LazyLock;
 
