@@ -6,7 +6,7 @@
 
 use std::sync::LazyLock;
 
-use asylon::compile::LineEvaluator;
+use asylon::compile::lines::LineEvaluator;
 use asylon::{EvalOptions, Policy};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
