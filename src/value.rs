@@ -178,6 +178,31 @@ impl Value {
     }
 }
 
+/// Kleene `and`: `false` as soon as one side is known false, even if the other is
+/// unknown. `b` is only computed when `a` does not decide alone.
+pub(crate) fn and3(a: Option<bool>, b: impl FnOnce() -> Option<bool>) -> Option<bool> {
+    match a {
+        Some(false) => Some(false),
+        Some(true) => b(),
+        None => match b() {
+            Some(false) => Some(false),
+            _ => None,
+        },
+    }
+}
+
+/// Kleene `or`: `true` as soon as one side is known true, even if the other is unknown.
+pub(crate) fn or3(a: Option<bool>, b: impl FnOnce() -> Option<bool>) -> Option<bool> {
+    match a {
+        Some(true) => Some(true),
+        Some(false) => b(),
+        None => match b() {
+            Some(true) => Some(true),
+            _ => None,
+        },
+    }
+}
+
 /// Parses a date written exactly `YYYY-MM-DD` that is a real calendar day.
 pub fn parse_date(text: &str) -> Option<Date> {
     let b = text.as_bytes();

@@ -1,6 +1,7 @@
 //! Evaluating one case with a compiled [`Program`]: the same Kleene three-valued logic,
 //! exceptions and missing-fact walk as the reference evaluator (`crate::eval`), on slots.
 
+use crate::value::{and3, or3};
 use std::cmp::Ordering;
 
 use super::value::{Arenas, Slice, V};
@@ -129,28 +130,6 @@ impl Scratch {
     /// The top-level missing list: the most needed first, ties by name.
     pub fn top_missing(&self) -> &[u32] {
         &self.top
-    }
-}
-
-fn and3(a: Option<bool>, b: impl FnOnce() -> Option<bool>) -> Option<bool> {
-    match a {
-        Some(false) => Some(false),
-        Some(true) => b(),
-        None => match b() {
-            Some(false) => Some(false),
-            _ => None,
-        },
-    }
-}
-
-fn or3(a: Option<bool>, b: impl FnOnce() -> Option<bool>) -> Option<bool> {
-    match a {
-        Some(true) => Some(true),
-        Some(false) => b(),
-        None => match b() {
-            Some(true) => Some(true),
-            _ => None,
-        },
     }
 }
 

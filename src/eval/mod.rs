@@ -7,6 +7,7 @@
 
 mod missing;
 
+use crate::value::{and3, or3};
 use std::cmp::Ordering;
 
 use miette::Diagnostic;
@@ -66,28 +67,6 @@ pub(crate) struct Evaluator<'p> {
     pub(crate) conflicts: Vec<ConflictInfo>,
     /// The first evaluation error met.
     pub(crate) failure: Option<EvalError>,
-}
-
-fn and3(a: Option<bool>, b: impl FnOnce() -> Option<bool>) -> Option<bool> {
-    match a {
-        Some(false) => Some(false),
-        Some(true) => b(),
-        None => match b() {
-            Some(false) => Some(false),
-            _ => None,
-        },
-    }
-}
-
-fn or3(a: Option<bool>, b: impl FnOnce() -> Option<bool>) -> Option<bool> {
-    match a {
-        Some(true) => Some(true),
-        Some(false) => b(),
-        None => match b() {
-            Some(true) => Some(true),
-            _ => None,
-        },
-    }
 }
 
 impl<'p> Evaluator<'p> {
