@@ -49,20 +49,12 @@ impl Facts {
         limits: &Limits,
     ) -> Result<Facts, FactsError> {
         let mut de = serde_json::Deserializer::from_str(text);
-        let mut facts = Facts::unknown(policy.facts.len());
-        let mut failure = None;
-        let seed = Root {
+        Facts::read(
             policy,
             limits,
-            facts: &mut facts,
-            failure: &mut failure,
-        };
-        let result = seed.deserialize(&mut de).and_then(|()| de.end());
-        match (result, failure) {
-            (Ok(()), _) => Ok(facts),
-            (Err(_), Some(f)) => Err(f),
-            (Err(e), None) => Err(FactsError::from_json(&e, text)),
-        }
+            |seed| seed.deserialize(&mut de).and_then(|()| de.end()),
+            |e| FactsError::from_json(&e, text),
+        )
     }
 
     /// Reads a fact object from a parsed JSON value.
@@ -71,21 +63,37 @@ impl Facts {
         value: &serde_json::Value,
         limits: &Limits,
     ) -> Result<Facts, FactsError> {
+        Facts::read(
+            policy,
+            limits,
+            |seed| seed.deserialize(value),
+            |e| FactsError::Json {
+                message: e.to_string(),
+                span: None,
+            },
+        )
+    }
+
+    /// Runs the fact reader. On failure the error is the one the reader recorded, or
+    /// else the deserializer's own (a JSON syntax error), turned by `syntax`.
+    fn read<E>(
+        policy: &CheckedPolicy,
+        limits: &Limits,
+        run: impl FnOnce(Root<'_>) -> Result<(), E>,
+        syntax: impl FnOnce(E) -> FactsError,
+    ) -> Result<Facts, FactsError> {
         let mut facts = Facts::unknown(policy.facts.len());
         let mut failure = None;
-        let seed = Root {
+        let result = run(Root {
             policy,
             limits,
             facts: &mut facts,
             failure: &mut failure,
-        };
-        match (seed.deserialize(value), failure) {
+        });
+        match (result, failure) {
             (Ok(()), _) => Ok(facts),
             (Err(_), Some(f)) => Err(f),
-            (Err(e), None) => Err(FactsError::Json {
-                message: e.to_string(),
-                span: None,
-            }),
+            (Err(e), None) => Err(syntax(e)),
         }
     }
 }

@@ -871,6 +871,29 @@ impl<'a> Checker<'a> {
         out
     }
 
+    /// A required `when` condition: checked as a `bool`, or reported missing with `help`.
+    fn condition(
+        &mut self,
+        when: Option<&'a ast::Expr>,
+        refs: &mut Vec<RuleId>,
+        owner: &str,
+        at: Span,
+        help: &str,
+    ) -> Option<Expr> {
+        let Some(w) = when else {
+            self.error(CheckError::MissingClause {
+                clause: "when",
+                owner: owner.to_string(),
+                span: at,
+                help: Some(format!("{help}: `when <condition>`")),
+            });
+            return None;
+        };
+        let w = self.check_expr(w, Some(&Type::Bool), refs);
+        self.expect_type(&w, &Type::Bool, None);
+        Some(w)
+    }
+
     /// What an exception names as its target: a rule (not a constant) or an exception.
     fn resolve_target(&mut self, name: &ast::Name, rules: &[RuleInfo]) -> Option<Target> {
         match self.symbols.get(&name.text) {
@@ -904,26 +927,19 @@ impl<'a> Checker<'a> {
         let owner = format!("exception `{}`", e.name.text);
         let target = self.resolve_target(&e.target, rules);
         let mut refs = Vec::new();
-        let when = match &e.when {
-            Some(w) => {
-                let w = self.check_expr(w, Some(&Type::Bool), &mut refs);
-                self.expect_type(&w, &Type::Bool, None);
-                w
-            }
-            None => {
-                self.error(CheckError::MissingClause {
-                    clause: "when",
-                    owner: owner.clone(),
-                    span: e.name.span,
-                    help: Some("say when the exception applies: `when <condition>`".into()),
-                });
-                Expr {
-                    kind: ExprKind::Lit(Value::Bool(false)),
-                    ty: Type::Bool,
-                    span: e.span,
-                }
-            }
-        };
+        let when = self
+            .condition(
+                e.when.as_ref(),
+                &mut refs,
+                &owner,
+                e.name.span,
+                "say when the exception applies",
+            )
+            .unwrap_or(Expr {
+                kind: ExprKind::Lit(Value::Bool(false)),
+                ty: Type::Bool,
+                span: e.span,
+            });
         let target_ty = match target {
             Some(Target::Rule(r)) => Some(rules[r.0 as usize].ty.clone()),
             _ => None,
@@ -1001,24 +1017,14 @@ impl<'a> Checker<'a> {
                 };
                 let owner = format!("consistency rule `{}`", i.name.text);
                 let mut refs = Vec::new();
-                let when = match &i.when {
-                    Some(w) => {
-                        let w = self.check_expr(w, Some(&Type::Bool), &mut refs);
-                        self.expect_type(&w, &Type::Bool, None);
-                        w
-                    }
-                    None => {
-                        self.error(CheckError::MissingClause {
-                            clause: "when",
-                            owner: owner.clone(),
-                            span: i.name.span,
-                            help: Some(
-                                "say which facts tell an impossible story: `when <condition>`"
-                                    .into(),
-                            ),
-                        });
-                        continue;
-                    }
+                let Some(when) = self.condition(
+                    i.when.as_ref(),
+                    &mut refs,
+                    &owner,
+                    i.name.span,
+                    "say which facts tell an impossible story",
+                ) else {
+                    continue;
                 };
                 let message = match &i.message {
                     Some(m) => self.message(m, i.name.span),
