@@ -1,40 +1,51 @@
-//! The compiled evaluator: a checked policy turned into flat arrays indexed by slot
-//! numbers, for evaluating many cases fast.
+//! The compiled evaluator: a checked policy turned into a straight-line program over
+//! registers, for evaluating many cases fast.
 //!
 //! | what | where |
 //! |---|---|
-//! | the program: nodes, rules, exceptions, fact readers | this module ([`Program`]) |
+//! | the program: instructions, registers, fact readers | this module ([`Program`]) |
+//! | checked rules and exceptions → instructions in dependency order | `emit` |
 //! | values that are `Copy` (strings and lists are slices of arenas) | [`value`] |
 //! | reading a fact object from JSON text into slots | [`read`] |
 //! | evaluating one case, and the facts that would decide it | [`run`] |
 //! | the compact JSON result | [`compact`] |
 //! | one line of `asylon batch` | [`lines`] |
 //!
-//! Facts are slots and rules are indices: no name is looked up and no string hashed while
-//! evaluating, and every per-case buffer lives in a [`Scratch`] that is reused from case to
-//! case, so a case allocates nothing once the buffers have grown.
+//! Facts are slots and rules are registers: no name is looked up and no string hashed
+//! while evaluating. Every rule, exception and sub-expression is one instruction, emitted
+//! once and ordered so that its operands come first; a case is one pass over the
+//! instructions, with no recursion, no memo to check and no branch on what was already
+//! computed. A definition shared by several outcomes is one register, computed once. Each
+//! register also carries, as a bit set, the unknown facts that would decide it, so the
+//! missing facts of every outcome come out of the same pass. Every per-case buffer lives
+//! in a [`Scratch`] that is reused from case to case: a case allocates nothing once the
+//! buffers have grown.
 //!
-//! The compiled path decides the common case — valid facts, no conflict between
-//! exceptions, no arithmetic failure. Anything else (an invalid fact set, a contradiction,
-//! a conflict, a failure) is reported as [`Fallback`], and the caller runs the reference
-//! evaluator ([`crate::Policy::evaluate_json`]), whose diagnostics are the ones users see.
-//! The differential tests in `tests/compiled.rs` hold the two to the same verdicts and
+//! The pass evaluates everything, where the reference evaluator stops at the first `false`
+//! of an `and`: Kleene logic gives the same values either way, and the one difference —
+//! an arithmetic failure in a part the reference would not have looked at — only sends
+//! the case to the reference. The compiled path decides the common case: valid facts, no
+//! conflict between exceptions, no arithmetic failure. Anything else is reported as
+//! [`Fallback`], and the caller runs the reference evaluator
+//! ([`crate::Policy::evaluate_json`]), whose diagnostics are the ones users see. The
+//! differential tests in `tests/compiled.rs` hold the two to the same verdicts and
 //! missing lists.
 
 pub mod compact;
+mod emit;
 pub mod lines;
 pub mod read;
 pub mod run;
 pub mod value;
 
-use crate::checked::{
-    ArithOp, CheckedPolicy, CmpOp, Constraint, Expr, ExprKind, FactNode, FactTree,
-};
-use crate::syntax::ast::Test;
-use crate::value::{Type, Value};
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
-pub use run::{Scratch, Verdict};
-use value::{Slice, V};
+use crate::checked::{ArithOp, CheckedPolicy, CmpOp, Constraint, FactNode, FactTree};
+use crate::syntax::ast::Test;
+use crate::value::Type;
+
+pub use run::{Scratch, Slots, Verdict};
+use value::V;
 
 /// Why the compiled path gave up on a case: the reference evaluator must decide it (and
 /// describe what is wrong).
@@ -50,45 +61,72 @@ pub enum Fallback {
     Arithmetic,
 }
 
-/// A node of a compiled expression; children are indices into [`Program::nodes`].
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Node {
-    Const(V),
-    Fact(u32),
-    Rule(u32),
-    Today,
-    /// A list built per case: its items are `kids[start..start + len]`.
-    List(u32, u32),
-    Not(u32),
-    Neg(u32),
-    And(u32, u32),
-    Or(u32, u32),
-    Cmp(CmpOp, u32, u32),
-    /// `int_typed`: the checker typed the result `int` (whole-number arithmetic).
-    Arith(ArithOp, u32, u32, bool),
-    In(u32, u32, bool),
-    Test(Test, u32),
-    If(u32, u32, u32),
-    DaysFrom(u32, u32),
-    /// `fact is variant` (`negated`: `is not`) on an enum fact.
+/// One instruction of the straight-line program. Instruction `i` writes register
+/// `Program::base + i`; its operands are registers written before it (constants, the
+/// evaluation date, or earlier instructions), so one pass in order evaluates everything.
+///
+/// Registers are typed when the program is emitted. A `bool` register holds a Kleene
+/// value ([`run::F`], [`run::U`] or [`run::T`], so that `and` is `min`, `or` is `max` and
+/// `not` is `T - x`); any other register holds an `Option<V>` (`None`: unknown). Each
+/// instruction reads and writes one kind, as named below.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Op {
+    /// A `bool` fact → `bool`.
+    Bool(u32),
+    /// `fact is variant` (`negated`: `is not`) on an enum fact → `bool`.
     EnumIs(u32, u32, bool),
-    /// `fact in [variants]` (`negated`: `not in`) on an enum fact, the variants as bits.
+    /// `fact in [variants]` (`negated`: `not in`) on an enum fact, the variants as bits →
+    /// `bool`.
     EnumIn(u32, u64, bool),
-}
-
-/// A rule: its body and its exceptions (`exc_lists[start..start + len]`).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct CRule {
-    pub(crate) body: u32,
-    pub(crate) exceptions: (u32, u32),
-}
-
-/// An exception: when it applies, what it gives, and the exceptions to it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct CException {
-    pub(crate) when: u32,
-    pub(crate) gives: u32,
-    pub(crate) exceptions: (u32, u32),
+    /// value → `bool` (only where the checker left a type open).
+    Truth(u32),
+    /// `bool` → `bool`.
+    Not(u32),
+    /// Kleene `and` of the `bool`s `kids[start..start + len]`: a chain of `and`s,
+    /// flattened.
+    All(u32, u32),
+    /// Kleene `or` of the `bool`s `kids[start..start + len]`.
+    Any(u32, u32),
+    /// values → `bool`.
+    Cmp(CmpOp, u32, u32),
+    /// values → `bool`.
+    In(u32, u32, bool),
+    /// value → `bool`.
+    Test(Test, u32),
+    /// `bool`s → `bool`: `kids[start]` unless any of `kids[start + 1..start + len]`, in
+    /// Kleene logic. A `bool` rule whose exceptions all give `false`, and an exception
+    /// whose own exceptions stop it, are this.
+    Unless(u32, u32),
+    /// `if` on `bool`s.
+    IfB(u32, u32, u32),
+    /// Whether an exception applies → `bool`: its `when`, its `gives`, and the `Applies`
+    /// registers of the exceptions to it (`kids[start..start + len]`). Its missing facts
+    /// are those that would decide the exception and what it gives.
+    Applies {
+        when: u32,
+        gives: u32,
+        subs: (u32, u32),
+    },
+    /// A `bool` rule with exceptions: its base value and, in `kids[start..start + 2 *
+    /// len]`, each exception's `Applies` register followed by its `gives` register.
+    ExceptB { base: u32, excs: (u32, u32) },
+    /// A fact of any type but `bool` → value.
+    Load(u32),
+    /// `bool` → value.
+    Value(u32),
+    /// A list built per case from the values `kids[start..start + len]`.
+    List(u32, u32),
+    /// values → value.
+    Neg(u32),
+    /// values → value; `int_typed`: the checker typed the result `int` (whole-number
+    /// arithmetic).
+    Arith(ArithOp, u32, u32, bool),
+    /// values → value.
+    DaysFrom(u32, u32),
+    /// `if` on a `bool` condition and value branches.
+    IfV(u32, u32, u32),
+    /// [`Op::ExceptB`] for a rule whose value is not a `bool`.
+    ExceptV { base: u32, excs: (u32, u32) },
 }
 
 /// How to read one fact's JSON value.
@@ -133,17 +171,29 @@ pub(crate) enum CTreeNode {
 /// `Send + Sync`); give each thread its own [`Scratch`].
 #[derive(Debug, Clone)]
 pub struct Program {
-    pub(crate) nodes: Vec<Node>,
+    /// Tells programs apart, so that a [`Scratch`] made for one is never used as if made
+    /// for another.
+    pub(crate) id: u64,
+    /// The instructions, in an order where every operand comes first.
+    pub(crate) ops: Vec<Op>,
+    /// Operand lists of n-ary instructions.
     pub(crate) kids: Vec<u32>,
-    /// Constant strings, sliced by [`Slice`]s that are not per case.
+    /// The register instruction 0 writes; below it are the evaluation date (register
+    /// [`TODAY`]) and the constants.
+    pub(crate) base: u32,
+    /// Instructions `0..prelude` depend on no fact, only on the evaluation date: they
+    /// run once per date, not once per case.
+    pub(crate) prelude: u32,
+    /// The registers as a case starts: constants set, everything else unknown.
+    pub(crate) init_b: Vec<u8>,
+    pub(crate) init_v: Vec<Option<V>>,
+    /// Constant strings, sliced by [`value::Slice`]s that are not per case.
     pub(crate) strs: String,
     /// Items of constant lists.
     pub(crate) items: Vec<V>,
-    pub(crate) rules: Vec<CRule>,
-    pub(crate) exceptions: Vec<CException>,
-    pub(crate) exc_lists: Vec<u32>,
+    /// The registers of the `impossible` rules.
     pub(crate) impossibles: Vec<u32>,
-    /// The outcomes' rule indices, in policy order.
+    /// The outcomes' registers, in policy order.
     pub(crate) outcomes: Vec<u32>,
     pub(crate) facts: Vec<CFact>,
     pub(crate) enums: Vec<Vec<Box<str>>>,
@@ -156,6 +206,9 @@ pub struct Program {
     pub(crate) fact_rank: Vec<u32>,
 }
 
+/// The register that holds the evaluation date.
+pub(crate) const TODAY: u32 = 0;
+
 impl crate::Policy {
     /// Compiles the policy for evaluating many cases fast (see [`Program`]).
     pub fn compile(&self) -> Program {
@@ -166,64 +219,48 @@ impl crate::Policy {
 impl Program {
     /// Compiles a checked policy.
     pub fn compile(policy: &CheckedPolicy) -> Program {
-        let mut p = Program {
-            nodes: Vec::new(),
-            kids: Vec::new(),
-            strs: String::new(),
-            items: Vec::new(),
-            rules: Vec::with_capacity(policy.rules.len()),
-            exceptions: Vec::with_capacity(policy.exceptions.len()),
-            exc_lists: Vec::new(),
-            impossibles: Vec::new(),
-            outcomes: policy.outcomes.iter().map(|r| r.0).collect(),
-            facts: Vec::with_capacity(policy.facts.len()),
+        let mut by_name: Vec<usize> = (0..policy.facts.len()).collect();
+        by_name.sort_by(|a, b| policy.facts[*a].name.cmp(&policy.facts[*b].name));
+        let mut fact_rank = vec![0; policy.facts.len()];
+        for (rank, f) in by_name.into_iter().enumerate() {
+            fact_rank[f] = rank as u32;
+        }
+        let code = emit::Emitter::emit(policy);
+        static PROGRAMS: AtomicU64 = AtomicU64::new(0);
+        Program {
+            id: PROGRAMS.fetch_add(1, AtomicOrdering::Relaxed),
+            ops: code.ops,
+            kids: code.kids,
+            base: code.base,
+            prelude: code.prelude,
+            init_b: code.init_b,
+            init_v: code.init_v,
+            strs: code.strs,
+            items: code.items,
+            impossibles: code.impossibles,
+            outcomes: code.outcomes,
+            facts: policy
+                .facts
+                .iter()
+                .map(|fact| CFact {
+                    ty: fact_type(&fact.ty),
+                    constraint: fact.constraint.clone(),
+                })
+                .collect(),
             enums: policy
                 .enums
                 .iter()
                 .map(|e| e.variants.iter().map(|v| v.name.as_str().into()).collect())
                 .collect(),
-            tree: CTree::default(),
+            tree: tree(&policy.fact_tree),
             outcome_json: policy
                 .outcomes
                 .iter()
                 .map(|r| json_string(&policy.rule(*r).name))
                 .collect(),
             fact_json: policy.facts.iter().map(|f| json_string(&f.name)).collect(),
-            fact_rank: Vec::new(),
-        };
-        for rule in &policy.rules {
-            let body = p.expr(&rule.body);
-            let exceptions = p.list(rule.exceptions.iter().map(|e| e.0));
-            p.rules.push(CRule { body, exceptions });
+            fact_rank,
         }
-        for exc in &policy.exceptions {
-            let when = p.expr(&exc.when);
-            let gives = p.expr(&exc.gives);
-            let exceptions = p.list(exc.exceptions.iter().map(|e| e.0));
-            p.exceptions.push(CException {
-                when,
-                gives,
-                exceptions,
-            });
-        }
-        for imp in &policy.impossibles {
-            let when = p.expr(&imp.when);
-            p.impossibles.push(when);
-        }
-        for fact in &policy.facts {
-            p.facts.push(CFact {
-                ty: fact_type(&fact.ty),
-                constraint: fact.constraint.clone(),
-            });
-        }
-        p.tree = tree(&policy.fact_tree);
-        let mut by_name: Vec<usize> = (0..policy.facts.len()).collect();
-        by_name.sort_by(|a, b| policy.facts[*a].name.cmp(&policy.facts[*b].name));
-        p.fact_rank = vec![0; policy.facts.len()];
-        for (rank, f) in by_name.into_iter().enumerate() {
-            p.fact_rank[f] = rank as u32;
-        }
-        p
     }
 
     /// The number of outcomes, in policy order.
@@ -231,159 +268,9 @@ impl Program {
         self.outcomes.len()
     }
 
-    fn list(&mut self, ids: impl Iterator<Item = u32>) -> (u32, u32) {
-        let start = self.exc_lists.len() as u32;
-        self.exc_lists.extend(ids);
-        (start, self.exc_lists.len() as u32 - start)
-    }
-
-    fn push(&mut self, node: Node) -> u32 {
-        self.nodes.push(node);
-        (self.nodes.len() - 1) as u32
-    }
-
-    /// A constant value in the program's arenas.
-    fn constant(&mut self, v: &Value) -> V {
-        match v {
-            Value::Bool(b) => V::Bool(*b),
-            Value::Int(n) => V::Int(*n),
-            Value::Decimal(n) => V::Dec(*n),
-            Value::Date(d) => V::Date(*d),
-            Value::Duration(d) => V::Dur(*d),
-            Value::Enum(e) => V::Enum(*e),
-            Value::String(s) => {
-                let start = self.strs.len() as u32;
-                self.strs.push_str(s);
-                V::Str(Slice::program(start, s.len() as u32))
-            }
-            Value::List(items) => {
-                // Nested lists put their own items first, then this list's items follow
-                // contiguously.
-                let values: Vec<V> = items.iter().map(|i| self.constant(i)).collect();
-                let start = self.items.len() as u32;
-                self.items.extend(values);
-                V::List(Slice::program(start, items.len() as u32))
-            }
-        }
-    }
-
-    fn expr(&mut self, e: &Expr) -> u32 {
-        if let Some(node) = enum_test(e) {
-            return self.push(node);
-        }
-        let node = match &e.kind {
-            ExprKind::Lit(v) => Node::Const(self.constant(v)),
-            ExprKind::Fact(f) => Node::Fact(f.0),
-            ExprKind::Rule(r) => Node::Rule(r.0),
-            ExprKind::Today => Node::Today,
-            ExprKind::List(items) => {
-                if let Some(values) = items
-                    .iter()
-                    .map(|i| match &i.kind {
-                        ExprKind::Lit(v) => Some(v.clone()),
-                        _ => None,
-                    })
-                    .collect::<Option<Vec<Value>>>()
-                {
-                    // A list of literals is a constant, built once here.
-                    Node::Const(self.constant(&Value::List(values.into())))
-                } else {
-                    let children: Vec<u32> = items.iter().map(|i| self.expr(i)).collect();
-                    let start = self.kids.len() as u32;
-                    self.kids.extend(children);
-                    Node::List(start, items.len() as u32)
-                }
-            }
-            ExprKind::Not(a) => Node::Not(self.expr(a)),
-            ExprKind::Neg(a) => Node::Neg(self.expr(a)),
-            ExprKind::And(a, b) => {
-                let (a, b) = (self.expr(a), self.expr(b));
-                Node::And(a, b)
-            }
-            ExprKind::Or(a, b) => {
-                let (a, b) = (self.expr(a), self.expr(b));
-                Node::Or(a, b)
-            }
-            ExprKind::Cmp(op, a, b) => {
-                let (a, b) = (self.expr(a), self.expr(b));
-                Node::Cmp(*op, a, b)
-            }
-            ExprKind::Arith(op, a, b) => {
-                let (a, b) = (self.expr(a), self.expr(b));
-                Node::Arith(*op, a, b, e.ty == Type::Int)
-            }
-            ExprKind::In {
-                item,
-                list,
-                negated,
-            } => {
-                let (a, b) = (self.expr(item), self.expr(list));
-                Node::In(a, b, *negated)
-            }
-            ExprKind::Test(t, a) => Node::Test(*t, self.expr(a)),
-            ExprKind::If(c, a, b) => {
-                let (c, a, b) = (self.expr(c), self.expr(a), self.expr(b));
-                Node::If(c, a, b)
-            }
-            ExprKind::DaysFrom(a, b) => {
-                let (a, b) = (self.expr(a), self.expr(b));
-                Node::DaysFrom(a, b)
-            }
-        };
-        self.push(node)
-    }
-}
-
-/// `fact is variant` and `fact in [variants]` on an enum fact: one load and a comparison
-/// or a bit test, instead of three nodes and a generic comparison.
-fn enum_test(e: &Expr) -> Option<Node> {
-    match &e.kind {
-        ExprKind::Cmp(op @ (CmpOp::Eq | CmpOp::Ne), a, b) => {
-            Some(Node::EnumIs(enum_fact(a)?, enum_lit(b)?, *op == CmpOp::Ne))
-        }
-        ExprKind::In {
-            item,
-            list,
-            negated,
-        } => Some(Node::EnumIn(enum_fact(item)?, enum_set(list)?, *negated)),
-        _ => None,
-    }
-}
-
-/// The fact an expression reads, when it is just an enum fact.
-fn enum_fact(e: &Expr) -> Option<u32> {
-    match (&e.kind, &e.ty) {
-        (ExprKind::Fact(f), Type::Enum(_)) => Some(f.0),
-        _ => None,
-    }
-}
-
-/// The variant an expression is, when it is an enum literal.
-fn enum_lit(e: &Expr) -> Option<u32> {
-    match &e.kind {
-        ExprKind::Lit(Value::Enum(v)) => Some(*v),
-        _ => None,
-    }
-}
-
-/// The variants of a literal list of enum values, as bits, when they all fit in 64.
-fn enum_set(e: &Expr) -> Option<u64> {
-    let one = |v: &Value| match v {
-        Value::Enum(v) if *v < 64 => Some(1u64 << v),
-        _ => None,
-    };
-    match &e.kind {
-        ExprKind::Lit(Value::List(items)) => items
-            .iter()
-            .try_fold(0u64, |acc, v| one(v).map(|b| acc | b)),
-        ExprKind::List(items) => items
-            .iter()
-            .map(|i| match &i.kind {
-                ExprKind::Lit(v) => one(v),
-                _ => None,
-            })
-            .try_fold(0u64, |acc, b| b.map(|b| acc | b)),
-        _ => None,
+    /// The number of registers: the date, the constants and one per instruction.
+    pub(crate) fn registers(&self) -> usize {
+        self.init_b.len()
     }
 }
 

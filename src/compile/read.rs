@@ -28,6 +28,7 @@ impl fmt::Display for Invalid {
 impl Program {
     /// Reads a fact object from JSON text into `s`, replacing the previous case's facts.
     pub fn read_json(&self, s: &mut Scratch, text: &str) -> Result<(), Fallback> {
+        s.adopt(self);
         s.clear_facts();
         let mut de = serde_json::Deserializer::from_str(text);
         let seed = Group {

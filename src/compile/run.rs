@@ -1,24 +1,34 @@
-//! Evaluating one case with a compiled [`Program`]: the same Kleene three-valued logic,
-//! exceptions and missing-fact walk as the reference evaluator (`crate::eval`), on slots.
+//! Evaluating one case with a compiled [`Program`]: one pass over the instructions, in
+//! the same Kleene three-valued logic as the reference evaluator (`crate::eval`), with
+//! each register's missing facts as a bit set beside its value.
+//!
+//! A register's bit set holds the unknown facts that would decide it, and is empty when
+//! the register is known: that invariant is what lets `and`, `or` and comparisons take
+//! the union of their operands' sets without looking at which operand was unknown, as
+//! the reference's missing-fact walk (`crate::eval::missing`) does.
 
-use crate::value::{and3, or3};
 use std::cmp::Ordering;
+use std::ops::Range;
 
 use super::value::{Arenas, Slice, V};
-use super::{Fallback, Node, Program};
+use super::{Fallback, Op, Program, TODAY};
 use crate::checked::{ArithOp, CmpOp};
 use crate::syntax::ast::Test;
 use crate::value::{add_duration, days_between, sub_duration, Date, Duration};
 
-/// Facts in a [`Mask`]: policies with more facts take the walk that lists facts instead.
-pub(crate) const MASK_FACTS: usize = 256;
-const MASK_WORDS: usize = MASK_FACTS / 64;
-/// A set of facts, one bit each.
-type Mask = [u64; MASK_WORDS];
+/// Kleene `false`, `unknown` and `true`, ordered so that `and` is `min`, `or` is `max`
+/// and `not` is `T - x`.
+pub(crate) const F: u8 = 0;
+/// Kleene `unknown`.
+pub(crate) const U: u8 = 1;
+/// Kleene `true`.
+pub(crate) const T: u8 = 2;
 
-fn or(m: &mut Mask, other: Mask) {
-    for (a, b) in m.iter_mut().zip(other) {
-        *a |= b;
+fn tri(b: bool) -> u8 {
+    if b {
+        T
+    } else {
+        F
     }
 }
 
@@ -33,27 +43,28 @@ pub enum Verdict {
     Undetermined,
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Memo<T> {
-    Todo,
-    Busy,
-    Done(T),
-}
-
 /// Everything one case needs while it is read and evaluated, reused from case to case so
 /// that evaluation allocates nothing once the buffers have grown. One per thread.
 #[derive(Debug, Clone)]
 pub struct Scratch {
+    /// The [`Program::id`] this scratch was made for.
+    program: u64,
     pub(crate) facts: Vec<Option<V>>,
     pub(crate) strs: String,
     pub(crate) items: Vec<V>,
     /// Items of lists being read, before they move to `items`.
     pub(crate) stack: Vec<V>,
-    rules: Vec<Memo<Option<V>>>,
-    exceptions: Vec<Memo<Option<bool>>>,
-    today: Date,
+    /// The registers: Kleene `bool`s, other values, and each one's missing facts
+    /// (`words` words per register).
+    b: Vec<u8>,
+    v: Vec<Option<V>>,
+    m: Vec<u64>,
+    words: usize,
     failed: bool,
     conflict: bool,
+    /// The date the prelude last ran for, and whether it failed or met a conflict.
+    prelude_date: Option<Date>,
+    prelude_trouble: (bool, bool),
     /// Per outcome, in policy order.
     verdicts: Vec<Verdict>,
     /// Per outcome, its missing facts: `missing[ranges[i].0..ranges[i].1]`.
@@ -62,46 +73,39 @@ pub struct Scratch {
     /// The top-level missing list.
     top: Vec<u32>,
     counts: Vec<u32>,
-    /// Stamps: a fact, rule or exception is seen in the current walk when its stamp is
-    /// `stamp`, so walks need no clearing.
-    stamp: u32,
-    fact_seen: Vec<u32>,
-    rule_seen: Vec<u32>,
-    exc_seen: Vec<u32>,
-    /// Each node's value for the case whose stamp is `case_stamp` (the missing-fact walk
-    /// asks again for values the evaluation computed).
-    case_stamp: u32,
-    node_cache: Vec<(u32, Option<V>)>,
-    rule_mask: Vec<(u32, Mask)>,
-    exc_mask: Vec<(u32, Mask)>,
 }
 
 impl Scratch {
     /// Buffers sized for a program.
     pub fn new(p: &Program) -> Scratch {
+        let words = p.facts.len().div_ceil(64).max(1);
         Scratch {
+            program: p.id,
             facts: vec![None; p.facts.len()],
             strs: String::new(),
             items: Vec::new(),
             stack: Vec::new(),
-            rules: vec![Memo::Todo; p.rules.len()],
-            exceptions: vec![Memo::Todo; p.exceptions.len()],
-            today: Date::constant(2000, 1, 1),
+            b: p.init_b.clone(),
+            v: p.init_v.clone(),
+            m: vec![0; p.registers() * words],
+            words,
             failed: false,
             conflict: false,
+            prelude_date: None,
+            prelude_trouble: (false, false),
             verdicts: Vec::with_capacity(p.outcomes.len()),
             missing: Vec::new(),
             ranges: Vec::with_capacity(p.outcomes.len()),
             top: Vec::new(),
             counts: vec![0; p.facts.len()],
-            stamp: 0,
-            fact_seen: vec![0; p.facts.len()],
-            rule_seen: vec![0; p.rules.len()],
-            exc_seen: vec![0; p.exceptions.len()],
-            case_stamp: 0,
-            node_cache: vec![(0, None); p.nodes.len()],
-            rule_mask: vec![(0, [0; MASK_WORDS]); p.rules.len()],
-            exc_mask: vec![(0, [0; MASK_WORDS]); p.exceptions.len()],
+        }
+    }
+
+    /// Makes this scratch `p`'s, afresh, if it was made for another program: its
+    /// registers, and the prelude's results, are one program's.
+    pub(crate) fn adopt(&mut self, p: &Program) {
+        if self.program != p.id {
+            *self = Scratch::new(p);
         }
     }
 
@@ -130,6 +134,159 @@ impl Scratch {
     /// The top-level missing list: the most needed first, ties by name.
     pub fn top_missing(&self) -> &[u32] {
         &self.top
+    }
+}
+
+/// A case's facts read into slots and kept, to be evaluated later — at several dates,
+/// say — without reading the JSON again ([`Scratch::slots`], [`Program::evaluate_slots`]).
+#[derive(Debug, Clone, Default)]
+pub struct Slots {
+    facts: Vec<Option<V>>,
+    strs: String,
+    items: Vec<V>,
+}
+
+impl Scratch {
+    /// The facts last read into this scratch, kept.
+    pub fn slots(&self) -> Slots {
+        Slots {
+            facts: self.facts.clone(),
+            strs: self.strs.clone(),
+            items: self.items.clone(),
+        }
+    }
+}
+
+/// How many words a register's bit set has: one for policies of up to 64 facts, known
+/// when the pass is compiled, so that its loops over words disappear.
+trait Width: Copy {
+    /// Whether a set is one word, so that values and sets can be folded in one loop.
+    const ONE: bool;
+    fn n(self) -> usize;
+}
+
+#[derive(Clone, Copy)]
+struct OneWord;
+
+impl Width for OneWord {
+    const ONE: bool = true;
+    #[inline(always)]
+    fn n(self) -> usize {
+        1
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Words(usize);
+
+impl Width for Words {
+    const ONE: bool = false;
+    #[inline(always)]
+    fn n(self) -> usize {
+        self.0
+    }
+}
+
+/// The registers' bit sets, `n` words each.
+struct Masks<'a, W: Width> {
+    m: &'a mut [u64],
+    w: W,
+}
+
+impl<W: Width> Masks<'_, W> {
+    /// `r`'s set: `f` when `unknown`, else empty.
+    #[inline(always)]
+    fn fact(&mut self, r: usize, f: u32, unknown: bool) {
+        let n = self.w.n();
+        let word = f as usize / 64;
+        let bit = (unknown as u64) << (f % 64);
+        for k in 0..n {
+            self.m[r * n + k] = if k == word { bit } else { 0 };
+        }
+    }
+
+    /// `r`'s set: the union of `srcs`' sets when `unknown`, else empty. Most registers
+    /// of most cases are known, so the union is worth a branch.
+    #[inline(always)]
+    fn union(&mut self, r: usize, srcs: &[u32], unknown: bool) {
+        let n = self.w.n();
+        if !unknown {
+            for k in 0..n {
+                self.m[r * n + k] = 0;
+            }
+            return;
+        }
+        for k in 0..n {
+            let mut acc = 0;
+            for s in srcs {
+                acc |= self.m[*s as usize * n + k];
+            }
+            self.m[r * n + k] = acc;
+        }
+    }
+
+    /// Folds the Kleene values of `terms` with `f` from `init` into `r`, and its set from
+    /// theirs: the hot path of `and`, `or` and `unless`, in one loop when sets are one
+    /// word.
+    #[inline(always)]
+    fn fold(
+        &mut self,
+        b: &mut [u8],
+        r: usize,
+        terms: &[u32],
+        init: u8,
+        f: impl Fn(usize, u8, u8) -> u8,
+    ) -> u8 {
+        if W::ONE {
+            let (mut t, mut acc) = (init, 0);
+            for (i, k) in terms.iter().enumerate() {
+                let k = *k as usize;
+                t = f(i, t, b[k]);
+                acc |= self.m[k];
+            }
+            b[r] = t;
+            self.m[r] = if t == U { acc } else { 0 };
+            t
+        } else {
+            let mut t = init;
+            for (i, k) in terms.iter().enumerate() {
+                t = f(i, t, b[*k as usize]);
+            }
+            b[r] = t;
+            self.union(r, terms, t == U);
+            t
+        }
+    }
+
+    /// Adds `srcs`' sets to `r`'s.
+    #[inline(always)]
+    fn add(&mut self, r: usize, srcs: &[u32]) {
+        self.add_each(r, srcs.iter());
+    }
+
+    /// Adds the sets of `srcs` to `r`'s.
+    #[inline(always)]
+    fn add_each<'s>(&mut self, r: usize, srcs: impl Iterator<Item = &'s u32> + Clone) {
+        let n = self.w.n();
+        for k in 0..n {
+            let mut acc = 0;
+            for s in srcs.clone() {
+                acc |= self.m[*s as usize * n + k];
+            }
+            self.m[r * n + k] |= acc;
+        }
+    }
+
+    /// The facts of `r`'s set, in ascending order.
+    fn each(&self, r: usize, mut f: impl FnMut(u32)) {
+        let n = self.w.n();
+        for k in 0..n {
+            let mut bits = self.m[r * n + k];
+            while bits != 0 {
+                f((k * 64) as u32 + bits.trailing_zeros());
+                bits &= bits - 1;
+            }
+        }
     }
 }
 
@@ -173,28 +330,56 @@ impl Program {
     /// Evaluates the facts in `s` (read by [`Program::read_json`]) as of `today`: the
     /// verdict on every outcome and the facts that would decide the undetermined ones.
     pub fn evaluate(&self, s: &mut Scratch, today: Date) -> Result<(), Fallback> {
-        s.today = today;
-        s.case_stamp = s.case_stamp.wrapping_add(1);
-        if s.case_stamp == 0 {
-            // After wrapping, old stamps could look current: start afresh.
-            s.node_cache.iter_mut().for_each(|c| *c = (0, None));
-            s.rule_mask.iter_mut().for_each(|c| c.0 = 0);
-            s.exc_mask.iter_mut().for_each(|c| c.0 = 0);
-            s.case_stamp = 1;
+        s.adopt(self);
+        // The pass borrows the facts beside the rest of the scratch.
+        let facts = std::mem::take(&mut s.facts);
+        let result = self.evaluate_with(s, &facts, today);
+        s.facts = facts;
+        result
+    }
+
+    /// Evaluates facts read earlier (see [`Slots`]) as of `today`, with `s` as buffers;
+    /// the verdicts and missing facts are then in `s`, as after [`Program::evaluate`].
+    pub fn evaluate_slots(
+        &self,
+        s: &mut Scratch,
+        slots: &Slots,
+        today: Date,
+    ) -> Result<(), Fallback> {
+        s.adopt(self);
+        if slots.facts.len() != self.facts.len() {
+            // Read by another program.
+            return Err(Fallback::Facts);
         }
-        s.failed = false;
-        s.conflict = false;
-        s.rules.iter_mut().for_each(|m| *m = Memo::Todo);
-        s.exceptions.iter_mut().for_each(|m| *m = Memo::Todo);
-        for &when in &self.impossibles {
-            if self.eval_bool(s, when) == Some(true) {
-                return Err(Fallback::Impossible);
-            }
+        s.strs.clear();
+        s.strs.push_str(&slots.strs);
+        s.items.clear();
+        s.items.extend_from_slice(&slots.items);
+        self.evaluate_with(s, &slots.facts, today)
+    }
+
+    fn evaluate_with(
+        &self,
+        s: &mut Scratch,
+        facts: &[Option<V>],
+        today: Date,
+    ) -> Result<(), Fallback> {
+        // Lists built while evaluating go after the facts' lists, and go again after.
+        let facts_items = s.items.len();
+        let prelude = self.prelude as usize;
+        if s.prelude_date != Some(today) {
+            s.v[TODAY as usize] = Some(V::Date(today));
+            s.failed = false;
+            s.conflict = false;
+            self.run(s, facts, 0..prelude, today);
+            s.prelude_date = Some(today);
+            s.prelude_trouble = (s.failed, s.conflict);
         }
-        // Every rule, as the reference does, so that a conflict or failure anywhere is
-        // noticed.
-        for r in 0..self.rules.len() {
-            self.rule(s, r as u32);
+        (s.failed, s.conflict) = s.prelude_trouble;
+        self.run(s, facts, prelude..self.ops.len(), today);
+        s.items.truncate(facts_items);
+        if self.impossibles.iter().any(|r| s.b[*r as usize] == T) {
+            return Err(Fallback::Impossible);
         }
         if s.failed {
             return Err(Fallback::Arithmetic);
@@ -202,58 +387,307 @@ impl Program {
         if s.conflict {
             return Err(Fallback::Conflict);
         }
+        if s.words == 1 {
+            self.verdicts(s, OneWord);
+        } else {
+            let w = Words(s.words);
+            self.verdicts(s, w);
+        }
+        Ok(())
+    }
+
+    fn run(&self, s: &mut Scratch, facts: &[Option<V>], ops: Range<usize>, today: Date) {
+        if s.words == 1 {
+            self.pass(s, facts, OneWord, ops, today);
+        } else {
+            let w = Words(s.words);
+            self.pass(s, facts, w, ops, today);
+        }
+    }
+
+    /// One pass over instructions `ops`.
+    fn pass<W: Width>(
+        &self,
+        s: &mut Scratch,
+        facts: &[Option<V>],
+        w: W,
+        ops: Range<usize>,
+        today: Date,
+    ) {
+        let Scratch {
+            strs,
+            items,
+            stack,
+            b,
+            v,
+            m,
+            failed,
+            conflict,
+            ..
+        } = s;
+        let mut masks = Masks { m, w };
+        let kids = &self.kids[..];
+        let range = |start: u32, len: u32| &kids[start as usize..(start + len) as usize];
+        let first = ops.start;
+        for (i, op) in self.ops[ops].iter().enumerate() {
+            let r = self.base as usize + first + i;
+            match *op {
+                Op::Bool(f) => {
+                    let t = match facts[f as usize] {
+                        Some(V::Bool(x)) => tri(x),
+                        _ => U,
+                    };
+                    b[r] = t;
+                    masks.fact(r, f, t == U);
+                }
+                Op::EnumIs(f, x, negated) => {
+                    let t = match facts[f as usize] {
+                        Some(V::Enum(e)) => tri((e == x) != negated),
+                        _ => U,
+                    };
+                    b[r] = t;
+                    masks.fact(r, f, t == U);
+                }
+                Op::EnumIn(f, set, negated) => {
+                    let t = match facts[f as usize] {
+                        Some(V::Enum(e)) => tri((e < 64 && set & (1 << e) != 0) != negated),
+                        _ => U,
+                    };
+                    b[r] = t;
+                    masks.fact(r, f, t == U);
+                }
+                Op::Load(f) => {
+                    let x = facts[f as usize];
+                    v[r] = x;
+                    masks.fact(r, f, x.is_none());
+                }
+                Op::Not(a) => {
+                    let t = T - b[a as usize];
+                    b[r] = t;
+                    masks.union(r, &[a], t == U);
+                }
+                Op::All(start, len) => {
+                    masks.fold(b, r, range(start, len), T, |_, acc, x| acc.min(x));
+                }
+                Op::Any(start, len) => {
+                    masks.fold(b, r, range(start, len), F, |_, acc, x| acc.max(x));
+                }
+                Op::Unless(start, len) => {
+                    // `base and not a and not b …`: the first term as it is, the others
+                    // negated.
+                    let unless = |i, acc: u8, x| acc.min(if i == 0 { x } else { T - x });
+                    masks.fold(b, r, range(start, len), T, unless);
+                }
+                Op::IfB(c, x, y) => {
+                    let (tx, ty) = (b[x as usize], b[y as usize]);
+                    let t = match b[c as usize] {
+                        T => tx,
+                        F => ty,
+                        _ if tx == ty => tx,
+                        _ => U,
+                    };
+                    b[r] = t;
+                    match b[c as usize] {
+                        T => masks.union(r, &[x], t == U),
+                        F => masks.union(r, &[y], t == U),
+                        _ => masks.union(r, &[c, x, y], t == U),
+                    }
+                }
+                Op::Applies { when, gives, subs } => {
+                    let subs = range(subs.0, subs.1);
+                    let defeated = subs.iter().fold(F, |acc, k| acc.max(b[*k as usize]));
+                    let t = b[when as usize].min(T - defeated);
+                    b[r] = t;
+                    // What would decide the exception: nothing once it is known not to
+                    // apply; what it gives once it does; everything while it may.
+                    match t {
+                        F => masks.union(r, &[], false),
+                        T => masks.union(r, &[gives], true),
+                        _ => {
+                            masks.union(r, subs, true);
+                            masks.add(r, &[when, gives]);
+                        }
+                    }
+                }
+                Op::ExceptB { base, excs } => {
+                    let pairs = range(excs.0, 2 * excs.1);
+                    let (t, trouble) = except_bool(b, b[base as usize], pairs);
+                    *conflict |= trouble;
+                    b[r] = t;
+                    masks.union(r, &[base], t == U);
+                    if t == U {
+                        // Each exception's `Applies` register carries what would decide it.
+                        masks.add_each(r, pairs.iter().step_by(2));
+                    }
+                }
+                Op::Cmp(cmp, x, y) => {
+                    let t = match (v[x as usize], v[y as usize]) {
+                        (Some(V::Int(x)), Some(V::Int(y))) => tri(holds(cmp, x.cmp(&y))),
+                        (Some(V::Date(x)), Some(V::Date(y))) => tri(holds(cmp, x.cmp(&y))),
+                        (Some(x), Some(y)) => {
+                            let ar = self.arenas(strs, items);
+                            match compare(&ar, today, cmp, x, y) {
+                                Some(h) => tri(h),
+                                None => {
+                                    *failed = true;
+                                    U
+                                }
+                            }
+                        }
+                        _ => U,
+                    };
+                    b[r] = t;
+                    masks.union(r, &[x, y], t == U);
+                }
+                Op::Test(test, x) => {
+                    let t = match (test, v[x as usize]) {
+                        (Test::Known, x) => tri(x.is_some()),
+                        (Test::Unknown, x) => tri(x.is_none()),
+                        (Test::Empty, Some(V::List(l))) => tri(l.len == 0),
+                        (Test::NotEmpty, Some(V::List(l))) => tri(l.len != 0),
+                        _ => U,
+                    };
+                    b[r] = t;
+                    masks.union(r, &[x], t == U);
+                }
+                Op::In(x, y, negated) => {
+                    let t = match (v[x as usize], v[y as usize]) {
+                        (Some(item), Some(V::List(list))) => {
+                            let ar = self.arenas(strs, items);
+                            let found = ar.items(list).iter().any(|v| ar.same(*v, item));
+                            tri(found != negated)
+                        }
+                        _ => U,
+                    };
+                    b[r] = t;
+                    masks.union(r, &[x, y], t == U);
+                }
+                Op::Truth(x) => {
+                    let t = match v[x as usize] {
+                        Some(V::Bool(x)) => tri(x),
+                        _ => U,
+                    };
+                    b[r] = t;
+                    masks.union(r, &[x], t == U);
+                }
+                Op::Value(x) => {
+                    let t = b[x as usize];
+                    v[r] = (t != U).then_some(V::Bool(t == T));
+                    masks.union(r, &[x], t == U);
+                }
+                Op::List(start, len) => {
+                    let list = range(start, len);
+                    let value = if list.iter().all(|k| v[*k as usize].is_some()) {
+                        let at = items.len() as u32;
+                        items.extend(list.iter().filter_map(|k| v[*k as usize]));
+                        Some(V::List(Slice::case(at, len)))
+                    } else {
+                        None
+                    };
+                    v[r] = value;
+                    masks.union(r, list, value.is_none());
+                }
+                Op::IfV(c, x, y) => {
+                    let value = match b[c as usize] {
+                        T => v[x as usize],
+                        F => v[y as usize],
+                        _ => match (v[x as usize], v[y as usize]) {
+                            (Some(a), Some(z)) if self.arenas(strs, items).same(a, z) => Some(a),
+                            _ => None,
+                        },
+                    };
+                    v[r] = value;
+                    let unknown = value.is_none();
+                    match b[c as usize] {
+                        T => masks.union(r, &[x], unknown),
+                        F => masks.union(r, &[y], unknown),
+                        _ => masks.union(r, &[c, x, y], unknown),
+                    }
+                }
+                Op::ExceptV { base, excs } => {
+                    let pairs = range(excs.0, 2 * excs.1);
+                    let ar = self.arenas(strs, items);
+                    let value = match except_value(&ar, b, v, v[base as usize], pairs) {
+                        Ok(value) => value,
+                        Err(()) => {
+                            *conflict = true;
+                            None
+                        }
+                    };
+                    v[r] = value;
+                    let unknown = value.is_none();
+                    masks.union(r, &[base], unknown);
+                    if unknown {
+                        masks.add_each(r, pairs.iter().step_by(2));
+                    }
+                }
+                Op::Neg(x) | Op::Arith(_, x, _, _) | Op::DaysFrom(x, _) => {
+                    let y = match *op {
+                        Op::Arith(_, _, y, _) | Op::DaysFrom(_, y) => y,
+                        _ => x,
+                    };
+                    let value = match (*op, v[x as usize], v[y as usize]) {
+                        (_, None, _) | (_, _, None) => None,
+                        (Op::DaysFrom(..), Some(V::Date(a)), Some(V::Date(z))) => {
+                            Some(V::Int(days_between(a, z)))
+                        }
+                        (Op::Arith(op, _, _, int_typed), Some(a), Some(z)) => {
+                            arith(op, a, z, int_typed).unwrap_or_else(|()| {
+                                *failed = true;
+                                None
+                            })
+                        }
+                        (Op::Neg(_), Some(a), _) => neg(a).unwrap_or_else(|()| {
+                            *failed = true;
+                            None
+                        }),
+                        _ => None,
+                    };
+                    v[r] = value;
+                    masks.union(r, &[x, y], value.is_none());
+                }
+            }
+        }
+        // Lists are laid out straight into the case's arena; `stack` is the reader's.
+        let _ = stack;
+    }
+
+    fn arenas<'a>(&'a self, strs: &'a str, items: &'a [V]) -> Arenas<'a> {
+        Arenas {
+            program_strs: &self.strs,
+            program_items: &self.items,
+            case_strs: strs,
+            case_items: items,
+        }
+    }
+
+    /// Each outcome's verdict and missing facts, and the top-level missing list.
+    fn verdicts<W: Width>(&self, s: &mut Scratch, w: W) {
         s.verdicts.clear();
         s.missing.clear();
         s.ranges.clear();
         s.top.clear();
+        let masks = Masks { m: &mut s.m, w };
         let mut any_missing = false;
-        for i in 0..self.outcomes.len() {
-            let r = self.outcomes[i];
+        for &r in &self.outcomes {
             let start = s.missing.len() as u32;
-            let verdict = match self.rule(s, r) {
-                Some(V::Bool(true)) => Verdict::Holds,
-                Some(V::Bool(false)) => Verdict::DoesNotHold,
-                _ if self.facts.len() <= MASK_FACTS => {
-                    let m = self.mask_rule(s, r);
-                    for (w, word) in m.iter().enumerate() {
-                        let mut bits = *word;
-                        while bits != 0 {
-                            let f = w * 64 + bits.trailing_zeros() as usize;
-                            bits &= bits - 1;
-                            s.missing.push(f as u32);
-                            s.counts[f] += 1;
-                        }
-                    }
-                    any_missing |= m != [0; MASK_WORDS];
-                    Verdict::Undetermined
-                }
+            let verdict = match s.b[r as usize] {
+                T => Verdict::Holds,
+                F => Verdict::DoesNotHold,
                 _ => {
-                    s.stamp = s.stamp.wrapping_add(1);
-                    if s.stamp == 0 {
-                        // After wrapping, old stamps could look current: start afresh.
-                        s.fact_seen.iter_mut().for_each(|x| *x = 0);
-                        s.rule_seen.iter_mut().for_each(|x| *x = 0);
-                        s.exc_seen.iter_mut().for_each(|x| *x = 0);
-                        s.stamp = 1;
-                    }
-                    self.walk_rule(s, r);
-                    let found = &mut s.missing[start as usize..];
-                    found.sort_unstable();
-                    for f in found.iter() {
-                        s.counts[*f as usize] += 1;
-                    }
-                    any_missing |= !found.is_empty();
+                    masks.each(r as usize, |f| {
+                        s.missing.push(f);
+                        s.counts[f as usize] += 1;
+                    });
+                    any_missing |= s.missing.len() as u32 > start;
                     Verdict::Undetermined
                 }
             };
             s.verdicts.push(verdict);
             s.ranges.push((start, s.missing.len() as u32));
         }
-        if s.failed {
-            return Err(Fallback::Arithmetic);
-        }
         if any_missing {
-            for (f, n) in s.counts.iter_mut().enumerate() {
+            for (f, n) in s.counts.iter().enumerate() {
                 if *n > 0 {
                     s.top.push(f as u32);
                 }
@@ -269,522 +703,202 @@ impl Program {
                 s.counts[*f as usize] = 0;
             }
         }
-        Ok(())
     }
+}
 
-    fn arenas<'a>(&'a self, s: &'a Scratch) -> Arenas<'a> {
-        Arenas {
-            program_strs: &self.strs,
-            program_items: &self.items,
-            case_strs: &s.strs,
-            case_items: &s.items,
-        }
+/// Whether `cmp` holds of two values ordered `ord`.
+fn holds(cmp: CmpOp, ord: Ordering) -> bool {
+    match cmp {
+        CmpOp::Eq => ord == Ordering::Equal,
+        CmpOp::Ne => ord != Ordering::Equal,
+        CmpOp::Lt => ord == Ordering::Less,
+        CmpOp::Le => ord != Ordering::Greater,
+        CmpOp::Gt => ord == Ordering::Greater,
+        CmpOp::Ge => ord != Ordering::Less,
     }
+}
 
-    fn rule(&self, s: &mut Scratch, r: u32) -> Option<V> {
-        let i = r as usize;
-        match s.rules[i] {
-            Memo::Done(v) => return v,
-            Memo::Busy => return None,
-            Memo::Todo => {}
-        }
-        s.rules[i] = Memo::Busy;
-        let rule = self.rules[i];
-        let base = self.eval(s, rule.body);
-        let value = if rule.exceptions.1 == 0 {
-            base
+/// A comparison of any two known values, as the reference does it; `None` when they
+/// have no order (a failure).
+fn compare(ar: &Arenas<'_>, today: Date, cmp: CmpOp, a: V, b: V) -> Option<bool> {
+    match cmp {
+        CmpOp::Eq => Some(ar.same(a, b)),
+        CmpOp::Ne => Some(!ar.same(a, b)),
+        _ => order(ar, today, a, b).map(|ord| holds(cmp, ord)),
+    }
+}
+
+fn neg(a: V) -> Result<Option<V>, ()> {
+    Ok(match a {
+        V::Int(x) => Some(V::Int(x.checked_neg().ok_or(())?)),
+        V::Dec(x) => Some(V::Dec(-x)),
+        V::Dur(d) => Some(V::Dur(Duration {
+            months: d.months.wrapping_neg(),
+            days: d.days.wrapping_neg(),
+        })),
+        _ => None,
+    })
+}
+
+/// The reference's `with_exceptions` on Kleene `bool`s; `true` beside the value when
+/// applying exceptions conflict.
+fn except_bool(b: &[u8], base: u8, pairs: &[u32]) -> (u8, bool) {
+    // The candidates agree when all are known and equal (the reference's `agree`).
+    let mut agreed: Option<u8> = None;
+    let mut agree = true;
+    let mut add = |c: u8| {
+        if c == U || agreed.is_some_and(|a| a != c) {
+            agree = false;
         } else {
-            self.with_exceptions(s, rule.exceptions, base)
-        };
-        s.rules[i] = Memo::Done(value);
-        value
-    }
-
-    /// The reference's `with_exceptions`, folding candidates as they come instead of
-    /// collecting them.
-    fn with_exceptions(&self, s: &mut Scratch, list: (u32, u32), base: Option<V>) -> Option<V> {
-        let mut possible = Agree::new();
-        let mut applying: Option<Option<V>> = None;
-        let mut applying_unknown = false;
-        let mut applying_differ = false;
-        for k in list.0..list.0 + list.1 {
-            let e = self.exc_lists[k as usize];
-            match self.applies(s, e) {
-                Some(true) => {
-                    let v = self.eval(s, self.exceptions[e as usize].gives);
-                    match (applying, v) {
-                        (None, _) => {
-                            applying = Some(v);
-                            applying_unknown |= v.is_none();
-                        }
-                        (Some(_), None) => applying_unknown = true,
-                        (Some(Some(first)), Some(v)) => {
-                            if !self.arenas(s).same(first, v) {
-                                applying_differ = true;
-                            }
-                        }
-                        (Some(None), Some(_)) => {}
-                    }
-                }
+            agreed = Some(c);
+        }
+    };
+    let mut applying: Option<u8> = None;
+    let mut applying_unknown = false;
+    let mut applying_differ = false;
+    for pair in pairs.chunks_exact(2) {
+        let gives = b[pair[1] as usize];
+        match b[pair[0] as usize] {
+            T => match applying {
                 None => {
-                    let v = self.eval(s, self.exceptions[e as usize].gives);
-                    possible.add(&self.arenas(s), v);
+                    applying = Some(gives);
+                    applying_unknown |= gives == U;
                 }
-                Some(false) => {}
-            }
-        }
-        match applying {
-            None => {
-                possible.add(&self.arenas(s), base);
-                possible.result()
-            }
-            Some(_) if applying_unknown => None,
-            Some(_) if applying_differ => {
-                s.conflict = true;
-                None
-            }
-            Some(first) => {
-                possible.add(&self.arenas(s), first);
-                possible.result()
-            }
-        }
-    }
-
-    fn applies(&self, s: &mut Scratch, e: u32) -> Option<bool> {
-        let i = e as usize;
-        match s.exceptions[i] {
-            Memo::Done(v) => return v,
-            Memo::Busy => return None,
-            Memo::Todo => {}
-        }
-        s.exceptions[i] = Memo::Busy;
-        let exc = self.exceptions[i];
-        let when = self.eval_bool(s, exc.when);
-        let result = and3(when, || {
-            let mut defeated = Some(false);
-            for k in exc.exceptions.0..exc.exceptions.0 + exc.exceptions.1 {
-                let sub = self.applies(s, self.exc_lists[k as usize]);
-                defeated = or3(defeated, || sub);
-            }
-            defeated.map(|d| !d)
-        });
-        s.exceptions[i] = Memo::Done(result);
-        result
-    }
-
-    fn eval_bool(&self, s: &mut Scratch, n: u32) -> Option<bool> {
-        match self.eval(s, n) {
-            Some(V::Bool(b)) => Some(b),
-            _ => None,
-        }
-    }
-
-    fn fail(&self, s: &mut Scratch) -> Option<V> {
-        s.failed = true;
-        None
-    }
-
-    /// A node's value, remembered for the missing-fact walk.
-    fn eval(&self, s: &mut Scratch, n: u32) -> Option<V> {
-        match self.nodes[n as usize] {
-            // Leaves cost less to read again than to remember.
-            Node::Const(v) => Some(v),
-            Node::Fact(f) => s.facts[f as usize],
-            Node::Rule(r) => self.rule(s, r),
-            Node::EnumIs(f, v, negated) => match s.facts[f as usize] {
-                Some(V::Enum(x)) => Some(V::Bool((x == v) != negated)),
-                _ => None,
+                Some(_) if gives == U => applying_unknown = true,
+                Some(first) => applying_differ |= first != U && first != gives,
             },
-            Node::EnumIn(f, set, negated) => match s.facts[f as usize] {
-                Some(V::Enum(x)) => Some(V::Bool((x < 64 && set & (1 << x) != 0) != negated)),
-                _ => None,
-            },
-            _ => {
-                let v = self.compute(s, n);
-                s.node_cache[n as usize] = (s.case_stamp, v);
-                v
-            }
+            F => {}
+            _ => add(gives),
         }
     }
-
-    /// A node's value as computed earlier for this case, or now.
-    fn cached(&self, s: &mut Scratch, n: u32) -> Option<V> {
-        match s.node_cache[n as usize] {
-            (stamp, v) if stamp == s.case_stamp => v,
-            _ => self.eval(s, n),
-        }
+    match applying {
+        None => add(base),
+        Some(_) if applying_unknown => return (U, false),
+        Some(_) if applying_differ => return (U, true),
+        Some(first) => add(first),
     }
+    (if agree { agreed.unwrap_or(U) } else { U }, false)
+}
 
-    fn compute(&self, s: &mut Scratch, n: u32) -> Option<V> {
-        match self.nodes[n as usize] {
-            Node::EnumIs(..) | Node::EnumIn(..) => self.eval(s, n),
-            Node::Const(v) => Some(v),
-            Node::Fact(f) => s.facts[f as usize],
-            Node::Rule(r) => self.rule(s, r),
-            Node::Today => Some(V::Date(s.today)),
-            Node::List(start, len) => {
-                // Items are evaluated first (they may build lists of their own), then
-                // laid out contiguously in the case arena.
-                let mark = s.stack.len();
-                for k in start..start + len {
-                    let Some(v) = self.eval(s, self.kids[k as usize]) else {
-                        s.stack.truncate(mark);
-                        return None;
-                    };
-                    s.stack.push(v);
+/// The reference's `with_exceptions` on values; `Err` when applying exceptions
+/// conflict.
+fn except_value(
+    ar: &Arenas<'_>,
+    b: &[u8],
+    v: &[Option<V>],
+    base: Option<V>,
+    pairs: &[u32],
+) -> Result<Option<V>, ()> {
+    let mut possible = Agree::new();
+    let mut applying: Option<Option<V>> = None;
+    let mut applying_unknown = false;
+    let mut applying_differ = false;
+    for pair in pairs.chunks_exact(2) {
+        let gives = v[pair[1] as usize];
+        match b[pair[0] as usize] {
+            T => match (applying, gives) {
+                (None, _) => {
+                    applying = Some(gives);
+                    applying_unknown |= gives.is_none();
                 }
-                let at = s.items.len() as u32;
-                s.items.extend_from_slice(&s.stack[mark..]);
-                s.stack.truncate(mark);
-                Some(V::List(Slice::case(at, len)))
-            }
-            Node::Not(a) => self.eval_bool(s, a).map(|b| V::Bool(!b)),
-            Node::Neg(a) => match self.eval(s, a)? {
-                V::Int(x) => match x.checked_neg() {
-                    Some(x) => Some(V::Int(x)),
-                    None => self.fail(s),
-                },
-                V::Dec(x) => Some(V::Dec(-x)),
-                V::Dur(d) => Some(V::Dur(Duration {
-                    months: d.months.wrapping_neg(),
-                    days: d.days.wrapping_neg(),
-                })),
-                _ => None,
-            },
-            Node::And(a, b) => {
-                let a = self.eval_bool(s, a);
-                and3(a, || self.eval_bool(s, b)).map(V::Bool)
-            }
-            Node::Or(a, b) => {
-                let a = self.eval_bool(s, a);
-                or3(a, || self.eval_bool(s, b)).map(V::Bool)
-            }
-            Node::Cmp(op, a, b) => {
-                let a = self.eval(s, a);
-                let b = self.eval(s, b);
-                let (a, b) = (a?, b?);
-                let ar = self.arenas(s);
-                let result = match op {
-                    CmpOp::Eq => ar.same(a, b),
-                    CmpOp::Ne => !ar.same(a, b),
-                    _ => {
-                        let Some(ord) = self.order(&ar, s.today, a, b) else {
-                            return self.fail(s);
-                        };
-                        match op {
-                            CmpOp::Lt => ord == Ordering::Less,
-                            CmpOp::Le => ord != Ordering::Greater,
-                            CmpOp::Gt => ord == Ordering::Greater,
-                            _ => ord != Ordering::Less,
-                        }
-                    }
-                };
-                Some(V::Bool(result))
-            }
-            Node::Arith(op, a, b, int_typed) => {
-                let a = self.eval(s, a);
-                let b = self.eval(s, b);
-                let (a, b) = (a?, b?);
-                self.arith(s, op, a, b, int_typed)
-            }
-            Node::In(item, list, negated) => {
-                let item = self.eval(s, item);
-                let list = self.eval(s, list);
-                let (Some(item), Some(V::List(list))) = (item, list) else {
-                    return None;
-                };
-                let ar = self.arenas(s);
-                let found = ar.items(list).iter().any(|v| ar.same(*v, item));
-                Some(V::Bool(found != negated))
-            }
-            Node::Test(test, a) => {
-                let v = self.eval(s, a);
-                match test {
-                    Test::Known => Some(V::Bool(v.is_some())),
-                    Test::Unknown => Some(V::Bool(v.is_none())),
-                    Test::Empty => match v? {
-                        V::List(l) => Some(V::Bool(l.len == 0)),
-                        _ => None,
-                    },
-                    Test::NotEmpty => match v? {
-                        V::List(l) => Some(V::Bool(l.len != 0)),
-                        _ => None,
-                    },
-                }
-            }
-            Node::If(c, a, b) => match self.eval_bool(s, c) {
-                Some(true) => self.eval(s, a),
-                Some(false) => self.eval(s, b),
-                None => {
-                    let a = self.eval(s, a)?;
-                    let b = self.eval(s, b)?;
-                    self.arenas(s).same(a, b).then_some(a)
-                }
-            },
-            Node::DaysFrom(a, b) => {
-                let a = self.eval(s, a);
-                let b = self.eval(s, b);
-                match (a?, b?) {
-                    (V::Date(a), V::Date(b)) => Some(V::Int(days_between(a, b))),
-                    _ => None,
-                }
-            }
-        }
-    }
-
-    /// The reference's `order`: durations in months and in days compare by where they
-    /// end when counted from the evaluation date.
-    fn order(&self, ar: &Arenas<'_>, today: Date, a: V, b: V) -> Option<Ordering> {
-        match (a, b) {
-            (V::Dur(x), V::Dur(y)) => x.compare(y).or_else(|| {
-                let ex = add_duration(today, x)?;
-                let ey = add_duration(today, y)?;
-                Some(ex.cmp(&ey))
-            }),
-            _ => ar.compare(a, b),
-        }
-    }
-
-    fn arith(&self, s: &mut Scratch, op: ArithOp, a: V, b: V, int_typed: bool) -> Option<V> {
-        let as_f64 = |v: V| match v {
-            V::Int(n) => Some(n as f64),
-            V::Dec(n) => Some(n),
-            _ => None,
-        };
-        match (op, a, b) {
-            (_, V::Int(x), V::Int(y)) if int_typed => {
-                let r = match op {
-                    ArithOp::Add => x.checked_add(y),
-                    ArithOp::Sub => x.checked_sub(y),
-                    ArithOp::Mul => x.checked_mul(y),
-                    ArithOp::Div => None,
-                };
-                match r {
-                    Some(n) => Some(V::Int(n)),
-                    None => self.fail(s),
-                }
-            }
-            (ArithOp::Add | ArithOp::Sub, V::Date(d), V::Dur(dur)) => {
-                let r = if op == ArithOp::Add {
-                    add_duration(d, dur)
-                } else {
-                    sub_duration(d, dur)
-                };
-                match r {
-                    Some(d) => Some(V::Date(d)),
-                    None => self.fail(s),
-                }
-            }
-            (ArithOp::Add, V::Dur(dur), V::Date(d)) => match add_duration(d, dur) {
-                Some(d) => Some(V::Date(d)),
-                None => self.fail(s),
-            },
-            (ArithOp::Add | ArithOp::Sub, V::Dur(x), V::Dur(y)) => {
-                let sign = if op == ArithOp::Add { 1 } else { -1 };
-                let months = y
-                    .months
-                    .checked_mul(sign)
-                    .and_then(|m| x.months.checked_add(m));
-                let days = y.days.checked_mul(sign).and_then(|d| x.days.checked_add(d));
-                match (months, days) {
-                    (Some(months), Some(days)) => Some(V::Dur(Duration { months, days })),
-                    _ => self.fail(s),
-                }
-            }
-            _ => {
-                let (x, y) = (as_f64(a)?, as_f64(b)?);
-                let r = match op {
-                    ArithOp::Add => x + y,
-                    ArithOp::Sub => x - y,
-                    ArithOp::Mul => x * y,
-                    ArithOp::Div => {
-                        if y == 0.0 {
-                            return self.fail(s);
-                        }
-                        x / y
-                    }
-                };
-                if r.is_finite() {
-                    Some(V::Dec(r))
-                } else {
-                    self.fail(s)
-                }
-            }
-        }
-    }
-
-    // The missing facts as bit sets, remembered per rule and exception for the case: the
-    // facts a rule waits on do not depend on which outcome asks, so a definition shared
-    // by many outcomes is walked once. Bits in ascending order are declaration order.
-
-    fn mask_rule(&self, s: &mut Scratch, r: u32) -> Mask {
-        let i = r as usize;
-        if s.rule_mask[i].0 == s.case_stamp {
-            return s.rule_mask[i].1;
-        }
-        let mut m = [0; MASK_WORDS];
-        if self.rule(s, r).is_none() {
-            let rule = self.rules[i];
-            m = self.mask(s, rule.body);
-            for k in rule.exceptions.0..rule.exceptions.0 + rule.exceptions.1 {
-                or(&mut m, self.mask_exception(s, self.exc_lists[k as usize]));
-            }
-        }
-        s.rule_mask[i] = (s.case_stamp, m);
-        m
-    }
-
-    fn mask_exception(&self, s: &mut Scratch, e: u32) -> Mask {
-        let i = e as usize;
-        if s.exc_mask[i].0 == s.case_stamp {
-            return s.exc_mask[i].1;
-        }
-        let exc = self.exceptions[i];
-        let m = match self.applies(s, e) {
-            Some(false) => [0; MASK_WORDS],
-            Some(true) => self.mask(s, exc.gives),
-            None => {
-                let mut m = self.mask(s, exc.when);
-                for k in exc.exceptions.0..exc.exceptions.0 + exc.exceptions.1 {
-                    or(&mut m, self.mask_exception(s, self.exc_lists[k as usize]));
-                }
-                or(&mut m, self.mask(s, exc.gives));
-                m
-            }
-        };
-        s.exc_mask[i] = (s.case_stamp, m);
-        m
-    }
-
-    fn mask(&self, s: &mut Scratch, n: u32) -> Mask {
-        let mut m = [0; MASK_WORDS];
-        if self.cached(s, n).is_some() {
-            return m;
-        }
-        match self.nodes[n as usize] {
-            Node::Fact(f) | Node::EnumIs(f, ..) | Node::EnumIn(f, ..) => {
-                m[f as usize / 64] |= 1 << (f % 64)
-            }
-            Node::Rule(r) => m = self.mask_rule(s, r),
-            Node::Const(_) | Node::Today => {}
-            Node::List(start, len) => {
-                for k in start..start + len {
-                    or(&mut m, self.mask(s, self.kids[k as usize]));
-                }
-            }
-            Node::Not(a) | Node::Neg(a) | Node::Test(_, a) => m = self.mask(s, a),
-            Node::And(a, b)
-            | Node::Or(a, b)
-            | Node::Cmp(_, a, b)
-            | Node::Arith(_, a, b, _)
-            | Node::DaysFrom(a, b)
-            | Node::In(a, b, _) => {
-                m = self.mask(s, a);
-                or(&mut m, self.mask(s, b));
-            }
-            Node::If(c, a, b) => {
-                let cond = match self.cached(s, c) {
-                    Some(V::Bool(b)) => Some(b),
-                    _ => None,
-                };
-                match cond {
-                    Some(true) => m = self.mask(s, a),
-                    Some(false) => m = self.mask(s, b),
-                    None => {
-                        m = self.mask(s, c);
-                        or(&mut m, self.mask(s, a));
-                        or(&mut m, self.mask(s, b));
+                (Some(_), None) => applying_unknown = true,
+                (Some(Some(first)), Some(v)) => {
+                    if !ar.same(first, v) {
+                        applying_differ = true;
                     }
                 }
-            }
-        }
-        m
-    }
-
-    // The missing-fact walk (the reference's `missing.rs`), for policies with more facts
-    // than a bit set holds: the unknown facts under the
-    // unknown parts of an undetermined rule.
-
-    fn walk_rule(&self, s: &mut Scratch, r: u32) {
-        let i = r as usize;
-        if s.rule_seen[i] == s.stamp {
-            return;
-        }
-        s.rule_seen[i] = s.stamp;
-        if self.rule(s, r).is_some() {
-            return;
-        }
-        let rule = self.rules[i];
-        self.walk(s, rule.body);
-        for k in rule.exceptions.0..rule.exceptions.0 + rule.exceptions.1 {
-            self.walk_exception(s, self.exc_lists[k as usize]);
+                (Some(None), Some(_)) => {}
+            },
+            F => {}
+            _ => possible.add(ar, gives),
         }
     }
+    Ok(match applying {
+        None => {
+            possible.add(ar, base);
+            possible.result()
+        }
+        Some(_) if applying_unknown => None,
+        Some(_) if applying_differ => return Err(()),
+        Some(first) => {
+            possible.add(ar, first);
+            possible.result()
+        }
+    })
+}
 
-    fn walk_exception(&self, s: &mut Scratch, e: u32) {
-        let i = e as usize;
-        if s.exc_seen[i] == s.stamp {
-            return;
-        }
-        s.exc_seen[i] = s.stamp;
-        let exc = self.exceptions[i];
-        match self.applies(s, e) {
-            Some(false) => {}
-            Some(true) => self.walk(s, exc.gives),
-            None => {
-                self.walk(s, exc.when);
-                for k in exc.exceptions.0..exc.exceptions.0 + exc.exceptions.1 {
-                    self.walk_exception(s, self.exc_lists[k as usize]);
-                }
-                self.walk(s, exc.gives);
-            }
-        }
+/// The reference's `order`: durations in months and in days compare by where they end
+/// when counted from the evaluation date.
+fn order(ar: &Arenas<'_>, today: Date, a: V, b: V) -> Option<Ordering> {
+    match (a, b) {
+        (V::Dur(x), V::Dur(y)) => x.compare(y).or_else(|| {
+            let ex = add_duration(today, x)?;
+            let ey = add_duration(today, y)?;
+            Some(ex.cmp(&ey))
+        }),
+        _ => ar.compare(a, b),
     }
+}
 
-    fn walk(&self, s: &mut Scratch, n: u32) {
-        if self.cached(s, n).is_some() {
-            return;
+/// Arithmetic as the reference does it: `Ok(None)` for operands it does not apply to,
+/// `Err` for a result that does not exist (overflow, division by zero).
+fn arith(op: ArithOp, a: V, b: V, int_typed: bool) -> Result<Option<V>, ()> {
+    let as_f64 = |v: V| match v {
+        V::Int(n) => Some(n as f64),
+        V::Dec(n) => Some(n),
+        _ => None,
+    };
+    let failed = ();
+    Ok(Some(match (op, a, b) {
+        (_, V::Int(x), V::Int(y)) if int_typed => V::Int(
+            match op {
+                ArithOp::Add => x.checked_add(y),
+                ArithOp::Sub => x.checked_sub(y),
+                ArithOp::Mul => x.checked_mul(y),
+                ArithOp::Div => None,
+            }
+            .ok_or(failed)?,
+        ),
+        (ArithOp::Add | ArithOp::Sub, V::Date(d), V::Dur(dur)) => V::Date(
+            if op == ArithOp::Add {
+                add_duration(d, dur)
+            } else {
+                sub_duration(d, dur)
+            }
+            .ok_or(failed)?,
+        ),
+        (ArithOp::Add, V::Dur(dur), V::Date(d)) => V::Date(add_duration(d, dur).ok_or(failed)?),
+        (ArithOp::Add | ArithOp::Sub, V::Dur(x), V::Dur(y)) => {
+            let sign = if op == ArithOp::Add { 1 } else { -1 };
+            let months = y
+                .months
+                .checked_mul(sign)
+                .and_then(|m| x.months.checked_add(m));
+            let days = y.days.checked_mul(sign).and_then(|d| x.days.checked_add(d));
+            match (months, days) {
+                (Some(months), Some(days)) => V::Dur(Duration { months, days }),
+                _ => return Err(failed),
+            }
         }
-        match self.nodes[n as usize] {
-            Node::Fact(f) | Node::EnumIs(f, ..) | Node::EnumIn(f, ..) => {
-                let i = f as usize;
-                if s.fact_seen[i] != s.stamp {
-                    s.fact_seen[i] = s.stamp;
-                    s.missing.push(f);
-                }
-            }
-            Node::Rule(r) => self.walk_rule(s, r),
-            Node::Const(_) | Node::Today => {}
-            Node::List(start, len) => {
-                for k in start..start + len {
-                    self.walk(s, self.kids[k as usize]);
-                }
-            }
-            Node::Not(a) | Node::Neg(a) | Node::Test(_, a) => self.walk(s, a),
-            Node::And(a, b)
-            | Node::Or(a, b)
-            | Node::Cmp(_, a, b)
-            | Node::Arith(_, a, b, _)
-            | Node::DaysFrom(a, b)
-            | Node::In(a, b, _) => {
-                self.walk(s, a);
-                self.walk(s, b);
-            }
-            Node::If(c, a, b) => {
-                let cond = match self.cached(s, c) {
-                    Some(V::Bool(b)) => Some(b),
-                    _ => None,
-                };
-                match cond {
-                    Some(true) => self.walk(s, a),
-                    Some(false) => self.walk(s, b),
-                    None => {
-                        self.walk(s, c);
-                        self.walk(s, a);
-                        self.walk(s, b);
+        _ => {
+            let (Some(x), Some(y)) = (as_f64(a), as_f64(b)) else {
+                return Ok(None);
+            };
+            let r = match op {
+                ArithOp::Add => x + y,
+                ArithOp::Sub => x - y,
+                ArithOp::Mul => x * y,
+                ArithOp::Div => {
+                    if y == 0.0 {
+                        return Err(failed);
                     }
+                    x / y
                 }
+            };
+            if !r.is_finite() {
+                return Err(failed);
             }
+            V::Dec(r)
         }
-    }
+    }))
 }
