@@ -1,12 +1,15 @@
 //! `asylon batch`: one case per input line, one result line per input line, in order,
 //! on every core, in bounded memory.
 //!
-//! Input is read in chunks of lines; the lines of a chunk are evaluated in parallel
-//! (rayon, each worker with its own [`Scratch`]) and written in input order before the
-//! next chunk is read, so memory holds one chunk whatever the size of the input.
+//! Input is read in large blocks and cut into chunks of whole lines (no copy or call per
+//! line). With one thread, the calling thread evaluates each line and writes the results
+//! a megabyte at a time. With more, a reader thread reads the next chunk while rayon
+//! workers (each with its own [`Scratch`]) evaluate the lines of this one and a writer
+//! thread writes the previous one's results in input order; each hands over through a
+//! channel of one chunk, so memory holds a few chunks whatever the size of the input.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -14,9 +17,8 @@ use asylon::compile::lines::LineEvaluator;
 use asylon::{EvalOptions, Policy};
 use rayon::prelude::*;
 
-/// Lines per chunk, and bytes per chunk at most (a chunk ends at whichever comes first).
-const CHUNK_LINES: usize = 4096;
-const CHUNK_BYTES: usize = 8 << 20;
+/// Bytes per chunk, about: memory holds a few chunks, whatever the size of the input.
+const CHUNK_BYTES: usize = 2 << 20;
 /// Lines per parallel task: large enough that scheduling costs little.
 const TASK_LINES: usize = 512;
 
@@ -163,58 +165,122 @@ struct Counts {
     errors: usize,
 }
 
-/// A chunk of input: its bytes, and where each line is in them.
+/// A chunk of input: whole lines, and where each is in the bytes.
 #[derive(Default)]
 struct Chunk {
     buf: Vec<u8>,
     lines: Vec<(usize, usize)>,
 }
 
-/// Reads the next chunk into `chunk`; `false` at the end of the input.
-fn read_chunk(reader: &mut impl BufRead, chunk: &mut Chunk) -> io::Result<bool> {
-    chunk.buf.clear();
-    chunk.lines.clear();
-    while chunk.lines.len() < CHUNK_LINES && chunk.buf.len() < CHUNK_BYTES {
-        let start = chunk.buf.len();
-        if reader.read_until(b'\n', &mut chunk.buf)? == 0 {
-            break;
-        }
-        chunk.lines.push((start, chunk.buf.len()));
-    }
-    Ok(!chunk.lines.is_empty())
+/// Input read in large blocks and cut into chunks of whole lines: no copy per line, and
+/// one `read` call per block rather than per line.
+struct Blocks<R> {
+    input: R,
+    /// The start of a line that the last block cut in two.
+    carry: Vec<u8>,
+    done: bool,
 }
+
+/// Bytes asked of the input at a time.
+const READ_BYTES: usize = 1 << 18;
+
+impl<R: Read> Blocks<R> {
+    fn new(input: R) -> Blocks<R> {
+        Blocks {
+            input,
+            carry: Vec::new(),
+            done: false,
+        }
+    }
+
+    /// Fills `chunk` with the next lines (about [`CHUNK_BYTES`] of them, and at least one
+    /// whole line however long); `false` at the end of the input.
+    fn next(&mut self, chunk: &mut Chunk) -> io::Result<bool> {
+        chunk.buf.clear();
+        chunk.lines.clear();
+        chunk.buf.append(&mut self.carry);
+        let mut searched = 0;
+        let end = loop {
+            if chunk.buf.len() >= CHUNK_BYTES || self.done {
+                if let Some(last) = memchr::memrchr(b'\n', &chunk.buf[searched..]) {
+                    break searched + last + 1;
+                }
+                if self.done {
+                    break chunk.buf.len();
+                }
+            }
+            searched = chunk.buf.len();
+            let len = chunk.buf.len();
+            chunk.buf.resize(len + READ_BYTES, 0);
+            let n = loop {
+                match self.input.read(&mut chunk.buf[len..]) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    other => break other,
+                }
+            };
+            let n = match n {
+                Ok(n) => n,
+                Err(e) => {
+                    chunk.buf.truncate(len);
+                    return Err(e);
+                }
+            };
+            chunk.buf.truncate(len + n);
+            if n == 0 {
+                self.done = true;
+                // Look for the last line end anywhere once the input is over.
+                searched = 0;
+            }
+        };
+        self.carry.extend_from_slice(&chunk.buf[end..]);
+        chunk.buf.truncate(end);
+        let mut start = 0;
+        for nl in memchr::memchr_iter(b'\n', &chunk.buf) {
+            chunk.lines.push((start, nl + 1));
+            start = nl + 1;
+        }
+        if start < chunk.buf.len() {
+            chunk.lines.push((start, chunk.buf.len()));
+        }
+        Ok(!chunk.lines.is_empty())
+    }
+}
+
+/// Bytes of results gathered before they are written.
+const WRITE_BYTES: usize = 1 << 20;
 
 /// Reads, evaluates and writes chunk after chunk, on the calling thread alone.
 fn stream(
     ctx: &LineEvaluator,
     input: Box<dyn Read + Send>,
-    output: Box<dyn Write + Send>,
+    mut output: Box<dyn Write + Send>,
     progress: Option<&indicatif::ProgressBar>,
 ) -> io::Result<Counts> {
-    let mut reader = BufReader::with_capacity(1 << 20, input);
-    let mut writer = io::BufWriter::with_capacity(1 << 20, output);
+    let mut blocks = Blocks::new(input);
     let mut chunk = Chunk::default();
     let mut counts = Counts {
         cases: 0,
         errors: 0,
     };
     let mut scratch = ctx.scratch();
-    let mut out = String::new();
-    while read_chunk(&mut reader, &mut chunk)? {
-        let first = counts.cases + 1;
-        counts.cases += chunk.lines.len();
-        out.clear();
-        for (k, &(a, b)) in chunk.lines.iter().enumerate() {
-            if !ctx.line(&mut scratch, first + k, &chunk.buf[a..b], &mut out) {
+    let mut out = String::with_capacity(2 * WRITE_BYTES);
+    while blocks.next(&mut chunk)? {
+        for &(a, b) in &chunk.lines {
+            counts.cases += 1;
+            if !ctx.line(&mut scratch, counts.cases, &chunk.buf[a..b], &mut out) {
                 counts.errors += 1;
             }
+            if out.len() >= WRITE_BYTES {
+                output.write_all(out.as_bytes())?;
+                out.clear();
+            }
         }
-        writer.write_all(out.as_bytes())?;
         if let Some(bar) = progress {
             bar.inc(chunk.buf.len() as u64);
         }
     }
-    writer.flush()?;
+    output.write_all(out.as_bytes())?;
+    output.flush()?;
     Ok(counts)
 }
 
@@ -234,23 +300,23 @@ fn stream_parallel(
     let (parts_tx, parts_rx) = sync_channel::<Vec<String>>(1);
     std::thread::scope(|scope| {
         let reader = scope.spawn(move || -> io::Result<()> {
-            let mut reader = BufReader::with_capacity(1 << 20, input);
+            let mut blocks = Blocks::new(input);
             loop {
                 // Chunks come back once evaluated, so their buffers are reused.
                 let mut chunk = spare_rx.try_recv().unwrap_or_default();
-                if !read_chunk(&mut reader, &mut chunk)? || chunks_tx.send(chunk).is_err() {
+                if !blocks.next(&mut chunk)? || chunks_tx.send(chunk).is_err() {
                     return Ok(());
                 }
             }
         });
         let writer = scope.spawn(move || -> io::Result<()> {
-            let mut writer = io::BufWriter::with_capacity(1 << 20, output);
+            let mut output = output;
             for parts in parts_rx {
                 for text in parts {
-                    writer.write_all(text.as_bytes())?;
+                    output.write_all(text.as_bytes())?;
                 }
             }
-            writer.flush()
+            output.flush()
         });
         let mut counts = Counts {
             cases: 0,
@@ -306,4 +372,62 @@ fn join(handle: std::thread::ScopedJoinHandle<'_, io::Result<()>>) -> io::Result
     handle
         .join()
         .unwrap_or_else(|_| Err(io::Error::other("a batch thread stopped unexpectedly")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hands out its bytes a few at a time, as a pipe may.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    fn lines_of(input: &[u8], step: usize) -> Vec<Vec<u8>> {
+        let mut blocks = Blocks::new(Trickle(input, step));
+        let mut chunk = Chunk::default();
+        let mut out = Vec::new();
+        while blocks.next(&mut chunk).expect("reading memory cannot fail") {
+            out.extend(chunk.lines.iter().map(|&(a, b)| chunk.buf[a..b].to_vec()));
+        }
+        out
+    }
+
+    #[test]
+    fn blocks_cut_the_input_into_its_lines_however_it_arrives() {
+        let input = b"{\"a\":1}\n\n{\"b\":2}\r\nlast without a line end";
+        for step in [1, 2, 3, 7, 1 << 20] {
+            let lines = lines_of(input, step);
+            assert_eq!(
+                lines,
+                vec![
+                    b"{\"a\":1}\n".to_vec(),
+                    b"\n".to_vec(),
+                    b"{\"b\":2}\r\n".to_vec(),
+                    b"last without a line end".to_vec(),
+                ],
+                "read {step} bytes at a time"
+            );
+        }
+        assert!(lines_of(b"", 5).is_empty());
+    }
+
+    #[test]
+    fn a_line_longer_than_a_chunk_stays_whole() {
+        let long = vec![b'x'; CHUNK_BYTES + READ_BYTES + 10];
+        let mut input = b"first\n".to_vec();
+        input.extend_from_slice(&long);
+        input.extend_from_slice(b"\nlast\n");
+        let lines = lines_of(&input, 1 << 16);
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[1].len(), long.len() + 1);
+        assert_eq!(lines[2], b"last\n");
+    }
 }

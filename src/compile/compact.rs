@@ -41,29 +41,23 @@ impl Program {
     /// Appends the compact result of the case last evaluated in `s`.
     pub fn write_compact(&self, s: &Scratch, out: &mut String) {
         out.push_str("{\"holds\":[");
-        let mut first = true;
+        let mut sep = "";
         for (i, v) in s.verdicts().iter().enumerate() {
             if *v == Verdict::Holds {
-                if !first {
-                    out.push(',');
-                }
-                first = false;
+                out.push_str(sep);
                 out.push_str(&self.outcome_json[i]);
+                sep = ",";
             }
         }
         out.push_str("],\"undetermined\":[");
-        let mut first = true;
+        let mut sep = "";
         for (i, v) in s.verdicts().iter().enumerate() {
             if *v == Verdict::Undetermined {
-                if !first {
-                    out.push(',');
-                }
-                first = false;
-                out.push_str("{\"id\":");
-                out.push_str(&self.outcome_json[i]);
-                out.push_str(",\"status\":\"undetermined\",\"missing\":[");
+                out.push_str(sep);
+                out.push_str(&self.undetermined_json[i]);
                 self.fact_list(s.missing_of(i), out);
                 out.push_str("]}");
+                sep = ",";
             }
         }
         out.push_str("],\"missing\":[");
@@ -72,11 +66,11 @@ impl Program {
     }
 
     fn fact_list(&self, facts: &[u32], out: &mut String) {
-        for (k, f) in facts.iter().enumerate() {
-            if k > 0 {
-                out.push(',');
+        if let Some((first, rest)) = facts.split_first() {
+            out.push_str(&self.fact_json[*first as usize][1..]);
+            for f in rest {
+                out.push_str(&self.fact_json[*f as usize]);
             }
-            out.push_str(&self.fact_json[*f as usize]);
         }
     }
 }

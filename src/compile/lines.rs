@@ -75,10 +75,11 @@ impl LineEvaluator {
     /// result line to `out`; `false` when the line is an error line.
     pub fn line(&self, s: &mut Scratch, n: usize, raw: &[u8], out: &mut String) -> bool {
         let ctx = self;
-        use std::fmt::Write as _;
         let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-        let _ = write!(out, "{{\"line\":{n},\"id\":");
+        out.push_str("{\"line\":");
+        out.push_str(itoa::Buffer::new().format(n));
+        out.push_str(",\"id\":");
         let Ok(text) = std::str::from_utf8(raw) else {
             out.push_str("null");
             return error(out, "asylon::batch::not_utf8", "the line is not UTF-8 text");

@@ -200,7 +200,11 @@ pub struct Program {
     pub(crate) tree: CTree,
     /// Each outcome's id as a JSON string, quotes included.
     pub(crate) outcome_json: Vec<Box<str>>,
-    /// Each fact's dotted name as a JSON string, quotes included.
+    /// Each undetermined outcome's compact entry up to its missing facts:
+    /// `{"id":"…","status":"undetermined","missing":[`.
+    pub(crate) undetermined_json: Vec<Box<str>>,
+    /// Each fact's dotted name as a JSON string, quotes included, after a comma (the
+    /// first of a list is written without it).
     pub(crate) fact_json: Vec<Box<str>>,
     /// Each fact's position in name order, for ordering the top-level `missing` list.
     pub(crate) fact_rank: Vec<u32>,
@@ -258,7 +262,19 @@ impl Program {
                 .iter()
                 .map(|r| json_string(&policy.rule(*r).name))
                 .collect(),
-            fact_json: policy.facts.iter().map(|f| json_string(&f.name)).collect(),
+            undetermined_json: policy
+                .outcomes
+                .iter()
+                .map(|r| {
+                    let id = json_string(&policy.rule(*r).name);
+                    format!("{{\"id\":{id},\"status\":\"undetermined\",\"missing\":[").into()
+                })
+                .collect(),
+            fact_json: policy
+                .facts
+                .iter()
+                .map(|f| format!(",{}", json_string(&f.name)).into())
+                .collect(),
             fact_rank,
         }
     }
