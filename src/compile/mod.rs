@@ -208,6 +208,8 @@ pub struct Program {
     pub(crate) fact_json: Vec<Box<str>>,
     /// Each fact's position in name order, for ordering the top-level `missing` list.
     pub(crate) fact_rank: Vec<u32>,
+    /// The facts in name order.
+    pub(crate) by_rank: Vec<u32>,
 }
 
 /// The register that holds the evaluation date.
@@ -226,9 +228,10 @@ impl Program {
         let mut by_name: Vec<usize> = (0..policy.facts.len()).collect();
         by_name.sort_by(|a, b| policy.facts[*a].name.cmp(&policy.facts[*b].name));
         let mut fact_rank = vec![0; policy.facts.len()];
-        for (rank, f) in by_name.into_iter().enumerate() {
-            fact_rank[f] = rank as u32;
+        for (rank, f) in by_name.iter().enumerate() {
+            fact_rank[*f] = rank as u32;
         }
+        let by_rank = by_name.into_iter().map(|f| f as u32).collect();
         let code = emit::Emitter::emit(policy);
         static PROGRAMS: AtomicU64 = AtomicU64::new(0);
         Program {
@@ -276,6 +279,7 @@ impl Program {
                 .map(|f| format!(",{}", json_string(&f.name)).into())
                 .collect(),
             fact_rank,
+            by_rank,
         }
     }
 

@@ -73,6 +73,9 @@ pub struct Scratch {
     /// The top-level missing list.
     top: Vec<u32>,
     counts: Vec<u32>,
+    /// Per count of outcomes waiting on a fact, most first, the facts as bits by the
+    /// rank of their names (one-word sets only).
+    order: Vec<u64>,
 }
 
 impl Scratch {
@@ -98,6 +101,7 @@ impl Scratch {
             ranges: Vec::with_capacity(p.outcomes.len()),
             top: Vec::new(),
             counts: vec![0; p.facts.len()],
+            order: vec![0; p.outcomes.len() + 1],
         }
     }
 
@@ -205,11 +209,17 @@ impl<W: Width> Masks<'_, W> {
         }
     }
 
-    /// `r`'s set: the union of `srcs`' sets when `unknown`, else empty. Most registers
-    /// of most cases are known, so the union is worth a branch.
+    /// `r`'s set: the union of `srcs`' sets when `unknown`, else empty.
     #[inline(always)]
     fn union(&mut self, r: usize, srcs: &[u32], unknown: bool) {
         let n = self.w.n();
+        if W::ONE {
+            // One word: cheaper to compute and drop than to mispredict a branch on cases
+            // that vary.
+            let acc = srcs.iter().fold(0, |acc, s| acc | self.m[*s as usize]);
+            self.m[r] = acc & (unknown as u64).wrapping_neg();
+            return;
+        }
         if !unknown {
             for k in 0..n {
                 self.m[r * n + k] = 0;
@@ -388,12 +398,56 @@ impl Program {
             return Err(Fallback::Conflict);
         }
         if s.words == 1 {
-            self.verdicts(s, OneWord);
+            self.verdicts_one_word(s);
         } else {
             let w = Words(s.words);
             self.verdicts(s, w);
         }
         Ok(())
+    }
+
+    /// [`Program::verdicts`] when sets are one word (up to 64 facts): no branch on each
+    /// outcome's verdict, and the top-level list ordered without a comparison sort —
+    /// each needed fact is a bit in the word of its count, at the position of its name's
+    /// rank, and reading the words in order reads the list.
+    fn verdicts_one_word(&self, s: &mut Scratch) {
+        const VERDICT: [Verdict; 3] = [Verdict::DoesNotHold, Verdict::Undetermined, Verdict::Holds];
+        s.verdicts.clear();
+        s.missing.clear();
+        s.ranges.clear();
+        s.top.clear();
+        let mut needed = 0u64;
+        for &r in &self.outcomes {
+            let r = r as usize;
+            s.verdicts.push(VERDICT[s.b[r].min(T) as usize]);
+            let start = s.missing.len() as u32;
+            // Empty unless the outcome is undetermined.
+            let mut bits = s.m[r];
+            needed |= bits;
+            while bits != 0 {
+                let f = bits.trailing_zeros();
+                s.missing.push(f);
+                s.counts[f as usize] += 1;
+                bits &= bits - 1;
+            }
+            s.ranges.push((start, s.missing.len() as u32));
+        }
+        let most = self.outcomes.len();
+        while needed != 0 {
+            let f = needed.trailing_zeros() as usize;
+            needed &= needed - 1;
+            let word = most - (s.counts[f] as usize).min(most);
+            s.order[word] |= 1 << self.fact_rank[f];
+            s.counts[f] = 0;
+        }
+        for word in s.order.iter_mut() {
+            let mut bits = *word;
+            *word = 0;
+            while bits != 0 {
+                s.top.push(self.by_rank[bits.trailing_zeros() as usize]);
+                bits &= bits - 1;
+            }
+        }
     }
 
     fn run(&self, s: &mut Scratch, facts: &[Option<V>], ops: Range<usize>, today: Date) {
