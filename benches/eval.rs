@@ -8,7 +8,8 @@
 //!   same text into borrowed typed structs, and into a generic `serde_json::Value`;
 //! - `batch/*`: throughput over many cases, line by line as `asylon batch` does, and
 //!   the same floor over the same lines; `batch/preread` evaluates the same cases read
-//!   beforehand (the peers' "preparsed" mode).
+//!   beforehand (the peers' "preparsed" mode), `batch/json_eval` reads and evaluates
+//!   them without writing results (the peers' "json" mode).
 //!
 //! The cases are generated (deterministic, every fact present with some probability,
 //! only valid fact sets kept), or read from the JSON Lines file named by
@@ -355,6 +356,21 @@ fn benches(c: &mut Criterion) {
             })
         });
     }
+    // JSON text → validated slots → verdicts and missing facts, as the peers' "json"
+    // mode (text → input → outcome set); no result text written.
+    group.bench_function("json_eval", |b| {
+        b.iter(|| {
+            lines
+                .iter()
+                .filter(|l| {
+                    program
+                        .read_json(&mut s, l)
+                        .and_then(|()| program.evaluate(&mut s, options.as_of))
+                        .is_ok()
+                })
+                .count()
+        })
+    });
     group.bench_function("floor_typed", |b| {
         b.iter(|| lines.iter().filter(|l| typed_parse(l)).count())
     });
