@@ -331,6 +331,16 @@ fn benches(c: &mut Criterion) {
             })
         });
     }
+    // Reading alone (into a scratch's slots, validated), to set beside the floor.
+    let mut s = Scratch::new(&program);
+    group.bench_function("read_only", |b| {
+        b.iter(|| {
+            lines
+                .iter()
+                .filter(|l| program.read_json(&mut s, l).is_ok())
+                .count()
+        })
+    });
     group.bench_function("floor_typed", |b| {
         b.iter(|| lines.iter().filter(|l| typed_parse(l)).count())
     });
