@@ -30,9 +30,11 @@ pub mod value;
 use crate::checked::{
     ArithOp, CheckedPolicy, CmpOp, Constraint, Expr, ExprKind, FactNode, FactTree,
 };
+use crate::limits::Limits;
 use crate::syntax::ast::Test;
 use crate::value::{Type, Value};
 
+use read::Names;
 pub use run::{Scratch, Verdict};
 use value::{Slice, V};
 
@@ -117,7 +119,7 @@ pub(crate) struct CFact {
 /// The nested-object shape of the facts, keys sorted for binary search.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CTree {
-    pub(crate) keys: Vec<Box<str>>,
+    pub(crate) keys: Names,
     pub(crate) nodes: Vec<CTreeNode>,
 }
 
@@ -146,7 +148,8 @@ pub struct Program {
     /// The outcomes' rule indices, in policy order.
     pub(crate) outcomes: Vec<u32>,
     pub(crate) facts: Vec<CFact>,
-    pub(crate) enums: Vec<Vec<Box<str>>>,
+    /// Each enum's variant names, in order.
+    pub(crate) enums: Vec<Names>,
     pub(crate) tree: CTree,
     /// Each outcome's id as a JSON string, quotes included.
     pub(crate) outcome_json: Vec<Box<str>>,
@@ -154,17 +157,23 @@ pub struct Program {
     pub(crate) fact_json: Vec<Box<str>>,
     /// Each fact's position in name order, for ordering the top-level `missing` list.
     pub(crate) fact_rank: Vec<u32>,
+    /// The bounds the reference reader holds fact sets to ([`crate::Policy::limits`]):
+    /// the fast reader must refuse whatever they refuse.
+    pub(crate) limits: Limits,
 }
 
 impl crate::Policy {
     /// Compiles the policy for evaluating many cases fast (see [`Program`]).
     pub fn compile(&self) -> Program {
-        Program::compile(self.checked())
+        Program {
+            limits: *self.limits(),
+            ..Program::compile(self.checked())
+        }
     }
 }
 
 impl Program {
-    /// Compiles a checked policy.
+    /// Compiles a checked policy, to read fact sets within the default [`Limits`].
     pub fn compile(policy: &CheckedPolicy) -> Program {
         let mut p = Program {
             nodes: Vec::new(),
@@ -180,7 +189,7 @@ impl Program {
             enums: policy
                 .enums
                 .iter()
-                .map(|e| e.variants.iter().map(|v| v.name.as_str().into()).collect())
+                .map(|e| Names::new(e.variants.iter().map(|v| v.name.as_str())))
                 .collect(),
             tree: CTree::default(),
             outcome_json: policy
@@ -190,6 +199,7 @@ impl Program {
                 .collect(),
             fact_json: policy.facts.iter().map(|f| json_string(&f.name)).collect(),
             fact_rank: Vec::new(),
+            limits: Limits::default(),
         };
         for rule in &policy.rules {
             let body = p.expr(&rule.body);
@@ -403,7 +413,7 @@ fn fact_type(ty: &Type) -> FactType {
 
 fn tree(t: &FactTree) -> CTree {
     CTree {
-        keys: t.entries.iter().map(|(k, _)| k.as_str().into()).collect(),
+        keys: Names::new(t.entries.iter().map(|(k, _)| k.as_str())),
         nodes: t
             .entries
             .iter()
