@@ -23,6 +23,7 @@
 
 pub mod compact;
 pub mod lines;
+mod pattern;
 pub mod read;
 pub mod run;
 pub mod value;
@@ -114,6 +115,8 @@ pub(crate) enum FactType {
 pub(crate) struct CFact {
     pub(crate) ty: FactType,
     pub(crate) constraint: Constraint,
+    /// The `matching` pattern, when it is simple enough to check without the regex engine.
+    pub(crate) fixed: Option<pattern::Fixed>,
 }
 
 /// The nested-object shape of the facts, keys sorted for binary search.
@@ -224,6 +227,11 @@ impl Program {
             p.facts.push(CFact {
                 ty: fact_type(&fact.ty),
                 constraint: fact.constraint.clone(),
+                fixed: fact
+                    .constraint
+                    .matching
+                    .as_ref()
+                    .and_then(|(p, _)| pattern::Fixed::of(p)),
             });
         }
         p.tree = tree(&policy.fact_tree);

@@ -535,10 +535,13 @@ fn from_str(program: &Program, fact: &CFact, ty: &FactType, v: &str, at: usize) 
     }
     match ty {
         FactType::String => {
-            if let Some((_, re)) = &fact.constraint.matching {
-                if !re.is_match(v) {
-                    return None;
-                }
+            let matches = match (&fact.fixed, &fact.constraint.matching) {
+                (Some(fixed), _) => fixed.is_match(v),
+                (None, Some((_, re))) => re.is_match(v),
+                (None, None) => true,
+            };
+            if !matches {
+                return None;
             }
             Some(V::Str(Slice::case(at as u32, v.len() as u32)))
         }
