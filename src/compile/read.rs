@@ -712,3 +712,7 @@ fn special_bytes(chunk: &[u8]) -> u64 {
     let below_space = w.wrapping_sub(ONES * 0x20) & !w;
     (zero(w ^ (ONES * u64::from(b'"'))) | zero(w ^ (ONES * u64::from(b'\\'))) | below_space) & HIGH
 }
+
+#[cfg(test)]
+#[path = "read_tests.rs"]
+mod tests;
