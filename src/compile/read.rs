@@ -157,8 +157,13 @@ impl Reader<'_> {
                 }
                 *w |= bit;
             }
-            let (b':', next) = token(bytes, next)? else {
-                return None;
+            // `":` and `,"` are read in one step where no whitespace separates them.
+            let next = match bytes.get(next) {
+                Some(b':') => next + 1,
+                _ => match token(bytes, next)? {
+                    (b':', next) => next,
+                    _ => return None,
+                },
             };
             at = match tree.nodes.get(index)? {
                 CTreeNode::Group(inner) => match token(bytes, next)? {
@@ -174,13 +179,16 @@ impl Reader<'_> {
                     next
                 }
             };
-            at = match token(bytes, at)? {
-                (b',', next) => match token(bytes, next)? {
-                    (b'"', next) => next,
+            at = match bytes.get(at..at + 2) {
+                Some(b",\"") => at + 2,
+                _ => match token(bytes, at)? {
+                    (b',', next) => match token(bytes, next)? {
+                        (b'"', next) => next,
+                        _ => return None,
+                    },
+                    (b'}', next) => return Some(next),
                     _ => return None,
                 },
-                (b'}', next) => return Some(next),
-                _ => return None,
             };
         }
     }
@@ -561,11 +569,10 @@ pub(crate) struct Names {
     sorted: bool,
     /// The names JSON writes without escapes, by bucket (see [`bucket`]).
     heads: Vec<Head>,
-    /// Bucket `b` is `heads[starts[b]..starts[b + 1]]`.
+    /// Bucket `b` is `heads[starts[b]..starts[b + 1]]`; all empty when names are only
+    /// found the slow way, by [`Names::find`]: when there are too many for a byte, or a
+    /// bucket holds so many that halving the sorted names is faster.
     starts: [u8; 33],
-    /// Whether names are only found the slow way, by [`Names::find`]: there are too many
-    /// for `starts`, or a bucket holds so many that halving the sorted names is faster.
-    slow: bool,
 }
 
 impl Default for Names {
@@ -627,13 +634,14 @@ impl Names {
             *start = heads.iter().filter(|(hb, _)| *hb < b).count().min(255) as u8;
         }
         let sorted = names.is_sorted();
-        let slow = heads.len() > 255 || (sorted && starts.windows(2).any(|w| w[1] - w[0] > 16));
+        if heads.len() > 255 || (sorted && starts.windows(2).any(|w| w[1] - w[0] > 16)) {
+            starts = [0; 33];
+        }
         Names {
             names,
             sorted,
             heads: heads.into_iter().map(|(_, h)| h).collect(),
             starts,
-            slow,
         }
     }
 
@@ -647,10 +655,7 @@ impl Names {
     /// text.
     #[inline(always)]
     fn at(&self, bytes: &[u8], at: usize) -> Option<(usize, usize)> {
-        if self.slow {
-            return None;
-        }
-        let w = word(bytes.get(at..at + 8)?);
+        let w = word(bytes.get(at..)?.get(..8)?);
         let b = bucket(w as u8);
         let (lo, hi) = (*self.starts.get(b)?, *self.starts.get(b + 1)?);
         for h in self.heads.get(lo as usize..hi as usize)? {
@@ -660,7 +665,7 @@ impl Names {
             let n = h.quoted.len();
             let end = at + n;
             if n <= 8
-                || (bytes.get(end - 8..end).map(word) == Some(h.tail)
+                || (bytes.get(at + (n - 8)..end).map(word) == Some(h.tail)
                     && (n <= 16 || middle(bytes, at, &h.quoted)))
             {
                 return Some((h.index as usize, end));
