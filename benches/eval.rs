@@ -371,6 +371,15 @@ fn benches(c: &mut Criterion) {
                 .count()
         })
     });
+    // Reading alone (into a scratch's slots, validated), to set beside the floor.
+    group.bench_function("read_only", |b| {
+        b.iter(|| {
+            lines
+                .iter()
+                .filter(|l| program.read_json(&mut s, l).is_ok())
+                .count()
+        })
+    });
     group.bench_function("floor_typed", |b| {
         b.iter(|| lines.iter().filter(|l| typed_parse(l)).count())
     });

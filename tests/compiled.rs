@@ -3,7 +3,7 @@
 //! generated cases on the border policy and on the test family policy.
 
 use asylon::checked::{CheckedPolicy, FactInfo};
-use asylon::compile::{Fallback, Scratch, Verdict};
+use asylon::compile::{Fallback, Program, Scratch, Verdict};
 use asylon::value::Type;
 use asylon::{EvalOptions, Policy, Status};
 use serde_json::{json, Map, Value};
@@ -135,51 +135,70 @@ fn differential(path: &str, as_of: &str, n: usize, seed: u64) -> (usize, usize) 
     for i in 0..n {
         let present = [20, 50, 80, 95, 100][i % 5];
         let text = case(checked, &mut rng, present, i % 4 == 3);
-        let fast = program
-            .read_json(&mut scratch, &text)
-            .and_then(|()| program.evaluate(&mut scratch, options.as_of));
-        let reference = policy.evaluate_json("case", &text, &options);
-        match (fast, reference) {
-            (Ok(()), Ok(d)) => {
-                compiled += 1;
-                assert!(d.conflicts.is_empty(), "{text}: a conflict went unnoticed");
-                for (k, rid) in checked.outcomes.iter().enumerate() {
-                    let id = &checked.rule(*rid).name;
-                    let verdict = status_of(scratch.verdicts()[k]);
-                    assert_eq!(Some(verdict), d.status(id), "{text}: verdict on `{id}`");
-                    let missing: Vec<&str> = scratch
-                        .missing_of(k)
-                        .iter()
-                        .map(|f| checked.facts[*f as usize].name.as_str())
-                        .collect();
-                    let want: Vec<&str> = d
-                        .undetermined
-                        .iter()
-                        .find(|u| &u.id == id)
-                        .map(|u| u.missing.iter().map(String::as_str).collect())
-                        .unwrap_or_default();
-                    assert_eq!(missing, want, "{text}: missing facts of `{id}`");
-                }
-                let top: Vec<&str> = scratch
-                    .top_missing()
-                    .iter()
-                    .map(|f| checked.facts[*f as usize].name.as_str())
-                    .collect();
-                assert_eq!(top, d.missing, "{text}: the top-level missing list");
-            }
-            (Ok(()), Err(e)) => {
-                panic!("{text}: the compiled path accepted what the reference refused: {e}")
-            }
-            (Err(Fallback::Facts | Fallback::Impossible), Ok(_)) => {
-                panic!("{text}: the compiled path refused facts the reference accepted")
-            }
-            (Err(Fallback::Facts | Fallback::Impossible), Err(_)) => fallbacks += 1,
-            // A conflict or an arithmetic failure: the reference decides (and reports).
-            (Err(_), _) => fallbacks += 1,
+        if agree(&policy, &program, &mut scratch, &options, &text) {
+            compiled += 1;
+        } else {
+            fallbacks += 1;
         }
     }
     eprintln!("{path}: {compiled} compiled, {fallbacks} fell back");
     (compiled, fallbacks)
+}
+
+/// Runs one case through both evaluators and holds them to the same verdicts and missing
+/// lists; `true` when the compiled path decided it.
+fn agree(
+    policy: &Policy,
+    program: &Program,
+    scratch: &mut Scratch,
+    options: &EvalOptions,
+    text: &str,
+) -> bool {
+    let checked = policy.checked();
+    let fast = program
+        .read_json(scratch, text)
+        .and_then(|()| program.evaluate(scratch, options.as_of));
+    let reference = policy.evaluate_json("case", text, options);
+    match (fast, reference) {
+        (Ok(()), Ok(d)) => {
+            assert!(d.conflicts.is_empty(), "{text}: a conflict went unnoticed");
+            for (k, rid) in checked.outcomes.iter().enumerate() {
+                let id = &checked.rule(*rid).name;
+                let verdict = status_of(scratch.verdicts()[k]);
+                assert_eq!(Some(verdict), d.status(id), "{text}: verdict on `{id}`");
+                let missing: Vec<&str> = scratch
+                    .missing_of(k)
+                    .iter()
+                    .map(|f| checked.facts[*f as usize].name.as_str())
+                    .collect();
+                let want: Vec<&str> = d
+                    .undetermined
+                    .iter()
+                    .find(|u| &u.id == id)
+                    .map(|u| u.missing.iter().map(String::as_str).collect())
+                    .unwrap_or_default();
+                assert_eq!(missing, want, "{text}: missing facts of `{id}`");
+            }
+            let top: Vec<&str> = scratch
+                .top_missing()
+                .iter()
+                .map(|f| checked.facts[*f as usize].name.as_str())
+                .collect();
+            assert_eq!(top, d.missing, "{text}: the top-level missing list");
+            true
+        }
+        (Ok(()), Err(e)) => {
+            panic!("{text}: the compiled path accepted what the reference refused: {e}")
+        }
+        // The fast reader has no fallback of its own: valid facts it refuses lose the
+        // fast path silently, so they are a bug.
+        (Err(Fallback::Facts | Fallback::Impossible), Ok(_)) => {
+            panic!("{text}: the compiled path refused facts the reference accepted")
+        }
+        (Err(Fallback::Facts | Fallback::Impossible), Err(_)) => false,
+        // A conflict or an arithmetic failure: the reference decides (and reports).
+        (Err(_), _) => false,
+    }
 }
 
 #[test]
@@ -296,4 +315,119 @@ fn policies_with_hundreds_of_facts_list_the_same_missing_facts() {
         undetermined > 100,
         "only {undetermined} undetermined outcomes"
     );
+}
+
+/// Writes a JSON value as another writer might: whitespace anywhere JSON allows it,
+/// needless escapes in keys and strings, numbers in other forms (`1.5` as `15e-1`, `2` as
+/// `2.0`), keys in any order.
+fn rewrite(v: &Value, rng: &mut Rng, out: &mut String) {
+    let ws = |rng: &mut Rng, out: &mut String| {
+        if rng.chance(20) {
+            out.push_str([" ", "\n", "\t", "\r\n", "  "][rng.below(5) as usize]);
+        }
+    };
+    match v {
+        Value::Object(map) => {
+            out.push('{');
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            for i in (1..entries.len()).rev() {
+                entries.swap(i, rng.below(i as u64 + 1) as usize);
+            }
+            for (i, (k, v)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                ws(rng, out);
+                string(k, rng, out);
+                ws(rng, out);
+                out.push(':');
+                ws(rng, out);
+                rewrite(v, rng, out);
+                ws(rng, out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                ws(rng, out);
+                rewrite(item, rng, out);
+                ws(rng, out);
+            }
+            out.push(']');
+        }
+        Value::String(s) => string(s, rng, out),
+        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            // An integer with a fraction or an exponent is a float to serde_json: an
+            // `int` fact refuses it, a `decimal` takes it.
+            (Some(i), _) if rng.chance(10) => out.push_str(
+                &[format!("{i}.0"), format!("{i}e0"), format!("{i}E+0")][rng.below(3) as usize],
+            ),
+            (Some(i), _) => out.push_str(&i.to_string()),
+            (None, Some(f)) => out.push_str(
+                &[
+                    format!("{f}"),
+                    format!("{f:e}"),
+                    format!("{f:E}"),
+                    format!("{f}0"),
+                    format!("{}e-1", f * 10.0),
+                ][rng.below(5) as usize],
+            ),
+            _ => out.push_str(&n.to_string()),
+        },
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+/// A JSON string, some characters escaped for no reason.
+fn string(s: &str, rng: &mut Rng, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c < ' ' || rng.chance(10) => {
+                let mut units = [0; 2];
+                for u in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{u:04x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// The generated cases written as other writers write JSON: the two evaluators agree,
+    /// and the compiled path refuses no valid case (the test panics on one).
+    #[test]
+    fn cases_written_any_way_take_the_compiled_path(seed in proptest::prelude::any::<u64>()) {
+        for (path, as_of) in [
+            ("policies/us-mexico-border", "2024-06-17"),
+            ("tests/fixtures/valid/family", "2024-06-17"),
+        ] {
+            let policy = Policy::load(path).unwrap();
+            let program = policy.compile();
+            let mut scratch = Scratch::new(&program);
+            let options = EvalOptions::on(as_of).unwrap();
+            let mut rng = Rng(seed);
+            let mut compiled = 0;
+            for i in 0..25 {
+                let text = case(policy.checked(), &mut rng, [50, 80, 100][i % 3], i % 5 == 4);
+                let value: Value = serde_json::from_str(&text).unwrap();
+                let mut written = String::new();
+                rewrite(&value, &mut rng, &mut written);
+                compiled += usize::from(agree(&policy, &program, &mut scratch, &options, &written));
+            }
+            proptest::prop_assert!(compiled > 0, "{path}: no case took the compiled path");
+        }
+    }
 }

@@ -34,6 +34,7 @@
 pub mod compact;
 mod emit;
 pub mod lines;
+mod pattern;
 pub mod read;
 pub mod run;
 pub mod value;
@@ -41,9 +42,11 @@ pub mod value;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
 use crate::checked::{ArithOp, CheckedPolicy, CmpOp, Constraint, FactNode, FactTree};
+use crate::limits::Limits;
 use crate::syntax::ast::Test;
 use crate::value::Type;
 
+use read::Names;
 pub use run::{Scratch, Slots, Verdict};
 use value::V;
 
@@ -150,12 +153,14 @@ pub(crate) enum FactType {
 pub(crate) struct CFact {
     pub(crate) ty: FactType,
     pub(crate) constraint: Constraint,
+    /// The `matching` pattern, when it is simple enough to check without the regex engine.
+    pub(crate) fixed: Option<pattern::Fixed>,
 }
 
 /// The nested-object shape of the facts, keys sorted for binary search.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CTree {
-    pub(crate) keys: Vec<Box<str>>,
+    pub(crate) keys: Names,
     pub(crate) nodes: Vec<CTreeNode>,
 }
 
@@ -196,7 +201,8 @@ pub struct Program {
     /// The outcomes' registers, in policy order.
     pub(crate) outcomes: Vec<u32>,
     pub(crate) facts: Vec<CFact>,
-    pub(crate) enums: Vec<Vec<Box<str>>>,
+    /// Each enum's variant names, in order.
+    pub(crate) enums: Vec<Names>,
     pub(crate) tree: CTree,
     /// Each outcome's id as a JSON string, quotes included.
     pub(crate) outcome_json: Vec<Box<str>>,
@@ -210,6 +216,9 @@ pub struct Program {
     pub(crate) fact_rank: Vec<u32>,
     /// The facts in name order.
     pub(crate) by_rank: Vec<u32>,
+    /// The bounds the reference reader holds fact sets to ([`crate::Policy::limits`]):
+    /// the fast reader must refuse whatever they refuse.
+    pub(crate) limits: Limits,
 }
 
 /// The register that holds the evaluation date.
@@ -218,12 +227,15 @@ pub(crate) const TODAY: u32 = 0;
 impl crate::Policy {
     /// Compiles the policy for evaluating many cases fast (see [`Program`]).
     pub fn compile(&self) -> Program {
-        Program::compile(self.checked())
+        Program {
+            limits: *self.limits(),
+            ..Program::compile(self.checked())
+        }
     }
 }
 
 impl Program {
-    /// Compiles a checked policy.
+    /// Compiles a checked policy, to read fact sets within the default [`Limits`].
     pub fn compile(policy: &CheckedPolicy) -> Program {
         let mut by_name: Vec<usize> = (0..policy.facts.len()).collect();
         by_name.sort_by(|a, b| policy.facts[*a].name.cmp(&policy.facts[*b].name));
@@ -252,12 +264,17 @@ impl Program {
                 .map(|fact| CFact {
                     ty: fact_type(&fact.ty),
                     constraint: fact.constraint.clone(),
+                    fixed: fact
+                        .constraint
+                        .matching
+                        .as_ref()
+                        .and_then(|(p, _)| pattern::Fixed::of(p)),
                 })
                 .collect(),
             enums: policy
                 .enums
                 .iter()
-                .map(|e| e.variants.iter().map(|v| v.name.as_str().into()).collect())
+                .map(|e| Names::new(e.variants.iter().map(|v| v.name.as_str())))
                 .collect(),
             tree: tree(&policy.fact_tree),
             outcome_json: policy
@@ -280,6 +297,7 @@ impl Program {
                 .collect(),
             fact_rank,
             by_rank,
+            limits: Limits::default(),
         }
     }
 
@@ -310,7 +328,7 @@ fn fact_type(ty: &Type) -> FactType {
 
 fn tree(t: &FactTree) -> CTree {
     CTree {
-        keys: t.entries.iter().map(|(k, _)| k.as_str().into()).collect(),
+        keys: Names::new(t.entries.iter().map(|(k, _)| k.as_str())),
         nodes: t
             .entries
             .iter()
