@@ -571,7 +571,9 @@ impl<'t> FastParser<'t> {
 
     /// `texts = { text+ }`
     fn texts(&mut self) -> Option<Texts> {
-        let mut texts = vec![self.text()?];
+        // Room for English and one more language, the common case.
+        let mut texts = Vec::with_capacity(2);
+        texts.push(self.text()?);
         self.layout();
         self.repeat(|p| match p.text() {
             Some(t) => {
