@@ -1721,7 +1721,8 @@ mod tests {
         assert!(read(&long_ok));
     }
 
-    /// Texts near valid policies: a few declarations of the border policy, mutated. The
+    /// Texts near valid policies: a few declarations of the repository's policies,
+    /// mutated. The
     /// fast parser must read each as pest does, or leave it to pest. `ASYLON_MUTANTS`
     /// sets how many (a few thousand by default), `ASYLON_MUTANTS_SEED` which.
     #[test]
@@ -1730,10 +1731,13 @@ mod tests {
             .ok()
             .and_then(|n| n.parse().ok())
             .unwrap_or(3000);
-        // The declarations of the border policy, each with the lines that follow it.
+        // The declarations of the policies of the repository, each with the lines that
+        // follow it.
         let mut decls: Vec<String> = Vec::new();
         let mut files = Vec::new();
-        asylon_files(std::path::Path::new("policies"), &mut files);
+        for dir in ["policies", "tests/fixtures"] {
+            asylon_files(std::path::Path::new(dir), &mut files);
+        }
         files.sort();
         for path in files {
             let text = std::fs::read_to_string(&path).expect("a policy file");
@@ -1748,94 +1752,19 @@ mod tests {
                 }
             }
         }
+        #[rustfmt::skip]
         const PIECES: &[&str] = &[
-            " ",
-            "\n",
-            "\t",
-            "#",
-            "# c\n",
-            "\"",
-            "\\",
-            "\\q",
-            "(",
-            ")",
-            "[",
-            "]",
-            "{",
-            "}",
-            ",",
-            ":",
-            ".",
-            "-",
-            "+",
-            "*",
-            "/",
-            "<",
-            "<=",
-            ">=",
-            "=",
-            "is",
-            "not",
-            "in",
-            "or",
-            "and",
-            "known",
-            "empty",
-            "unknown",
-            "if",
-            "then",
-            "else",
-            "days",
-            "day",
-            "from",
-            "to",
-            "since",
-            "today",
-            "true",
-            "false",
-            "1",
-            "2.5",
-            "99999999999999999999",
-            "2024-01-01",
-            "60 days",
-            "en",
-            "pt-BR",
-            "x",
-            "A",
-            "_",
-            "é",
-            "\u{FEFF}",
-            "when",
-            "unless",
-            "gives",
-            "title",
-            "explain",
-            "source",
-            "effective",
-            "until",
-            "message",
-            "outcome",
-            "define",
-            "const",
-            "fact",
-            "facts",
-            "enum",
-            "exception",
-            "impossible",
-            "test",
-            "as of",
-            "given",
-            "expect",
-            "holds",
-            "does not hold",
-            "undetermined",
-            ", missing",
-            "list of",
-            "int",
-            "at least",
-            "at most",
-            "string",
-            "matching",
+            " ", "\n", "\t", "#", "# c\n", "\"", "\\", "\\q", "(", ")", "[", "]", "{", "}",
+            ",", ":", ".", "-", "+", "*", "/", "<", "<=", ">=", "=", "is", "not", "in",
+            "or", "and", "known", "empty", "unknown", "if", "then", "else", "days", "day",
+            "from", "to", "since", "today", "true", "false", "1", "2.5",
+            "99999999999999999999", "2024-01-01", "60 days", "en", "pt-BR", "x", "A", "_",
+            "é", "\u{FEFF}", "when", "unless", "gives", "title", "explain", "source",
+            "effective", "until", "message", "outcome", "define", "const", "fact", "facts",
+            "enum", "exception", "impossible", "test", "as of", "given", "expect", "holds",
+            "does not hold", "undetermined", ", missing", "list of", "int", "at least",
+            "at most", "string", "matching", "contains", "not in", "is not", "month",
+            "years", "decimal", "date", "duration",
         ];
         let mut seed = std::env::var("ASYLON_MUTANTS_SEED")
             .ok()
