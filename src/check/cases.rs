@@ -117,8 +117,9 @@ impl<'a> Checker<'a> {
 
     /// A given value: a literal of the fact's type, within its bounds.
     fn given_value(&mut self, f: FactId, value: &ast::Expr) -> Option<Value> {
-        let info = &self.facts[f.0 as usize];
-        let (name, ty, constraint) = (info.name.clone(), info.ty.clone(), info.constraint.clone());
+        // The name and the constraint (a compiled pattern, maybe) are read again below
+        // rather than cloned: checking the value needs `self`, and most values are fine.
+        let ty = self.facts[f.0 as usize].ty.clone();
         let mut refs = Vec::new();
         let checked = self.check_expr(value, Some(&ty), &mut refs);
         if checked.ty == Type::Any && !matches!(checked.kind, ExprKind::List(_)) {
@@ -126,7 +127,7 @@ impl<'a> Checker<'a> {
         }
         let Some(v) = literal(&checked) else {
             self.error(CheckError::GivenNotLiteral {
-                fact: name,
+                fact: self.facts[f.0 as usize].name.clone(),
                 span: value.span,
             });
             return None;
@@ -140,9 +141,10 @@ impl<'a> Checker<'a> {
             self.expect_type(&checked, &ty, None);
             return None;
         }
-        if let Some(rule) = violated(&constraint, &v) {
+        let info = &self.facts[f.0 as usize];
+        if let Some(rule) = violated(&info.constraint, &v) {
             self.error(CheckError::GivenOutOfRange {
-                fact: name,
+                fact: info.name.clone(),
                 rule,
                 span: value.span,
                 help: Some("a test's facts must be facts a person could give".into()),

@@ -56,7 +56,7 @@ impl Checker<'_> {
         let mut literal = String::new();
         let s = text.text.as_str();
         let mut rest = s;
-        while let Some(i) = rest.find(['{', '}']) {
+        while let Some(i) = next_brace(rest) {
             literal.push_str(&rest[..i]);
             let brace = rest.as_bytes()[i];
             let after = &rest[i + 1..];
@@ -132,6 +132,13 @@ impl Checker<'_> {
             }
         }
     }
+}
+
+/// Where the first `{` or `}` of `s` is. Two searches for one byte each: `find` with a
+/// set of characters decodes every character, and messages are long plain texts.
+fn next_brace(s: &str) -> Option<usize> {
+    let open = s.find('{');
+    s[..open.unwrap_or(s.len())].find('}').or(open)
 }
 
 /// Every language the policy's messages use, English first, then by tag.

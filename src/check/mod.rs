@@ -628,11 +628,12 @@ impl<'a> Checker<'a> {
         let Some(o) = decl.outcome else {
             return (Message::default(), Message::default(), sources);
         };
-        let owner = format!("outcome `{}`", o.name.text);
+        // Only for the errors: most outcomes have both clauses.
+        let owner = || format!("outcome `{}`", o.name.text);
         if o.when.is_none() {
             self.error(CheckError::MissingClause {
                 clause: "when",
-                owner: owner.clone(),
+                owner: owner(),
                 span: o.name.span,
                 help: Some("say when the outcome holds: `when <condition>`".into()),
             });
@@ -642,7 +643,7 @@ impl<'a> Checker<'a> {
             None => {
                 self.error(CheckError::MissingClause {
                     clause: "title",
-                    owner,
+                    owner: owner(),
                     span: o.name.span,
                     help: Some("every outcome needs a title for people: `title en \"…\"`".into()),
                 });
