@@ -3,24 +3,23 @@
 //!
 //! Input is read in large blocks and cut into chunks of whole lines (no copy or call per
 //! line). With one thread, the calling thread evaluates each line and writes the results
-//! a megabyte at a time. With more, a reader thread reads the next chunk while rayon
-//! workers (each with its own [`Scratch`]) evaluate the lines of this one and a writer
-//! thread writes the previous one's results in input order; each hands over through a
-//! channel of one chunk, so memory holds a few chunks whatever the size of the input.
+//! a megabyte at a time. With more, each worker (with its own `Scratch`) takes the next
+//! chunk, evaluates its lines and writes their results when its turn comes, in input
+//! order; memory holds a chunk and its results per worker, whatever the size of the
+//! input.
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 use std::time::Instant;
 
 use asylon::compile::lines::LineEvaluator;
 use asylon::{EvalOptions, Policy};
-use rayon::prelude::*;
 
 /// Bytes per chunk, about: memory holds a few chunks, whatever the size of the input.
-const CHUNK_BYTES: usize = 2 << 20;
-/// Lines per parallel task: large enough that scheduling costs little.
-const TASK_LINES: usize = 512;
+const CHUNK_BYTES: usize = 1 << 20;
 
 /// What `asylon batch` was asked to do.
 pub struct BatchArgs {
@@ -91,32 +90,16 @@ pub fn run(args: BatchArgs) -> ExitCode {
             vec![report],
         ));
     }
-    // One thread: no pool at all, the main thread does everything.
-    let pool = if threads == 1 {
-        None
-    } else {
-        match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-            Ok(pool) => Some(pool),
-            Err(e) => {
-                let report = miette::miette!(
-                    code = "asylon::threads",
-                    "cannot start {threads} threads: {e}"
-                );
-                return usage(asylon::Error::from_reports(
-                    asylon::ErrorKind::Io,
-                    vec![report],
-                ));
-            }
-        }
-    };
     let progress = size
         .filter(|_| io::stderr().is_terminal())
         .map(progress_bar);
     let ctx = LineEvaluator::new(policy, options, args.compact);
     let started = Instant::now();
-    let result = match &pool {
-        None => stream(&ctx, input, output, progress.as_ref()),
-        Some(pool) => stream_parallel(&ctx, input, output, pool, progress.as_ref()),
+    // One thread: the calling thread does everything.
+    let result = if threads == 1 {
+        stream(&ctx, input, output, progress.as_ref())
+    } else {
+        stream_parallel(&ctx, input, output, threads, progress.as_ref())
     };
     if let Some(bar) = &progress {
         bar.finish_and_clear();
@@ -138,7 +121,8 @@ pub fn run(args: BatchArgs) -> ExitCode {
     }
 }
 
-/// Every core, or `RAYON_NUM_THREADS` when set (as rayon itself reads it).
+/// Every core, or `RAYON_NUM_THREADS` when set (the variable thread pools commonly read,
+/// and the peers harness sets).
 fn default_threads() -> usize {
     std::env::var("RAYON_NUM_THREADS")
         .ok()
@@ -284,94 +268,123 @@ fn stream(
     Ok(counts)
 }
 
-/// The same with the lines of each chunk evaluated in parallel, while a reader thread
-/// reads the next chunk and a writer thread writes the previous results (each hands over
-/// through a channel of one chunk, so memory stays bounded).
+/// The same on `threads` workers. Each takes the next chunk of input (one worker at a
+/// time), evaluates its lines, then waits for its turn to write its results: results keep
+/// the input's order, and one worker's reading or writing overlaps the others'
+/// evaluating. Memory holds a chunk and its results per worker.
 fn stream_parallel(
     ctx: &LineEvaluator,
     input: Box<dyn Read + Send>,
     output: Box<dyn Write + Send>,
-    pool: &rayon::ThreadPool,
+    threads: usize,
     progress: Option<&indicatif::ProgressBar>,
 ) -> io::Result<Counts> {
-    use std::sync::mpsc::sync_channel;
-    let (chunks_tx, chunks_rx) = sync_channel::<Chunk>(1);
-    let (spare_tx, spare_rx) = sync_channel::<Chunk>(2);
-    let (parts_tx, parts_rx) = sync_channel::<Vec<String>>(1);
-    std::thread::scope(|scope| {
-        let reader = scope.spawn(move || -> io::Result<()> {
-            let mut blocks = Blocks::new(input);
-            loop {
-                // Chunks come back once evaluated, so their buffers are reused.
-                let mut chunk = spare_rx.try_recv().unwrap_or_default();
-                if !blocks.next(&mut chunk)? || chunks_tx.send(chunk).is_err() {
-                    return Ok(());
+    let input = Mutex::new(Input {
+        blocks: Blocks::new(input),
+        chunks: 0,
+        lines: 0,
+    });
+    let output = Mutex::new(Output {
+        out: output,
+        turn: 0,
+    });
+    let turns = Condvar::new();
+    let stop = AtomicBool::new(false);
+    let failure: Mutex<Option<io::Error>> = Mutex::new(None);
+    let errors = AtomicUsize::new(0);
+    // Stops every worker; the first failure is the one reported.
+    let fail = |e: io::Error| {
+        lock(&failure).get_or_insert(e);
+        stop.store(true, Ordering::SeqCst);
+        // Under the output lock, so that no worker between its check of `stop` and its
+        // wait misses the wake-up.
+        let _turn = lock(&output);
+        turns.notify_all();
+    };
+    let work = || {
+        let mut chunk = Chunk::default();
+        let mut scratch = ctx.scratch();
+        let mut out = String::new();
+        while !stop.load(Ordering::SeqCst) {
+            let (ticket, first) = {
+                let mut input = lock(&input);
+                match input.blocks.next(&mut chunk) {
+                    Ok(true) => {}
+                    Ok(false) => return,
+                    Err(e) => {
+                        drop(input);
+                        fail(e);
+                        return;
+                    }
+                }
+                let ticket = input.chunks;
+                input.chunks += 1;
+                let first = input.lines + 1;
+                input.lines += chunk.lines.len();
+                (ticket, first)
+            };
+            out.clear();
+            for (k, &(a, b)) in chunk.lines.iter().enumerate() {
+                if !ctx.line(&mut scratch, first + k, &chunk.buf[a..b], &mut out) {
+                    errors.fetch_add(1, Ordering::Relaxed);
                 }
             }
-        });
-        let writer = scope.spawn(move || -> io::Result<()> {
-            let mut output = output;
-            for parts in parts_rx {
-                for text in parts {
-                    output.write_all(text.as_bytes())?;
-                }
+            let mut turn = lock(&output);
+            while turn.turn != ticket && !stop.load(Ordering::SeqCst) {
+                turn = turns.wait(turn).unwrap_or_else(|e| e.into_inner());
             }
-            output.flush()
-        });
-        let mut counts = Counts {
-            cases: 0,
-            errors: 0,
-        };
-        for chunk in chunks_rx {
-            let first = counts.cases + 1;
-            counts.cases += chunk.lines.len();
-            let parts: Vec<(String, usize)> = pool.install(|| {
-                chunk
-                    .lines
-                    .par_chunks(TASK_LINES)
-                    .enumerate()
-                    .map_init(
-                        || ctx.scratch(),
-                        |scratch, (t, task)| {
-                            let mut out = String::with_capacity(task.len() * 256);
-                            let mut errors = 0;
-                            for (k, &(a, b)) in task.iter().enumerate() {
-                                let n = first + t * TASK_LINES + k;
-                                if !ctx.line(scratch, n, &chunk.buf[a..b], &mut out) {
-                                    errors += 1;
-                                }
-                            }
-                            (out, errors)
-                        },
-                    )
-                    .collect()
-            });
-            counts.errors += parts.iter().map(|(_, e)| e).sum::<usize>();
+            if stop.load(Ordering::SeqCst) {
+                return;
+            }
+            let written = turn.out.write_all(out.as_bytes());
+            turn.turn += 1;
+            turns.notify_all();
+            drop(turn);
+            if let Err(e) = written {
+                fail(e);
+                return;
+            }
             if let Some(bar) = progress {
                 bar.inc(chunk.buf.len() as u64);
             }
-            let _ = spare_tx.try_send(chunk);
-            // The writer stopped (a closed pipe, a full disk): its error says why.
-            if parts_tx
-                .send(parts.into_iter().map(|(text, _)| text).collect())
-                .is_err()
-            {
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            if let Err(e) = std::thread::Builder::new().spawn_scoped(scope, work) {
+                fail(e);
                 break;
             }
         }
-        drop(parts_tx);
-        let written = join(writer);
-        // Reading stops at the next chunk once nobody receives.
-        drop(spare_tx);
-        let read = join(reader);
-        written.and(read).map(|()| counts)
+    });
+    if let Some(e) = lock(&failure).take() {
+        return Err(e);
+    }
+    lock(&output).out.flush()?;
+    let cases = lock(&input).lines;
+    Ok(Counts {
+        cases,
+        errors: errors.into_inner(),
     })
 }
 
-fn join(handle: std::thread::ScopedJoinHandle<'_, io::Result<()>>) -> io::Result<()> {
-    handle
-        .join()
-        .unwrap_or_else(|_| Err(io::Error::other("a batch thread stopped unexpectedly")))
+/// The input, shared by the workers: chunks are numbered as they are taken, and lines
+/// counted.
+struct Input<R> {
+    blocks: Blocks<R>,
+    chunks: usize,
+    lines: usize,
+}
+
+/// The output, and the number of the chunk whose results go next.
+struct Output<W> {
+    out: W,
+    turn: usize,
+}
+
+/// Locks `m`; a worker that panicked (none should) leaves the data as it was.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]

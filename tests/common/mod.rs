@@ -23,14 +23,18 @@ pub fn asylon(args: &[&str], stdin: &str) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the asylon binary runs");
-    {
-        let mut input = child.stdin.take().expect("stdin is piped");
+    // Fed from another thread, as a pipeline feeds it: a command that streams writes
+    // results before it has read all its input, and would wait for us to read them.
+    let mut input = child.stdin.take().expect("stdin is piped");
+    let text = stdin.to_string();
+    let feeder = std::thread::spawn(move || {
         // The command may exit before reading all of it; that is its business.
-        let _ = input.write_all(stdin.as_bytes());
-    }
+        let _ = input.write_all(text.as_bytes());
+    });
     let out = child
         .wait_with_output()
         .expect("the asylon binary finishes");
+    let _ = feeder.join();
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
