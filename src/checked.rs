@@ -293,6 +293,22 @@ pub struct Expr {
 }
 
 impl Expr {
+    /// The operands of a chain of `and`s (`and`), or of `or`s, left to right into `out`:
+    /// Kleene `and` and `or` are associative, so `a and b and c` is one chain of three.
+    pub(crate) fn chain<'e>(&'e self, and: bool, out: &mut Vec<&'e Expr>) {
+        match &self.kind {
+            ExprKind::And(a, b) if and => {
+                a.chain(and, out);
+                b.chain(and, out);
+            }
+            ExprKind::Or(a, b) if !and => {
+                a.chain(and, out);
+                b.chain(and, out);
+            }
+            _ => out.push(self),
+        }
+    }
+
     /// Calls `f` on each expression directly inside this one, in source order. Walks
     /// that treat every kind of expression alike (collecting facts, constants, rules)
     /// recurse through this instead of matching every kind.

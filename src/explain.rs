@@ -242,7 +242,7 @@ impl Builder<'_> {
                 let and = matches!(e.kind, ExprKind::And(..));
                 node.kind = if and { NodeKind::All } else { NodeKind::Any };
                 let mut parts = Vec::new();
-                chain(e, and, &mut parts);
+                e.chain(and, &mut parts);
                 node.children = parts.into_iter().map(|p| self.node(p)).collect();
             }
             ExprKind::Not(a) => {
@@ -348,21 +348,6 @@ impl Builder<'_> {
             (Type::Bool, _) | (_, None) => None,
             (ty, Some(v)) => Some(format_value(self.ev.policy, ty, Some(v), self.lang)),
         }
-    }
-}
-
-/// The operands of a chain of `and` (or of `or`), flattened.
-fn chain<'e>(e: &'e Expr, and: bool, out: &mut Vec<&'e Expr>) {
-    match &e.kind {
-        ExprKind::And(a, b) if and => {
-            chain(a, and, out);
-            chain(b, and, out);
-        }
-        ExprKind::Or(a, b) if !and => {
-            chain(a, and, out);
-            chain(b, and, out);
-        }
-        _ => out.push(e),
     }
 }
 

@@ -243,6 +243,17 @@ pub fn add_duration(date: Date, duration: Duration) -> Option<Date> {
         .ok()
 }
 
+/// `x + y` (or `x - y`), month by month and day by day; `None` when a part overflows.
+pub(crate) fn sum_durations(x: Duration, y: Duration, subtract: bool) -> Option<Duration> {
+    let sign = if subtract { -1 } else { 1 };
+    let months = y.months.checked_mul(sign)?;
+    let days = y.days.checked_mul(sign)?;
+    Some(Duration {
+        months: x.months.checked_add(months)?,
+        days: x.days.checked_add(days)?,
+    })
+}
+
 /// Subtracts a duration from a date (the same rules as [`add_duration`]).
 pub fn sub_duration(date: Date, duration: Duration) -> Option<Date> {
     add_duration(

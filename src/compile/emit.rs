@@ -366,7 +366,7 @@ impl<'p> Emitter<'p> {
             ExprKind::And(..) | ExprKind::Or(..) => {
                 let and = matches!(e.kind, ExprKind::And(..));
                 let mut terms = Vec::new();
-                chain(e, and, &mut terms);
+                e.chain(and, &mut terms);
                 let regs: Vec<u32> = terms.into_iter().map(|t| self.bool_expr(t)).collect();
                 let (start, len) = self.kids(&regs);
                 let op = if and {
@@ -454,22 +454,6 @@ impl<'p> Emitter<'p> {
                 V::List(Slice::program(start, items.len() as u32))
             }
         }
-    }
-}
-
-/// The terms of a chain of `and`s (or of `or`s), left to right: Kleene `and` and `or`
-/// are associative, so `a and b and c` is one instruction over three registers.
-fn chain<'e>(e: &'e Expr, and: bool, out: &mut Vec<&'e Expr>) {
-    match &e.kind {
-        ExprKind::And(a, b) if and => {
-            chain(a, and, out);
-            chain(b, and, out);
-        }
-        ExprKind::Or(a, b) if !and => {
-            chain(a, and, out);
-            chain(b, and, out);
-        }
-        _ => out.push(e),
     }
 }
 

@@ -14,7 +14,7 @@ use super::value::{Arenas, Slice, V};
 use super::{Fallback, Op, Program, TODAY};
 use crate::checked::{ArithOp, CmpOp};
 use crate::syntax::ast::Test;
-use crate::value::{add_duration, days_between, sub_duration, Date, Duration};
+use crate::value::{add_duration, days_between, sub_duration, sum_durations, Date, Duration};
 
 /// Kleene `false`, `unknown` and `true`, ordered so that `and` is `min`, `or` is `max`
 /// and `not` is `T - x`.
@@ -923,16 +923,7 @@ fn arith(op: ArithOp, a: V, b: V, int_typed: bool) -> Result<Option<V>, ()> {
         ),
         (ArithOp::Add, V::Dur(dur), V::Date(d)) => V::Date(add_duration(d, dur).ok_or(failed)?),
         (ArithOp::Add | ArithOp::Sub, V::Dur(x), V::Dur(y)) => {
-            let sign = if op == ArithOp::Add { 1 } else { -1 };
-            let months = y
-                .months
-                .checked_mul(sign)
-                .and_then(|m| x.months.checked_add(m));
-            let days = y.days.checked_mul(sign).and_then(|d| x.days.checked_add(d));
-            match (months, days) {
-                (Some(months), Some(days)) => V::Dur(Duration { months, days }),
-                _ => return Err(failed),
-            }
+            V::Dur(sum_durations(x, y, op == ArithOp::Sub).ok_or(failed)?)
         }
         _ => {
             let (Some(x), Some(y)) = (as_f64(a), as_f64(b)) else {

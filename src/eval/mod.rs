@@ -17,7 +17,7 @@ use crate::checked::*;
 use crate::facts::Facts;
 use crate::source::Span;
 use crate::syntax::ast::Test;
-use crate::value::{add_duration, days_between, sub_duration, Date, Type, Value};
+use crate::value::{add_duration, days_between, sub_duration, sum_durations, Date, Type, Value};
 
 /// An error while evaluating: arithmetic that has no result for these facts.
 #[derive(Debug, Error, Diagnostic, Clone, PartialEq)]
@@ -345,17 +345,9 @@ impl<'p> Evaluator<'p> {
                 None => self.fail(span, "the date is off the calendar"),
             },
             (ArithOp::Add | ArithOp::Sub, Duration(x), Duration(y)) => {
-                let sign = if op == ArithOp::Add { 1 } else { -1 };
-                let months = y
-                    .months
-                    .checked_mul(sign)
-                    .and_then(|m| x.months.checked_add(m));
-                let days = y.days.checked_mul(sign).and_then(|d| x.days.checked_add(d));
-                match (months, days) {
-                    (Some(months), Some(days)) => {
-                        Some(Duration(crate::value::Duration { months, days }))
-                    }
-                    _ => self.fail(span, "the duration is too long"),
+                match sum_durations(*x, *y, op == ArithOp::Sub) {
+                    Some(d) => Some(Duration(d)),
+                    None => self.fail(span, "the duration is too long"),
                 }
             }
             _ => {
