@@ -471,7 +471,6 @@ impl Program {
         let Scratch {
             strs,
             items,
-            stack,
             b,
             v,
             m,
@@ -702,8 +701,6 @@ impl Program {
                 }
             }
         }
-        // Lists are laid out straight into the case's arena; `stack` is the reader's.
-        let _ = stack;
     }
 
     fn arenas<'a>(&'a self, strs: &'a str, items: &'a [V]) -> Arenas<'a> {
