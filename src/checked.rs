@@ -1,6 +1,6 @@
 //! The checked policy: every name resolved to a slot, every expression typed, every rule
 //! a base rule plus its exceptions (as in Catala's default logic). The checker
-//! ([`crate::check`]) builds it; the evaluator ([`crate::eval`]) runs it.
+//! ([`crate::check`]) builds it; the evaluator (`crate::eval`) runs it.
 
 use std::sync::Arc;
 

@@ -21,7 +21,7 @@
 //! | parse and lower | [`syntax`] | [`syntax::ast::File`], spans on every node |
 //! | resolve and check | [`check`] | [`checked::CheckedPolicy`]: slots, types, exceptions attached |
 //! | read facts | [`facts`] | [`Facts`]: one slot per declared fact, validated |
-//! | evaluate | [`eval`] (internal) and [`decision`] | [`Decision`] |
+//! | evaluate | `eval` (internal) and [`decision`] | [`Decision`] |
 //! | explain | [`explain`] | [`explain::Explanation`]: why one outcome has its status, as a tree |
 //! | interview | [`interview`], [`answer`] | the next question; an interview's answers as a fact file |
 //! | compile, for many cases | [`compile`] | [`compile::Program`]: a straight-line program over registers, verdicts and missing facts in one pass |

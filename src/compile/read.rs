@@ -20,7 +20,7 @@
 //! dev-dependency, so a test would not catch the difference).
 //!
 //! Speed comes from matching keys and enum variants where they stand in the text
-//! ([`Names`]), scanning strings eight bytes at a time, and keeping the position in a
+//! (`Names`), scanning strings eight bytes at a time, and keeping the position in a
 //! register on the hot path.
 
 use super::value::{Slice, V};

@@ -1,5 +1,5 @@
 //! Values of the compiled evaluator: `Copy`, so evaluating never clones or allocates.
-//! A string or a list is a [`Slice`] of an arena: the program's (constants) or the
+//! A string or a list is a `Slice` of an arena: the program's (constants) or the
 //! case's (facts and lists built while evaluating).
 
 use std::cmp::Ordering;

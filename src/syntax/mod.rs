@@ -86,7 +86,7 @@ pub enum SyntaxError {
 
 /// Parses one file of a policy. Returns the tree, or every error found in it.
 ///
-/// A file that parses and lowers cleanly is read by [`fast`]; any other goes through pest
+/// A file that parses and lowers cleanly is read by `fast`; any other goes through pest
 /// and the lowering, which report its errors.
 pub fn parse_file(file: FileId, text: &str) -> Result<ast::File, Vec<SyntaxError>> {
     match fast::parse_file(file, text) {
