@@ -36,11 +36,12 @@ pub(super) struct Code {
     pub(super) outcomes: Vec<u32>,
 }
 
+/// A rule's or an exception's registers: not emitted yet, being emitted, or emitted.
 #[derive(Clone, Copy)]
-enum Slot {
+enum Slot<T> {
     Todo,
     Busy,
-    Done(u32),
+    Done(T),
 }
 
 pub(super) struct Emitter<'p> {
@@ -52,10 +53,9 @@ pub(super) struct Emitter<'p> {
     consts: Vec<Result<u8, Option<V>>>,
     strs: String,
     items: Vec<V>,
-    rules: Vec<Slot>,
+    rules: Vec<Slot<u32>>,
     /// Each exception's `Applies` register and `gives` register.
-    exceptions: Vec<Option<(u32, u32)>>,
-    exceptions_busy: Vec<bool>,
+    exceptions: Vec<Slot<(u32, u32)>>,
     /// Every instruction emitted, so that the same computation on the same registers
     /// (`today >= 2024-06-05` in every rule in force from that day, a fact read twice)
     /// is one register.
@@ -75,8 +75,7 @@ impl<'p> Emitter<'p> {
             strs: String::new(),
             items: Vec::new(),
             rules: vec![Slot::Todo; policy.rules.len()],
-            exceptions: vec![None; policy.exceptions.len()],
-            exceptions_busy: vec![false; policy.exceptions.len()],
+            exceptions: vec![Slot::Todo; policy.exceptions.len()],
             emitted: HashMap::new(),
             constants: HashMap::new(),
         };
@@ -298,14 +297,15 @@ impl<'p> Emitter<'p> {
     /// An exception's `Applies` register and its `gives` register.
     fn exception(&mut self, e: ExceptionId) -> (u32, u32) {
         let i = e.0 as usize;
-        if let Some(Some(regs)) = self.exceptions.get(i) {
-            return *regs;
+        match self.exceptions.get(i) {
+            Some(Slot::Done(regs)) => return *regs,
+            Some(Slot::Todo) => {}
+            Some(Slot::Busy) | None => {
+                let unknown = self.unknown(&Type::Bool);
+                return (unknown, unknown);
+            }
         }
-        if self.exceptions_busy.get(i).is_none_or(|busy| *busy) {
-            let unknown = self.unknown(&Type::Bool);
-            return (unknown, unknown);
-        }
-        self.exceptions_busy[i] = true;
+        self.exceptions[i] = Slot::Busy;
         let exc = &self.policy.exceptions[i];
         let when = self.bool_expr(&exc.when);
         let gives = self.expr(&exc.gives);
@@ -328,7 +328,7 @@ impl<'p> Emitter<'p> {
             let subs = self.kids(&subs);
             self.op(Op::Applies { when, gives, subs }, true)
         };
-        self.exceptions[i] = Some((applies, gives));
+        self.exceptions[i] = Slot::Done((applies, gives));
         (applies, gives)
     }
 

@@ -29,7 +29,7 @@ use std::iter::Peekable;
 use std::vec::Drain;
 
 use super::ast::*;
-use super::lower::MAX_EXPR_DEPTH;
+use super::lower::{Clauses, MAX_EXPR_DEPTH};
 use crate::source::{FileId, Span};
 
 /// How deeply expressions (in brackets, branches, `days` terms), fact groups and list
@@ -195,19 +195,6 @@ enum Clause {
     Message(Texts),
     Source(Str),
     Effective(Effective),
-}
-
-/// The clauses of a declaration as they are collected (as in `lower.rs`).
-#[derive(Default)]
-struct Clauses {
-    when: Option<Expr>,
-    unless: Vec<Unless>,
-    gives: Option<Expr>,
-    title: Option<Texts>,
-    explain: Option<Texts>,
-    message: Option<Texts>,
-    sources: Vec<Str>,
-    effective: Option<Effective>,
 }
 
 impl<'t> FastParser<'t> {
