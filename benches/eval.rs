@@ -25,8 +25,10 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
+use asylon::compile::lanes::Pack;
+use asylon::compile::lanes::LANES;
 use asylon::compile::lines::LineEvaluator;
-use asylon::compile::{Scratch, Slots};
+use asylon::compile::{Lanes, Scratch, Slots};
 use asylon::value::Type;
 use asylon::{EvalOptions, Policy};
 
@@ -339,6 +341,67 @@ fn benches(c: &mut Criterion) {
                 .iter()
                 .filter(|x| program.evaluate_slots(&mut s, x, options.as_of).is_ok())
                 .count()
+        })
+    });
+    // The same, 64 cases at a time, bit-sliced: each case's slots taken into a lane,
+    // the lanes evaluated together, each lane's result settled as `preread`'s are.
+    let mut lanes = program
+        .lanes()
+        .expect("the border policy has at most 64 facts");
+    let settle = |lanes: &mut Lanes, s: &mut Scratch| {
+        (0..lanes.len())
+            .filter(|l| program.settle_lane(lanes, *l, s).is_ok())
+            .count()
+    };
+    group.bench_function("preread_lanes", |b| {
+        b.iter(|| {
+            let mut ok = 0;
+            for chunk in slots.chunks(LANES) {
+                for x in chunk {
+                    let _ = program.push_slots(&mut lanes, x);
+                }
+                program.evaluate_lanes(&mut lanes, options.as_of);
+                ok += settle(&mut lanes, &mut s);
+                lanes.clear();
+            }
+            ok
+        })
+    });
+    // The bit-sliced evaluator's own pre-read form: the cases read into packs of 64
+    // beforehand, as the peers' `preparsed` mode keeps each engine's input form.
+    let packs: Vec<Pack> = slots
+        .chunks(LANES)
+        .map(|chunk| {
+            for x in chunk {
+                let _ = program.push_slots(&mut lanes, x);
+            }
+            lanes.take_pack()
+        })
+        .collect();
+    group.bench_function("preread_packed", |b| {
+        b.iter(|| {
+            let mut ok = 0;
+            for pack in &packs {
+                program.evaluate_pack(&mut lanes, pack, options.as_of);
+                ok += (0..pack.len())
+                    .filter(|l| program.settle_lane(&lanes, *l, &mut s).is_ok())
+                    .count();
+            }
+            ok
+        })
+    });
+    group.bench_function("json_eval_lanes", |b| {
+        b.iter(|| {
+            let mut ok = 0;
+            for chunk in lines.chunks(LANES) {
+                for l in chunk {
+                    let _ = program.read_json_lane(&mut lanes, l);
+                }
+                program.evaluate_lanes(&mut lanes, options.as_of);
+                ok += settle(&mut lanes, &mut s);
+                lanes.clear();
+            }
+            ok
         })
     });
     for compact in [true, false] {

@@ -3,7 +3,7 @@
 //! generated cases on the border policy and on the test family policy.
 
 use asylon::checked::{CheckedPolicy, FactInfo};
-use asylon::compile::{Fallback, Program, Scratch, Verdict};
+use asylon::compile::{Fallback, Lanes, Program, Scratch, Verdict};
 use asylon::value::Type;
 use asylon::{EvalOptions, Policy, Status};
 use serde_json::{json, Map, Value};
@@ -164,12 +164,11 @@ fn agree(
             assert!(d.conflicts.is_empty(), "{text}: a conflict went unnoticed");
             for (k, rid) in checked.outcomes.iter().enumerate() {
                 let id = &checked.rule(*rid).name;
-                let verdict = status_of(scratch.verdicts()[k]);
+                let verdict = status_of(scratch.verdict(k));
                 assert_eq!(Some(verdict), d.status(id), "{text}: verdict on `{id}`");
                 let missing: Vec<&str> = scratch
                     .missing_of(k)
-                    .iter()
-                    .map(|f| checked.facts[*f as usize].name.as_str())
+                    .map(|f| checked.facts[f as usize].name.as_str())
                     .collect();
                 let want: Vec<&str> = d
                     .undetermined
@@ -250,6 +249,73 @@ fn the_compiled_evaluator_agrees_on_the_example_cases() {
     assert!(seen >= 5, "only {seen} example cases");
 }
 
+/// Evaluates the cases read into `lanes` together, and holds each lane to what the
+/// one-case evaluator makes of the same text: the same verdicts, missing lists and
+/// fallbacks.
+fn lanes_agree(
+    program: &Program,
+    lanes: &mut Lanes,
+    texts: &[String],
+    as_of: asylon::value::Date,
+) -> usize {
+    let (mut one, mut settled) = (Scratch::new(program), Scratch::new(program));
+    program.evaluate_lanes(lanes, as_of);
+    for (lane, text) in texts.iter().enumerate() {
+        let expected = program
+            .read_json(&mut one, text)
+            .and_then(|()| program.evaluate(&mut one, as_of));
+        let got = program.settle_lane(lanes, lane, &mut settled);
+        assert_eq!(got, expected, "{text}: lane {lane}");
+        if got.is_ok() {
+            assert!(settled.verdicts().eq(one.verdicts()), "{text}: verdicts");
+            for k in 0..program.outcome_count() {
+                assert!(
+                    settled.missing_of(k).eq(one.missing_of(k)),
+                    "{text}: outcome {k}"
+                );
+            }
+            assert_eq!(settled.top_missing(), one.top_missing(), "{text}: top list");
+        }
+    }
+    lanes.clear();
+    texts.len()
+}
+
+/// Cases 64 at a time, bit-sliced, agree with cases one at a time (which agree with the
+/// reference above), in full and partly filled lanes, on every feature of the language.
+#[test]
+fn the_bit_sliced_evaluator_agrees_with_the_one_case_evaluator() {
+    for (path, seed) in [
+        ("policies/us-mexico-border", 3),
+        ("tests/fixtures/valid/family", 5),
+    ] {
+        let policy = Policy::load(path).unwrap();
+        let program = policy.compile();
+        let mut lanes = program.lanes().expect("at most 64 facts");
+        let mut rng = Rng(seed);
+        let mut texts = Vec::new();
+        let mut checked = 0;
+        for as_of in ["2024-06-17", "2023-05-11", "2025-01-01"] {
+            let as_of = EvalOptions::on(as_of).unwrap().as_of;
+            for i in 0..1500 {
+                let present = [20, 50, 80, 95, 100][i % 5];
+                let text = case(policy.checked(), &mut rng, present, i % 4 == 3);
+                if program.read_json_lane(&mut lanes, &text).is_ok() {
+                    texts.push(text);
+                }
+                // Batches of every size, full ones most.
+                if lanes.is_full() || rng.chance(2) {
+                    checked += lanes_agree(&program, &mut lanes, &texts, as_of);
+                    texts.clear();
+                }
+            }
+            checked += lanes_agree(&program, &mut lanes, &texts, as_of);
+            texts.clear();
+        }
+        assert!(checked > 2000, "{path}: only {checked} cases in lanes");
+    }
+}
+
 /// A policy with more facts than the missing-fact bit sets hold takes the other walk;
 /// it must list the same facts.
 #[test]
@@ -285,15 +351,10 @@ fn policies_with_hundreds_of_facts_list_the_same_missing_facts() {
         let d = policy.evaluate_json("case", &text, &options).unwrap();
         for (k, rid) in checked.outcomes.iter().enumerate() {
             let id = &checked.rule(*rid).name;
-            assert_eq!(
-                Some(status_of(scratch.verdicts()[k])),
-                d.status(id),
-                "{text}"
-            );
+            assert_eq!(Some(status_of(scratch.verdict(k))), d.status(id), "{text}");
             let missing: Vec<&str> = scratch
                 .missing_of(k)
-                .iter()
-                .map(|f| checked.facts[*f as usize].name.as_str())
+                .map(|f| checked.facts[f as usize].name.as_str())
                 .collect();
             let want: Vec<&str> = d
                 .undetermined

@@ -12,7 +12,7 @@
 //! Written straight from the compiled evaluator's buffers, or from a full
 //! [`Decision`] when the reference evaluator decided the case; both give the same text.
 
-use super::{Program, Scratch, Verdict};
+use super::{Program, Scratch};
 use crate::decision::Decision;
 
 fn json_str(out: &mut String, s: &str) {
@@ -42,34 +42,34 @@ impl Program {
     pub fn write_compact(&self, s: &Scratch, out: &mut String) {
         out.push_str("{\"holds\":[");
         let mut sep = "";
-        for (i, v) in s.verdicts().iter().enumerate() {
-            if *v == Verdict::Holds {
-                out.push_str(sep);
-                out.push_str(&self.outcome_json[i]);
-                sep = ",";
-            }
+        for i in s.outcomes_where(true) {
+            out.push_str(sep);
+            out.push_str(&self.outcome_json[i]);
+            sep = ",";
         }
         out.push_str("],\"undetermined\":[");
         let mut sep = "";
-        for (i, v) in s.verdicts().iter().enumerate() {
-            if *v == Verdict::Undetermined {
-                out.push_str(sep);
-                out.push_str(&self.undetermined_json[i]);
-                self.fact_list(s.missing_of(i), out);
-                out.push_str("]}");
-                sep = ",";
-            }
+        for i in s.outcomes_where(false) {
+            out.push_str(sep);
+            out.push_str(&self.undetermined_json[i]);
+            self.fact_list_of(s.missing_of(i), out);
+            out.push_str("]}");
+            sep = ",";
         }
         out.push_str("],\"missing\":[");
         self.fact_list(s.top_missing(), out);
         out.push_str("]}");
     }
 
-    fn fact_list(&self, facts: &[u32], out: &mut String) {
-        if let Some((first, rest)) = facts.split_first() {
-            out.push_str(&self.fact_json[*first as usize][1..]);
-            for f in rest {
-                out.push_str(&self.fact_json[*f as usize]);
+    fn fact_list<'f>(&self, facts: impl IntoIterator<Item = &'f u32>, out: &mut String) {
+        self.fact_list_of(facts.into_iter().copied(), out);
+    }
+
+    fn fact_list_of(&self, mut facts: impl Iterator<Item = u32>, out: &mut String) {
+        if let Some(first) = facts.next() {
+            out.push_str(&self.fact_json[first as usize][1..]);
+            for f in facts {
+                out.push_str(&self.fact_json[f as usize]);
             }
         }
     }

@@ -8,6 +8,7 @@
 //! | values that are `Copy` (strings and lists are slices of arenas) | [`value`] |
 //! | reading a fact object from JSON text into slots | [`read`] |
 //! | evaluating one case, and the facts that would decide it | [`run`] |
+//! | evaluating 64 cases at once, bit-sliced | [`lanes`] |
 //! | the compact JSON result | [`compact`] |
 //! | one line of `asylon batch` | [`lines`] |
 //!
@@ -33,6 +34,7 @@
 
 pub mod compact;
 mod emit;
+pub mod lanes;
 pub mod lines;
 mod pattern;
 pub mod read;
@@ -46,6 +48,7 @@ use crate::limits::Limits;
 use crate::syntax::ast::Test;
 use crate::value::Type;
 
+pub use lanes::Lanes;
 use read::Names;
 pub use run::{Scratch, Slots, Verdict};
 use value::V;

@@ -602,6 +602,11 @@ fn bucket(first: u8) -> usize {
 }
 
 impl Names {
+    /// How many names there are.
+    pub(crate) fn len(&self) -> usize {
+        self.names.len()
+    }
+
     pub(crate) fn new<'n>(names: impl IntoIterator<Item = &'n str>) -> Names {
         let names: Vec<Box<str>> = names.into_iter().map(Into::into).collect();
         let mut heads: Vec<(usize, Head)> = names

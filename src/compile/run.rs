@@ -24,7 +24,33 @@ pub(crate) const U: u8 = 1;
 /// Kleene `true`.
 pub(crate) const T: u8 = 2;
 
-fn tri(b: bool) -> u8 {
+/// Adds up the one-word sets `sets[o]` of the outcomes `o` in `outcomes`, fact by fact,
+/// as `N` bit planes of counts (see [`Program::settle_top`]).
+fn count_planes<const N: usize>(sets: &[u64], outcomes: impl Iterator<Item = usize>) -> [u64; N] {
+    let mut count = [0u64; N];
+    for o in outcomes {
+        let mut carry = sets.get(o).copied().unwrap_or(0);
+        for c in &mut count {
+            let next = *c & carry;
+            *c ^= carry;
+            carry = next;
+        }
+    }
+    count
+}
+
+/// The set bits of `w`, lowest first.
+pub(super) fn bits(mut w: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (w != 0).then(|| {
+            let l = w.trailing_zeros() as usize;
+            w &= w - 1;
+            l
+        })
+    })
+}
+
+pub(super) fn tri(b: bool) -> u8 {
     if b {
         T
     } else {
@@ -65,17 +91,24 @@ pub struct Scratch {
     /// The date the prelude last ran for, and whether it failed or met a conflict.
     prelude_date: Option<Date>,
     prelude_trouble: (bool, bool),
-    /// Per outcome, in policy order.
-    verdicts: Vec<Verdict>,
-    /// Per outcome, its missing facts: `missing[ranges[i].0..ranges[i].1]`.
-    missing: Vec<u32>,
-    ranges: Vec<(u32, u32)>,
+    settled: Settled,
+}
+
+/// A case's result: the verdicts, each outcome's missing facts and the top-level list.
+#[derive(Debug, Clone)]
+pub(super) struct Settled {
+    /// The outcomes that hold and those undetermined, as bits by outcome (in policy
+    /// order), 64 to a word.
+    holds: Vec<u64>,
+    undetermined: Vec<u64>,
+    outcomes: usize,
+    /// Per outcome, its missing facts as a bit set of `stride` words: empty unless it is
+    /// undetermined.
+    sets: Vec<u64>,
+    stride: usize,
     /// The top-level missing list.
     top: Vec<u32>,
     counts: Vec<u32>,
-    /// Per count of outcomes waiting on a fact, most first, the facts as bits by the
-    /// rank of their names (one-word sets only).
-    order: Vec<u64>,
 }
 
 impl Scratch {
@@ -96,12 +129,15 @@ impl Scratch {
             conflict: false,
             prelude_date: None,
             prelude_trouble: (false, false),
-            verdicts: Vec::with_capacity(p.outcomes.len()),
-            missing: Vec::new(),
-            ranges: Vec::with_capacity(p.outcomes.len()),
-            top: Vec::new(),
-            counts: vec![0; p.facts.len()],
-            order: vec![0; p.outcomes.len() + 1],
+            settled: Settled {
+                holds: vec![0; p.outcomes.len().div_ceil(64)],
+                undetermined: vec![0; p.outcomes.len().div_ceil(64)],
+                outcomes: p.outcomes.len(),
+                sets: Vec::with_capacity(p.outcomes.len() * words),
+                stride: words,
+                top: Vec::new(),
+                counts: vec![0; p.facts.len()],
+            },
         }
     }
 
@@ -122,22 +158,54 @@ impl Scratch {
     }
 
     /// The verdict on each outcome, in policy order.
-    pub fn verdicts(&self) -> &[Verdict] {
-        &self.verdicts
+    pub fn verdicts(&self) -> impl Iterator<Item = Verdict> + '_ {
+        let n = self.settled.holds.len() * 64;
+        (0..n.min(self.settled.outcomes)).map(|i| self.verdict(i))
     }
 
-    /// The missing facts (indices in declaration order) of outcome `i`; empty unless it
-    /// is undetermined.
-    pub fn missing_of(&self, i: usize) -> &[u32] {
-        match self.ranges.get(i) {
-            Some(&(a, b)) => &self.missing[a as usize..b as usize],
-            None => &[],
+    /// The verdict on outcome `i` (in policy order).
+    pub fn verdict(&self, i: usize) -> Verdict {
+        let bit = |words: &[u64]| words.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1);
+        if bit(&self.settled.holds) {
+            Verdict::Holds
+        } else if bit(&self.settled.undetermined) {
+            Verdict::Undetermined
+        } else {
+            Verdict::DoesNotHold
         }
+    }
+
+    /// The outcomes that hold (`holds`) or are undetermined, in policy order.
+    pub(super) fn outcomes_where(&self, holds: bool) -> impl Iterator<Item = usize> + '_ {
+        let words = if holds {
+            &self.settled.holds
+        } else {
+            &self.settled.undetermined
+        };
+        words
+            .iter()
+            .enumerate()
+            .flat_map(|(k, w)| bits(*w).map(move |o| k * 64 + o))
+    }
+
+    /// The missing facts (indices, in declaration order) of outcome `i`; none unless it
+    /// is undetermined.
+    pub fn missing_of(&self, i: usize) -> impl Iterator<Item = u32> + '_ {
+        let w = self.settled.stride;
+        let set = self.settled.sets.get(i * w..(i + 1) * w).unwrap_or(&[]);
+        set.iter()
+            .enumerate()
+            .flat_map(|(k, word)| bits(*word).map(move |f| (k * 64 + f) as u32))
     }
 
     /// The top-level missing list: the most needed first, ties by name.
     pub fn top_missing(&self) -> &[u32] {
-        &self.top
+        &self.settled.top
+    }
+
+    /// Where a case's result goes, for the bit-sliced evaluator to fill.
+    pub(super) fn settled(&mut self) -> &mut Settled {
+        &mut self.settled
     }
 }
 
@@ -148,6 +216,13 @@ pub struct Slots {
     facts: Vec<Option<V>>,
     strs: String,
     items: Vec<V>,
+}
+
+impl Slots {
+    /// The facts, and the strings and lists they slice.
+    pub(super) fn parts(&self) -> (&[Option<V>], &str, &[V]) {
+        (&self.facts, &self.strs, &self.items)
+    }
 }
 
 impl Scratch {
@@ -376,17 +451,8 @@ impl Program {
     ) -> Result<(), Fallback> {
         // Lists built while evaluating go after the facts' lists, and go again after.
         let facts_items = s.items.len();
-        let prelude = self.prelude as usize;
-        if s.prelude_date != Some(today) {
-            s.v[TODAY as usize] = Some(V::Date(today));
-            s.failed = false;
-            s.conflict = false;
-            self.run(s, facts, 0..prelude, today);
-            s.prelude_date = Some(today);
-            s.prelude_trouble = (s.failed, s.conflict);
-        }
-        (s.failed, s.conflict) = s.prelude_trouble;
-        self.run(s, facts, prelude..self.ops.len(), today);
+        (s.failed, s.conflict) = self.prelude(s, today);
+        self.run(s, facts, self.prelude as usize..self.ops.len(), today);
         s.items.truncate(facts_items);
         if self.impossibles.iter().any(|r| s.b[*r as usize] == T) {
             return Err(Fallback::Impossible);
@@ -406,47 +472,124 @@ impl Program {
         Ok(())
     }
 
-    /// [`Program::verdicts`] when sets are one word (up to 64 facts): no branch on each
-    /// outcome's verdict, and the top-level list ordered without a comparison sort —
-    /// each needed fact is a bit in the word of its count, at the position of its name's
-    /// rank, and reading the words in order reads the list.
+    /// Runs the instructions that read no fact in `s`, unless they last ran there for
+    /// `today`; whether they failed or met a conflict.
+    pub(super) fn prelude(&self, s: &mut Scratch, today: Date) -> (bool, bool) {
+        if s.prelude_date != Some(today) {
+            s.v[TODAY as usize] = Some(V::Date(today));
+            s.failed = false;
+            s.conflict = false;
+            // No instruction of the prelude reads a fact: an empty case will do.
+            let facts = std::mem::take(&mut s.facts);
+            self.run(s, &facts, 0..self.prelude as usize, today);
+            s.facts = facts;
+            s.prelude_date = Some(today);
+            s.prelude_trouble = (s.failed, s.conflict);
+        }
+        s.prelude_trouble
+    }
+
+    /// A register's value as the prelude left it in `s`: a Kleene `bool` and a value.
+    pub(super) fn shared(s: &Scratch, r: usize) -> (u8, Option<V>) {
+        (s.b[r], s.v[r])
+    }
+
     fn verdicts_one_word(&self, s: &mut Scratch) {
-        const VERDICT: [Verdict; 3] = [Verdict::DoesNotHold, Verdict::Undetermined, Verdict::Holds];
-        s.verdicts.clear();
-        s.missing.clear();
-        s.ranges.clear();
+        let Scratch { b, m, settled, .. } = s;
+        self.settle_one_word(settled, |_, r| (b[r], m[r]));
+    }
+
+    /// [`Program::verdicts`] when sets are one word (up to 64 facts), from each outcome
+    /// register's Kleene value and set (`of(outcome, register)`): no branch on each outcome's
+    /// verdict, and the top-level list ordered without a comparison sort — each needed
+    /// fact is a bit in the word of its count, at the position of its name's rank, and
+    /// reading the words in order reads the list.
+    pub(super) fn settle_one_word(&self, s: &mut Settled, of: impl Fn(usize, usize) -> (u8, u64)) {
+        let n = self.outcomes.len();
+        s.stride = 1;
+        s.sets.resize(n, 0);
+        s.holds.iter_mut().for_each(|w| *w = 0);
+        s.undetermined.iter_mut().for_each(|w| *w = 0);
+        for (o, &r) in self.outcomes.iter().enumerate() {
+            let (t, set) = of(o, r as usize);
+            s.holds[o / 64] |= u64::from(t == T) << (o % 64);
+            s.undetermined[o / 64] |= u64::from(t == U) << (o % 64);
+            s.sets[o] = set;
+        }
+        self.settle_top(s, 0..n);
+    }
+
+    /// A case's result from its verdicts as bits by outcome (those that hold, those
+    /// undetermined; at most 64 outcomes), each undetermined outcome's one-word set, and
+    /// how many outcomes wait on each fact.
+    pub(super) fn settle_masks(
+        &self,
+        s: &mut Settled,
+        (holds, undetermined): (u64, u64),
+        set_of: impl Fn(usize) -> u64,
+        times: impl Fn(usize) -> usize,
+    ) {
+        s.stride = 1;
+        s.sets.clear();
+        s.sets.resize(self.outcomes.len(), 0);
+        s.holds.clear();
+        s.holds.push(holds);
+        s.undetermined.clear();
+        s.undetermined.push(undetermined);
+        let mut needed = 0;
+        for o in bits(undetermined) {
+            if let Some(set) = s.sets.get_mut(o) {
+                *set = set_of(o);
+                needed |= *set;
+            }
+        }
+        self.order_top(s, needed, times);
+    }
+
+    /// The top-level missing list of one-word sets, from the sets of the outcomes
+    /// `undetermined` (any others must have empty sets).
+    pub(super) fn settle_top(&self, s: &mut Settled, undetermined: impl Iterator<Item = usize>) {
+        let n = self.outcomes.len();
+        // How many outcomes wait on each fact, counted for 64 facts at once: bit `f` of
+        // `count[b]` is bit `b` of fact `f`'s count. No branch on the cases' values, and
+        // a fixed number of planes the compiler keeps in registers.
+        fn order<const N: usize>(p: &Program, s: &mut Settled, count: [u64; N]) {
+            let needed = count.iter().fold(0, |acc, c| acc | c);
+            let times = |f| (0..N).fold(0, |acc, b| acc | (count[b] >> f & 1) << b) as usize;
+            p.order_top(s, needed, times);
+        }
+        match n {
+            0..32 => order(self, s, count_planes::<5>(&s.sets, undetermined)),
+            32..64 => order(self, s, count_planes::<6>(&s.sets, undetermined)),
+            _ => order(
+                self,
+                s,
+                count_planes::<{ usize::BITS as usize }>(&s.sets, undetermined),
+            ),
+        }
+    }
+
+    /// The `needed` facts, most needed first (`times(f)`: how many outcomes wait on
+    /// fact `f`), ties by name, as the top-level missing list.
+    #[inline]
+    pub(super) fn order_top(&self, s: &mut Settled, needed: u64, times: impl Fn(usize) -> usize) {
+        let n = self.outcomes.len();
+        // Each fact's key orders it, and keys differ (the rank is in the low bits); a
+        // fact's place is how many keys are smaller. Few facts are needed at once, and
+        // counting compares is cheaper than the branches of a sort.
+        let mut keys = [0u32; 64];
+        let mut k = 0;
+        for f in bits(needed) {
+            let fewer = n - times(f).min(n);
+            keys[k] = (fewer as u32) << 6 | self.fact_rank[f];
+            k += 1;
+        }
+        let keys = &keys[..k];
         s.top.clear();
-        let mut needed = 0u64;
-        for &r in &self.outcomes {
-            let r = r as usize;
-            s.verdicts.push(VERDICT[s.b[r].min(T) as usize]);
-            let start = s.missing.len() as u32;
-            // Empty unless the outcome is undetermined.
-            let mut bits = s.m[r];
-            needed |= bits;
-            while bits != 0 {
-                let f = bits.trailing_zeros();
-                s.missing.push(f);
-                s.counts[f as usize] += 1;
-                bits &= bits - 1;
-            }
-            s.ranges.push((start, s.missing.len() as u32));
-        }
-        let most = self.outcomes.len();
-        while needed != 0 {
-            let f = needed.trailing_zeros() as usize;
-            needed &= needed - 1;
-            let word = most - (s.counts[f] as usize).min(most);
-            s.order[word] |= 1 << self.fact_rank[f];
-            s.counts[f] = 0;
-        }
-        for word in s.order.iter_mut() {
-            let mut bits = *word;
-            *word = 0;
-            while bits != 0 {
-                s.top.push(self.by_rank[bits.trailing_zeros() as usize]);
-                bits &= bits - 1;
-            }
+        s.top.resize(k, 0);
+        for key in keys {
+            let place = keys.iter().filter(|other| *other < key).count();
+            s.top[place] = self.by_rank[(key & 63) as usize];
         }
     }
 
@@ -564,7 +707,7 @@ impl Program {
                 }
                 Op::ExceptB { base, excs } => {
                     let pairs = range(excs.0, 2 * excs.1);
-                    let (t, trouble) = except_bool(b, b[base as usize], pairs);
+                    let (t, trouble) = except_bool(|k| b[k as usize], b[base as usize], pairs);
                     *conflict |= trouble;
                     b[r] = t;
                     masks.union(r, &[base], t == U);
@@ -660,7 +803,8 @@ impl Program {
                 Op::ExceptV { base, excs } => {
                     let pairs = range(excs.0, 2 * excs.1);
                     let ar = self.arenas(strs, items);
-                    let value = match except_value(&ar, b, v, v[base as usize], pairs) {
+                    let (kleene, value) = (|k: u32| b[k as usize], |k: u32| v[k as usize]);
+                    let value = match except_value(&ar, kleene, value, v[base as usize], pairs) {
                         Ok(value) => value,
                         Err(()) => {
                             *conflict = true;
@@ -714,28 +858,26 @@ impl Program {
 
     /// Each outcome's verdict and missing facts, and the top-level missing list.
     fn verdicts<W: Width>(&self, s: &mut Scratch, w: W) {
-        s.verdicts.clear();
-        s.missing.clear();
-        s.ranges.clear();
+        let Scratch { b, m, settled, .. } = s;
+        let s = settled;
+        let n = w.n();
+        s.stride = n;
+        s.sets.clear();
         s.top.clear();
-        let masks = Masks { m: &mut s.m, w };
+        s.holds.iter_mut().for_each(|w| *w = 0);
+        s.undetermined.iter_mut().for_each(|w| *w = 0);
+        let masks = Masks { m, w };
         let mut any_missing = false;
-        for &r in &self.outcomes {
-            let start = s.missing.len() as u32;
-            let verdict = match s.b[r as usize] {
-                T => Verdict::Holds,
-                F => Verdict::DoesNotHold,
-                _ => {
-                    masks.each(r as usize, |f| {
-                        s.missing.push(f);
-                        s.counts[f as usize] += 1;
-                    });
-                    any_missing |= s.missing.len() as u32 > start;
-                    Verdict::Undetermined
-                }
-            };
-            s.verdicts.push(verdict);
-            s.ranges.push((start, s.missing.len() as u32));
+        for (o, &r) in self.outcomes.iter().enumerate() {
+            let r = r as usize;
+            s.holds[o / 64] |= u64::from(b[r] == T) << (o % 64);
+            s.undetermined[o / 64] |= u64::from(b[r] == U) << (o % 64);
+            // Empty unless the outcome is undetermined.
+            s.sets.extend_from_slice(&masks.m[r * n..(r + 1) * n]);
+            masks.each(r, |f| {
+                s.counts[f as usize] += 1;
+                any_missing = true;
+            });
         }
         if any_missing {
             for (f, n) in s.counts.iter().enumerate() {
@@ -758,7 +900,7 @@ impl Program {
 }
 
 /// Whether `cmp` holds of two values ordered `ord`.
-fn holds(cmp: CmpOp, ord: Ordering) -> bool {
+pub(super) fn holds(cmp: CmpOp, ord: Ordering) -> bool {
     match cmp {
         CmpOp::Eq => ord == Ordering::Equal,
         CmpOp::Ne => ord != Ordering::Equal,
@@ -771,7 +913,7 @@ fn holds(cmp: CmpOp, ord: Ordering) -> bool {
 
 /// A comparison of any two known values, as the reference does it; `None` when they
 /// have no order (a failure).
-fn compare(ar: &Arenas<'_>, today: Date, cmp: CmpOp, a: V, b: V) -> Option<bool> {
+pub(super) fn compare(ar: &Arenas<'_>, today: Date, cmp: CmpOp, a: V, b: V) -> Option<bool> {
     match cmp {
         CmpOp::Eq => Some(ar.same(a, b)),
         CmpOp::Ne => Some(!ar.same(a, b)),
@@ -779,7 +921,7 @@ fn compare(ar: &Arenas<'_>, today: Date, cmp: CmpOp, a: V, b: V) -> Option<bool>
     }
 }
 
-fn neg(a: V) -> Result<Option<V>, ()> {
+pub(super) fn neg(a: V) -> Result<Option<V>, ()> {
     Ok(match a {
         V::Int(x) => Some(V::Int(x.checked_neg().ok_or(())?)),
         V::Dec(x) => Some(V::Dec(-x)),
@@ -793,7 +935,7 @@ fn neg(a: V) -> Result<Option<V>, ()> {
 
 /// The reference's `with_exceptions` on Kleene `bool`s; `true` beside the value when
 /// applying exceptions conflict.
-fn except_bool(b: &[u8], base: u8, pairs: &[u32]) -> (u8, bool) {
+pub(super) fn except_bool(b: impl Fn(u32) -> u8, base: u8, pairs: &[u32]) -> (u8, bool) {
     // The candidates agree when all are known and equal (the reference's `agree`).
     let mut agreed: Option<u8> = None;
     let mut agree = true;
@@ -808,8 +950,8 @@ fn except_bool(b: &[u8], base: u8, pairs: &[u32]) -> (u8, bool) {
     let mut applying_unknown = false;
     let mut applying_differ = false;
     for pair in pairs.chunks_exact(2) {
-        let gives = b[pair[1] as usize];
-        match b[pair[0] as usize] {
+        let gives = b(pair[1]);
+        match b(pair[0]) {
             T => match applying {
                 None => {
                     applying = Some(gives);
@@ -833,10 +975,10 @@ fn except_bool(b: &[u8], base: u8, pairs: &[u32]) -> (u8, bool) {
 
 /// The reference's `with_exceptions` on values; `Err` when applying exceptions
 /// conflict.
-fn except_value(
+pub(super) fn except_value(
     ar: &Arenas<'_>,
-    b: &[u8],
-    v: &[Option<V>],
+    b: impl Fn(u32) -> u8,
+    v: impl Fn(u32) -> Option<V>,
     base: Option<V>,
     pairs: &[u32],
 ) -> Result<Option<V>, ()> {
@@ -845,8 +987,8 @@ fn except_value(
     let mut applying_unknown = false;
     let mut applying_differ = false;
     for pair in pairs.chunks_exact(2) {
-        let gives = v[pair[1] as usize];
-        match b[pair[0] as usize] {
+        let gives = v(pair[1]);
+        match b(pair[0]) {
             T => match (applying, gives) {
                 (None, _) => {
                     applying = Some(gives);
@@ -893,7 +1035,7 @@ fn order(ar: &Arenas<'_>, today: Date, a: V, b: V) -> Option<Ordering> {
 
 /// Arithmetic as the reference does it: `Ok(None)` for operands it does not apply to,
 /// `Err` for a result that does not exist (overflow, division by zero).
-fn arith(op: ArithOp, a: V, b: V, int_typed: bool) -> Result<Option<V>, ()> {
+pub(super) fn arith(op: ArithOp, a: V, b: V, int_typed: bool) -> Result<Option<V>, ()> {
     let as_f64 = |v: V| match v {
         V::Int(n) => Some(n as f64),
         V::Dec(n) => Some(n),
