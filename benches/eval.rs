@@ -6,10 +6,13 @@
 //! - `json/*`: one case from its JSON text (read, validated, evaluated; the compiled path
 //!   also writes the compact result), beside the floor: `serde_json` alone parsing the
 //!   same text into borrowed typed structs, and into a generic `serde_json::Value`;
-//! - `batch/*`: throughput over many cases, line by line as `asylon batch` does, and
-//!   the same floor over the same lines; `batch/preread` evaluates the same cases read
-//!   beforehand (the peers' "preparsed" mode), `batch/json_eval` reads and evaluates
-//!   them without writing results (the peers' "json" mode).
+//! - `batch/*`: throughput over many cases, as `asylon batch` does (`compact`, `full`),
+//!   and the same floor over the same lines; `batch/preread*` evaluates the same cases
+//!   read beforehand (the peers' "preparsed" mode): one at a time from their slots, 64
+//!   at a time from their slots (`_lanes`), and 64 at a time from packs made beforehand
+//!   (`_packed`, the bit-sliced evaluator's own pre-read form); `batch/json_eval*` reads
+//!   and evaluates them without writing results (the peers' "json" mode), one at a time
+//!   and 64 at a time.
 //!
 //! The cases are generated (deterministic, every fact present with some probability,
 //! only valid fact sets kept), or read from the JSON Lines file named by
@@ -404,17 +407,27 @@ fn benches(c: &mut Criterion) {
             ok
         })
     });
+    // `asylon batch`'s own loop: the lines as one block, results 64 cases at a time.
+    let (block, ranges) = {
+        let mut block = Vec::new();
+        let mut ranges = Vec::new();
+        for line in &lines {
+            let start = block.len();
+            block.extend_from_slice(line.as_bytes());
+            block.push(b'\n');
+            ranges.push((start, block.len()));
+        }
+        (block, ranges)
+    };
     for compact in [true, false] {
         let evaluator = LineEvaluator::new(policy.clone(), options.clone(), compact);
-        let mut s = evaluator.scratch();
+        let mut worker = evaluator.worker();
         let mut out = String::new();
         let name = if compact { "compact" } else { "full" };
         group.bench_function(name, |b| {
             b.iter(|| {
                 out.clear();
-                for (i, line) in lines.iter().enumerate() {
-                    evaluator.line(&mut s, i + 1, line.as_bytes(), &mut out);
-                }
+                evaluator.lines(&mut worker, 1, &block, &ranges, &mut out);
                 out.len()
             })
         });

@@ -92,6 +92,44 @@ fn compact_results_keep_ids_missing_facts_and_the_missing_list() {
     }
 }
 
+/// Compact results are worked out 64 cases at a time: across several such groups, with
+/// bad lines and cases the reference must decide among good ones, each line still gets
+/// the result `eval` gives its case alone.
+#[test]
+fn compact_results_in_groups_of_64_are_each_case_s_own() {
+    let cases = examples();
+    let expected: Vec<Value> = cases
+        .iter()
+        .map(|c| compact_of(&eval_json(POLICY, c, AS_OF)))
+        .collect();
+    let impossible = r#"{"entry": {"method": "not_yet_entered", "date": "2024-06-01"}}"#;
+    let mut input = Vec::new();
+    for i in 0..150 {
+        input.push(match i % 23 {
+            5 => "",
+            11 => "{\"authorization\": \"nobody\"}",
+            17 => impossible,
+            _ => &cases[i % cases.len()],
+        });
+    }
+    let run = asylon(
+        &["batch", POLICY, "-", "--as-of", AS_OF, "--compact"],
+        &(input.join("\n") + "\n"),
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let out = lines(&run.stdout);
+    assert_eq!(out.len(), 150);
+    for (i, line) in out.iter().enumerate() {
+        assert_eq!(line["line"], i + 1);
+        match i % 23 {
+            5 => assert_eq!(line["error"]["code"], "asylon::batch::empty_line"),
+            11 => assert_eq!(line["error"]["code"], "asylon::facts::not_in_enum"),
+            17 => assert_eq!(line["error"]["code"], "asylon::facts::impossible"),
+            _ => assert_eq!(line["result"], expected[i % cases.len()], "line {}", i + 1),
+        }
+    }
+}
+
 #[test]
 fn bad_lines_are_reported_in_place_and_never_shift_the_others() {
     let good = r#"{"authorization": "none"}"#;

@@ -1,7 +1,8 @@
 //! Batch lines: any bytes as one input line of `asylon batch` on the border policy, in
-//! compact form (the compiled evaluator) and in full (the reference evaluator). Each gives
-//! one JSON result line numbered as given, and the two agree on every verdict and every
-//! missing fact.
+//! compact form (the compiled evaluator, one case at a time and in lanes of 64) and in
+//! full (the reference evaluator). Each gives one JSON result line numbered as given, the
+//! two compact forms are the same text, and compact and full agree on every verdict and
+//! every missing fact.
 #![no_main]
 
 use std::sync::LazyLock;
@@ -54,6 +55,10 @@ fuzz_target!(|data: &[u8]| {
     let (mut compact_out, mut full_out) = (String::new(), String::new());
     let compact_ok = e.compact.line(&mut e.compact.scratch(), 7, data, &mut compact_out);
     let full_ok = e.full.line(&mut e.full.scratch(), 7, data, &mut full_out);
+    let mut lanes_out = String::new();
+    let errors = e.compact.lines(&mut e.compact.worker(), 7, data, &[(0, data.len())], &mut lanes_out);
+    assert_eq!(lanes_out, compact_out, "one case at a time and in lanes differ");
+    assert_eq!(errors, usize::from(!compact_ok));
     assert_eq!(compact_ok, full_ok, "one form failed, the other did not:\n{compact_out}\n{full_out}");
     let compact: Value = serde_json::from_str(compact_out.trim_end()).expect("a compact result line is JSON");
     let full: Value = serde_json::from_str(full_out.trim_end()).expect("a full result line is JSON");

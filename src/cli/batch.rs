@@ -246,18 +246,15 @@ fn stream(
         cases: 0,
         errors: 0,
     };
-    let mut scratch = ctx.scratch();
+    let mut worker = ctx.worker();
     let mut out = String::with_capacity(2 * WRITE_BYTES);
     while blocks.next(&mut chunk)? {
-        for &(a, b) in &chunk.lines {
-            counts.cases += 1;
-            if !ctx.line(&mut scratch, counts.cases, &chunk.buf[a..b], &mut out) {
-                counts.errors += 1;
-            }
-            if out.len() >= WRITE_BYTES {
-                output.write_all(out.as_bytes())?;
-                out.clear();
-            }
+        let first = counts.cases + 1;
+        counts.cases += chunk.lines.len();
+        counts.errors += ctx.lines(&mut worker, first, &chunk.buf, &chunk.lines, &mut out);
+        if out.len() >= WRITE_BYTES {
+            output.write_all(out.as_bytes())?;
+            out.clear();
         }
         if let Some(bar) = progress {
             bar.inc(chunk.buf.len() as u64);
@@ -303,7 +300,7 @@ fn stream_parallel(
     };
     let work = || {
         let mut chunk = Chunk::default();
-        let mut scratch = ctx.scratch();
+        let mut worker = ctx.worker();
         let mut out = String::new();
         while !stop.load(Ordering::SeqCst) {
             let (ticket, first) = {
@@ -324,11 +321,8 @@ fn stream_parallel(
                 (ticket, first)
             };
             out.clear();
-            for (k, &(a, b)) in chunk.lines.iter().enumerate() {
-                if !ctx.line(&mut scratch, first + k, &chunk.buf[a..b], &mut out) {
-                    errors.fetch_add(1, Ordering::Relaxed);
-                }
-            }
+            let failed = ctx.lines(&mut worker, first, &chunk.buf, &chunk.lines, &mut out);
+            errors.fetch_add(failed, Ordering::Relaxed);
             let mut turn = lock(&output);
             while turn.turn != ticket && !stop.load(Ordering::SeqCst) {
                 turn = turns.wait(turn).unwrap_or_else(|e| e.into_inner());

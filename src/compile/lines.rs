@@ -14,7 +14,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::compact::write_decision;
-use super::{Program, Scratch};
+use super::lanes::LANES;
+use super::{Lanes, Program, Scratch};
 use crate::{EvalOptions, Policy};
 
 /// Evaluates lines of `asylon batch`; shared by every worker thread.
@@ -54,7 +55,47 @@ fn envelope(text: &str) -> (Option<&str>, &str) {
     (None, text)
 }
 
-/// Evaluates one line and appends its result line; `false` for an error line.
+/// One input line, parsed but not yet evaluated.
+#[derive(Debug, Clone, Copy)]
+enum Line<'a> {
+    /// Not a case: an error line, its code and message.
+    Bad(&'static str, &'static str),
+    /// A case: its id (raw JSON), its facts (JSON text), and the lane it was read into.
+    Case(Option<&'a str>, &'a str, Option<usize>),
+}
+
+/// Splits a raw input line (with or without its line end) into its id and facts.
+fn parse(raw: &[u8]) -> Line<'_> {
+    let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
+    let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+    let Ok(text) = std::str::from_utf8(raw) else {
+        return Line::Bad("asylon::batch::not_utf8", "the line is not UTF-8 text");
+    };
+    if text.trim().is_empty() {
+        return Line::Bad(
+            "asylon::batch::empty_line",
+            "the line is empty: write a JSON object of facts, or {\"id\": …, \"facts\": {…}}",
+        );
+    }
+    let (id, facts) = envelope(text);
+    Line::Case(id, facts, None)
+}
+
+/// `{"line":N,"id":…`: the start of every result line.
+fn head(out: &mut String, n: usize, id: Option<&str>) {
+    out.push_str("{\"line\":");
+    out.push_str(itoa::Buffer::new().format(n));
+    out.push_str(",\"id\":");
+    out.push_str(id.unwrap_or("null"));
+}
+
+/// One thread's buffers: for one case at a time, and for 64 at once.
+#[derive(Debug, Clone)]
+pub struct Worker {
+    scratch: Scratch,
+    lanes: Option<Lanes>,
+}
+
 impl LineEvaluator {
     /// Evaluates with `policy` as of `options`; `compact` for compact results.
     pub fn new(policy: Policy, options: EvalOptions, compact: bool) -> LineEvaluator {
@@ -66,53 +107,113 @@ impl LineEvaluator {
         }
     }
 
-    /// Buffers for one thread.
+    /// Buffers for one thread, for [`LineEvaluator::line`].
     pub fn scratch(&self) -> Scratch {
         Scratch::new(&self.program)
+    }
+
+    /// Buffers for one thread, for [`LineEvaluator::lines`].
+    pub fn worker(&self) -> Worker {
+        Worker {
+            scratch: self.scratch(),
+            lanes: self.program.lanes(),
+        }
     }
 
     /// Evaluates input line `n` (`raw`, with or without its line end) and appends its
     /// result line to `out`; `false` when the line is an error line.
     pub fn line(&self, s: &mut Scratch, n: usize, raw: &[u8], out: &mut String) -> bool {
-        let ctx = self;
-        let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
-        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-        out.push_str("{\"line\":");
-        out.push_str(itoa::Buffer::new().format(n));
-        out.push_str(",\"id\":");
-        let Ok(text) = std::str::from_utf8(raw) else {
-            out.push_str("null");
-            return error(out, "asylon::batch::not_utf8", "the line is not UTF-8 text");
-        };
-        if text.trim().is_empty() {
-            out.push_str("null");
-            return error(
-                out,
-                "asylon::batch::empty_line",
-                "the line is empty: write a JSON object of facts, or {\"id\": …, \"facts\": {…}}",
-            );
-        }
-        let (id, facts) = envelope(text);
-        out.push_str(id.unwrap_or("null"));
-        if ctx.compact {
-            let fast = ctx
-                .program
-                .read_json(s, facts)
-                .and_then(|()| ctx.program.evaluate(s, ctx.options.as_of));
-            if fast.is_ok() {
-                out.push_str(",\"result\":");
-                ctx.program.write_compact(s, out);
-                out.push_str("}\n");
-                return true;
+        match parse(raw) {
+            Line::Bad(code, message) => {
+                head(out, n, None);
+                error(out, code, message)
+            }
+            Line::Case(id, facts, _) => {
+                head(out, n, id);
+                if self.compact {
+                    let fast = self
+                        .program
+                        .read_json(s, facts)
+                        .and_then(|()| self.program.evaluate(s, self.options.as_of));
+                    if fast.is_ok() {
+                        self.write_result(s, out);
+                        return true;
+                    }
+                }
+                self.reference(n, facts, out)
             }
         }
-        // The full decision, or a case the compiled path handed back: the reference
-        // evaluator decides, and says what is wrong.
+    }
+
+    /// Evaluates the input lines `buf[a..b]` of `lines`, numbered from `first`, and
+    /// appends their result lines to `out`, in order; how many were error lines. Compact
+    /// results are worked out 64 cases at a time ([`Lanes`]), when the policy allows.
+    pub fn lines(
+        &self,
+        w: &mut Worker,
+        first: usize,
+        buf: &[u8],
+        lines: &[(usize, usize)],
+        out: &mut String,
+    ) -> usize {
+        let raw = |&(a, b): &(usize, usize)| buf.get(a..b).unwrap_or(&[]);
+        let Some(lanes) = w.lanes.as_mut().filter(|_| self.compact) else {
+            let s = &mut w.scratch;
+            return (lines.iter().enumerate())
+                .filter(|(k, line)| !self.line(s, first + k, raw(line), out))
+                .count();
+        };
+        let mut errors = 0;
+        for (g, group) in lines.chunks(LANES).enumerate() {
+            let mut parsed = [Line::Bad("", ""); LANES];
+            for (line, range) in parsed.iter_mut().zip(group) {
+                *line = parse(raw(range));
+                if let Line::Case(_, facts, lane) = line {
+                    *lane = self.program.read_json_lane(lanes, facts).ok();
+                }
+            }
+            self.program.evaluate_lanes(lanes, self.options.as_of);
+            for (k, line) in parsed[..group.len()].iter().enumerate() {
+                let n = first + g * LANES + k;
+                let written = match *line {
+                    Line::Bad(code, message) => {
+                        head(out, n, None);
+                        error(out, code, message)
+                    }
+                    Line::Case(id, facts, lane) => {
+                        head(out, n, id);
+                        let settled =
+                            lane.map(|l| self.program.settle_lane(lanes, l, &mut w.scratch));
+                        if let Some(Ok(())) = settled {
+                            self.write_result(&w.scratch, out);
+                            true
+                        } else {
+                            self.reference(n, facts, out)
+                        }
+                    }
+                };
+                errors += usize::from(!written);
+            }
+            lanes.clear();
+        }
+        errors
+    }
+
+    /// `,"result":{…}}` from the compiled evaluator's result in `s`.
+    fn write_result(&self, s: &Scratch, out: &mut String) {
+        out.push_str(",\"result\":");
+        self.program.write_compact(s, out);
+        out.push_str("}\n");
+    }
+
+    /// The rest of line `n`'s result line, from the reference evaluator: a full decision,
+    /// or a case the compiled path handed back, which it decides and says what is wrong.
+    fn reference(&self, n: usize, facts: &str, out: &mut String) -> bool {
         let name = format!("line {n}");
-        match ctx.policy.evaluate_json(&name, facts, &ctx.options) {
+        match self.policy.evaluate_json(&name, facts, &self.options) {
             Ok(decision) => {
                 out.push_str(",\"result\":");
-                if ctx.compact {
+                if self.compact {
                     write_decision(&decision, out);
                 } else {
                     // A decision is plain data: serialising it cannot fail.
