@@ -492,3 +492,34 @@ proptest::proptest! {
         }
     }
 }
+
+/// A list that depends on no fact (built once per evaluation date) stays the same list
+/// from case to case, whatever lists the cases bring, one case at a time and in lanes.
+#[test]
+fn lists_built_once_per_date_survive_the_cases_that_follow() {
+    let source = "policy \"Prelude lists\" version \"1\"\n\
+        fact d: date \"a day\"\n\
+        fact xs: list of date \"days\"\n\
+        outcome on_the_day when d in [today, 2024-01-01] title en \"On the day\"\n\
+        outcome listed when xs is not empty and d in xs title en \"Listed\"\n";
+    let policy = Policy::from_source("lists.asylon", source).unwrap();
+    let program = policy.compile();
+    let options = EvalOptions::on("2024-06-17").unwrap();
+    let cases = [
+        r#"{"d": "2024-01-01", "xs": ["2020-01-01", "2020-01-02", "2020-01-03"]}"#,
+        r#"{"d": "2024-06-17", "xs": ["2024-06-17"]}"#,
+        r#"{"d": "2020-01-02", "xs": ["2020-01-01", "2020-01-02"]}"#,
+        r#"{"d": "2024-06-17"}"#,
+    ];
+    let mut scratch = Scratch::new(&program);
+    let mut lanes = program.lanes().unwrap();
+    let mut texts = Vec::new();
+    for _ in 0..3 {
+        for text in cases {
+            assert!(agree(&policy, &program, &mut scratch, &options, text));
+            program.read_json_lane(&mut lanes, text).unwrap();
+            texts.push(text.to_string());
+        }
+    }
+    lanes_agree(&program, &mut lanes, &texts, options.as_of);
+}

@@ -292,6 +292,24 @@ impl Pack {
     }
 }
 
+/// A register's values lane by lane, found once for a loop over the lanes: lane `l`'s is
+/// the one value, or `rows[l * stride]`. Only known lanes are read.
+#[derive(Clone, Copy)]
+enum Column<'a> {
+    One(Option<V>),
+    Rows(&'a [Option<V>], usize),
+}
+
+impl Column<'_> {
+    #[inline(always)]
+    fn at(self, l: usize) -> Option<V> {
+        match self {
+            Column::One(v) => v,
+            Column::Rows(rows, stride) => rows.get(l * stride).copied().flatten(),
+        }
+    }
+}
+
 /// Up to [`LANES`] cases, read and evaluated together: the cases being read (a
 /// [`Pack`]), and everything evaluating them needs. One per thread; reuse it from batch
 /// to batch: once its buffers have grown, nothing is allocated.
@@ -448,10 +466,19 @@ impl Lanes {
         if self.known[r as usize] >> l & 1 == 0 {
             return None;
         }
+        self.column(pk, r).at(l)
+    }
+
+    /// Where register `r`'s values are, lane by lane.
+    #[inline(always)]
+    fn column<'a>(&'a self, pk: &'a Pack, r: u32) -> Column<'a> {
         match self.plan.src[r as usize] {
-            Src::Shared => Program::shared(&self.one, r as usize).1,
-            Src::Fact(k) => pk.facts[l * self.plan.loaded.len() + k as usize],
-            Src::Lane(k) => self.vals[k as usize * LANES + l],
+            Src::Shared => Column::One(Program::shared(&self.one, r as usize).1),
+            Src::Fact(k) => Column::Rows(
+                pk.facts.get(k as usize..).unwrap_or(&[]),
+                self.plan.loaded.len(),
+            ),
+            Src::Lane(k) => Column::Rows(self.vals.get(k as usize * LANES..).unwrap_or(&[]), 1),
         }
     }
 
@@ -598,10 +625,10 @@ impl Program {
                 (known, truth)
             }
             Op::Cmp(cmp, x, y) => {
-                let mut truth = 0;
-                let mut known = 0;
+                let (mut known, mut truth, mut failed) = (0, 0, 0);
+                let (cx, cy) = (ln.column(pk, x), ln.column(pk, y));
                 for l in bits(k(ln, x) & k(ln, y)) {
-                    let answer = match (ln.val(pk, x, l), ln.val(pk, y, l)) {
+                    let answer = match (cx.at(l), cy.at(l)) {
                         (Some(V::Int(a)), Some(V::Int(b))) => Some(run::holds(cmp, a.cmp(&b))),
                         (Some(V::Date(a)), Some(V::Date(b))) => Some(run::holds(cmp, a.cmp(&b))),
                         (Some(a), Some(b)) => run::compare(&ln.arenas(self, l), today, cmp, a, b),
@@ -612,16 +639,17 @@ impl Program {
                             known |= 1 << l;
                             truth |= (h as u64) << l;
                         }
-                        None => ln.failed |= 1 << l,
+                        None => failed |= 1 << l,
                     }
                 }
+                ln.failed |= failed;
                 (known, truth)
             }
             Op::In(x, y, negated) => {
                 let (mut known, mut truth) = (0, 0);
+                let (cx, cy) = (ln.column(pk, x), ln.column(pk, y));
                 for l in bits(k(ln, x) & k(ln, y)) {
-                    if let (Some(item), Some(V::List(list))) = (ln.val(pk, x, l), ln.val(pk, y, l))
-                    {
+                    if let (Some(item), Some(V::List(list))) = (cx.at(l), cy.at(l)) {
                         let ar = ln.arenas(self, l);
                         let found = ar.items(list).iter().any(|v| ar.same(*v, item));
                         known |= 1 << l;
