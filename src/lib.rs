@@ -24,7 +24,7 @@
 //! | evaluate | `eval` (internal) and [`decision`] | [`Decision`] |
 //! | explain | [`explain`] | [`explain::Explanation`]: why one outcome has its status, as a tree |
 //! | interview | [`interview`], [`answer`] | the next question; an interview's answers as a fact file |
-//! | compile, for many cases | [`compile`] | [`compile::Program`]: a straight-line program over registers, verdicts and missing facts in one pass |
+//! | compile, for many cases | [`compile`] | [`compile::Program`]: a straight-line program over registers, verdicts and missing facts in one pass, one case or 64 at once ([`compile::Lanes`]) |
 //!
 //! [`Policy`] ties the stages together; every error is a [`miette::Diagnostic`] that
 //! points into the source it is about.

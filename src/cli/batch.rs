@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::Instant;
 
+use asylon::compile::lanes::LANES;
 use asylon::compile::lines::LineEvaluator;
 use asylon::{EvalOptions, Policy};
 
@@ -249,12 +250,16 @@ fn stream(
     let mut worker = ctx.worker();
     let mut out = String::with_capacity(2 * WRITE_BYTES);
     while blocks.next(&mut chunk)? {
-        let first = counts.cases + 1;
-        counts.cases += chunk.lines.len();
-        counts.errors += ctx.lines(&mut worker, first, &chunk.buf, &chunk.lines, &mut out);
-        if out.len() >= WRITE_BYTES {
-            output.write_all(out.as_bytes())?;
-            out.clear();
+        // A few lines at a time, so that full decisions (kilobytes each) are written
+        // before a chunk's worth of them is held.
+        for lines in chunk.lines.chunks(LANES) {
+            let first = counts.cases + 1;
+            counts.cases += lines.len();
+            counts.errors += ctx.lines(&mut worker, first, &chunk.buf, lines, &mut out);
+            if out.len() >= WRITE_BYTES {
+                output.write_all(out.as_bytes())?;
+                out.clear();
+            }
         }
         if let Some(bar) = progress {
             bar.inc(chunk.buf.len() as u64);

@@ -358,6 +358,34 @@ pub struct Lanes {
 impl Program {
     /// Lanes for evaluating this program's cases 64 at a time, when it has at most 64
     /// facts and 64 outcomes (each lane's missing facts and verdicts are words).
+    ///
+    /// ```
+    /// use asylon::compile::{Scratch, Verdict};
+    /// use asylon::{EvalOptions, Policy};
+    ///
+    /// let policy = Policy::from_source("tiny.asylon", r#"
+    ///     policy "Tiny" version "1"
+    ///     fact age: int "age in years"
+    ///     outcome adult when age >= 18 title en "An adult"
+    /// "#)?;
+    /// let program = policy.compile();
+    /// let mut lanes = program.lanes().expect("one fact, one outcome");
+    /// let mut result = Scratch::new(&program);
+    /// let today = EvalOptions::on("2024-06-17")?.as_of;
+    /// for case in [r#"{"age": 20}"#, r#"{"age": 12}"#, "{}"] {
+    ///     program.read_json_lane(&mut lanes, case).expect("valid facts");
+    /// }
+    /// program.evaluate_lanes(&mut lanes, today);
+    /// let mut verdicts = Vec::new();
+    /// for lane in 0..lanes.len() {
+    ///     program.settle_lane(&lanes, lane, &mut result).expect("decided here");
+    ///     verdicts.push(result.verdict(0));
+    /// }
+    /// assert_eq!(verdicts, [Verdict::Holds, Verdict::DoesNotHold, Verdict::Undetermined]);
+    /// assert_eq!(result.missing_of(0).collect::<Vec<_>>(), [0]); // `age`, the first fact
+    /// lanes.clear(); // for the next 64
+    /// # Ok::<(), asylon::Error>(())
+    /// ```
     pub fn lanes(&self) -> Option<Lanes> {
         if self.facts.len() > 64 || self.outcomes.len() > 64 {
             return None;
