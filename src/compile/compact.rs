@@ -52,20 +52,17 @@ impl Program {
         for i in s.outcomes_where(false) {
             out.push_str(sep);
             out.push_str(&self.undetermined_json[i]);
-            self.fact_list_of(s.missing_of(i), out);
+            self.fact_list(s.missing_of(i), out);
             out.push_str("]}");
             sep = ",";
         }
         out.push_str("],\"missing\":[");
-        self.fact_list(s.top_missing(), out);
+        self.fact_list(s.top_missing().iter().copied(), out);
         out.push_str("]}");
     }
 
-    fn fact_list<'f>(&self, facts: impl IntoIterator<Item = &'f u32>, out: &mut String) {
-        self.fact_list_of(facts.into_iter().copied(), out);
-    }
-
-    fn fact_list_of(&self, mut facts: impl Iterator<Item = u32>, out: &mut String) {
+    fn fact_list(&self, facts: impl IntoIterator<Item = u32>, out: &mut String) {
+        let mut facts = facts.into_iter();
         if let Some(first) = facts.next() {
             out.push_str(&self.fact_json[first as usize][1..]);
             for f in facts {

@@ -14,7 +14,9 @@
 //! The caller reads cases into lanes ([`Program::read_json_lane`],
 //! [`Program::push_slots`]), evaluates them all ([`Program::evaluate_lanes`]), then takes
 //! each lane's result into a [`Scratch`] ([`Program::settle_lane`]), where it reads as
-//! after [`Program::evaluate`] (and [`Program::write_compact`] writes it).
+//! after [`Program::evaluate`] (and [`Program::write_compact`] writes it). Cases read can
+//! also be kept as a [`Pack`] ([`Lanes::take_pack`]) and evaluated later, at any date
+//! ([`Program::evaluate_pack`]).
 
 use super::run::{self, bits, Settled, Slots, F, T, U};
 use super::value::{Arenas, Slice, V};
@@ -710,13 +712,15 @@ impl Program {
                 }
                 (known, truth)
             }
-            Op::Value(x) => {
-                let slot = self.slot(ln, r);
-                for l in bits(k(ln, x)) {
-                    ln.vals[slot + l] = Some(V::Bool(t(ln, x) >> l & 1 == 1));
+            Op::Value(x) => match self.slot(ln, r) {
+                Some(slot) => {
+                    for l in bits(k(ln, x)) {
+                        ln.vals[slot + l] = Some(V::Bool(t(ln, x) >> l & 1 == 1));
+                    }
+                    (k(ln, x), 0)
                 }
-                (k(ln, x), 0)
-            }
+                None => (0, 0),
+            },
             op @ (Op::List(..)
             | Op::Neg(_)
             | Op::Arith(..)
@@ -740,17 +744,20 @@ impl Program {
     }
 
     /// Where register `r`'s per-lane values start in [`Lanes::vals`].
-    fn slot(&self, ln: &Lanes, r: usize) -> usize {
+    /// `Plan::new` gives one to every instruction after the prelude that writes per-lane
+    /// values; without one, the register stays unknown in every lane.
+    fn slot(&self, ln: &Lanes, r: usize) -> Option<usize> {
         match ln.plan.src[r] {
-            Src::Lane(k) => k as usize * LANES,
-            // `Plan::new` gives every instruction that writes per-lane values a slot.
-            _ => unreachable!("a per-lane value instruction without a slot"),
+            Src::Lane(k) => Some(k as usize * LANES),
+            _ => None,
         }
     }
 
     /// An instruction with a value result, lane by lane; the lanes where it is known.
     fn values(&self, ln: &mut Lanes, pk: &Pack, op: Op, r: usize) -> u64 {
-        let slot = self.slot(ln, r);
+        let Some(slot) = self.slot(ln, r) else {
+            return 0;
+        };
         let kids = &self.kids[..];
         let mut known = 0;
         for l in 0..ln.evaluated {

@@ -157,10 +157,9 @@ impl Scratch {
         self.stack.clear();
     }
 
-    /// The verdict on each outcome, in policy order.
+    /// The verdict on each outcome of the case last evaluated, in policy order.
     pub fn verdicts(&self) -> impl Iterator<Item = Verdict> + '_ {
-        let n = self.settled.holds.len() * 64;
-        (0..n.min(self.settled.outcomes)).map(|i| self.verdict(i))
+        (0..self.settled.outcomes).map(|i| self.verdict(i))
     }
 
     /// The verdict on outcome `i` (in policy order).
@@ -500,10 +499,8 @@ impl Program {
     }
 
     /// [`Program::verdicts`] when sets are one word (up to 64 facts), from each outcome
-    /// register's Kleene value and set (`of(outcome, register)`): no branch on each outcome's
-    /// verdict, and the top-level list ordered without a comparison sort — each needed
-    /// fact is a bit in the word of its count, at the position of its name's rank, and
-    /// reading the words in order reads the list.
+    /// register's Kleene value and set (`of(outcome, register)`), with no branch on an
+    /// outcome's verdict.
     pub(super) fn settle_one_word(&self, s: &mut Settled, of: impl Fn(usize, usize) -> (u8, u64)) {
         let n = self.outcomes.len();
         s.stride = 1;
