@@ -145,6 +145,23 @@ fn differential(path: &str, as_of: &str, n: usize, seed: u64) -> (usize, usize) 
     (compiled, fallbacks)
 }
 
+/// The names of outcome `k`'s missing facts, as the compiled evaluator left them.
+fn missing_names<'a>(checked: &'a CheckedPolicy, scratch: &Scratch, k: usize) -> Vec<&'a str> {
+    scratch
+        .missing_of(k)
+        .map(|f| checked.facts[f as usize].name.as_str())
+        .collect()
+}
+
+/// The missing facts the reference decision lists for outcome `id`.
+fn reference_missing<'a>(d: &'a asylon::Decision, id: &str) -> Vec<&'a str> {
+    d.undetermined
+        .iter()
+        .find(|u| u.id == id)
+        .map(|u| u.missing.iter().map(String::as_str).collect())
+        .unwrap_or_default()
+}
+
 /// Runs one case through both evaluators and holds them to the same verdicts and missing
 /// lists; `true` when the compiled path decided it.
 fn agree(
@@ -166,16 +183,10 @@ fn agree(
                 let id = &checked.rule(*rid).name;
                 let verdict = status_of(scratch.verdict(k));
                 assert_eq!(Some(verdict), d.status(id), "{text}: verdict on `{id}`");
-                let missing: Vec<&str> = scratch
-                    .missing_of(k)
-                    .map(|f| checked.facts[f as usize].name.as_str())
-                    .collect();
-                let want: Vec<&str> = d
-                    .undetermined
-                    .iter()
-                    .find(|u| &u.id == id)
-                    .map(|u| u.missing.iter().map(String::as_str).collect())
-                    .unwrap_or_default();
+                let (missing, want) = (
+                    missing_names(checked, scratch, k),
+                    reference_missing(&d, id),
+                );
                 assert_eq!(missing, want, "{text}: missing facts of `{id}`");
             }
             let top: Vec<&str> = scratch
@@ -352,16 +363,10 @@ fn policies_with_hundreds_of_facts_list_the_same_missing_facts() {
         for (k, rid) in checked.outcomes.iter().enumerate() {
             let id = &checked.rule(*rid).name;
             assert_eq!(Some(status_of(scratch.verdict(k))), d.status(id), "{text}");
-            let missing: Vec<&str> = scratch
-                .missing_of(k)
-                .map(|f| checked.facts[f as usize].name.as_str())
-                .collect();
-            let want: Vec<&str> = d
-                .undetermined
-                .iter()
-                .find(|u| &u.id == id)
-                .map(|u| u.missing.iter().map(String::as_str).collect())
-                .unwrap_or_default();
+            let (missing, want) = (
+                missing_names(checked, &scratch, k),
+                reference_missing(&d, id),
+            );
             undetermined += usize::from(!want.is_empty());
             assert_eq!(missing, want, "{text}: missing facts of `{id}`");
         }
