@@ -289,7 +289,7 @@ fn benches(c: &mut Criterion) {
         });
 
         let mut s = Scratch::new(&program);
-        let mut out = String::new();
+        let mut out = Vec::new();
         c.bench_function(&format!("json/compiled_compact/{name}"), |b| {
             b.iter(|| {
                 program.read_json(&mut s, black_box(text)).expect("valid");
@@ -422,7 +422,7 @@ fn benches(c: &mut Criterion) {
     for compact in [true, false] {
         let evaluator = LineEvaluator::new(policy.clone(), options.clone(), compact);
         let mut worker = evaluator.worker();
-        let mut out = String::new();
+        let mut out = Vec::new();
         let name = if compact { "compact" } else { "full" };
         group.bench_function(name, |b| {
             b.iter(|| {

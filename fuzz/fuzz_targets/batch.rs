@@ -52,13 +52,15 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let e = &*EVALUATORS;
-    let (mut compact_out, mut full_out) = (String::new(), String::new());
+    let (mut compact_out, mut full_out) = (Vec::new(), Vec::new());
     let compact_ok = e.compact.line(&mut e.compact.scratch(), 7, data, &mut compact_out);
     let full_ok = e.full.line(&mut e.full.scratch(), 7, data, &mut full_out);
-    let mut lanes_out = String::new();
+    let mut lanes_out = Vec::new();
     let errors = e.compact.lines(&mut e.compact.worker(), 7, data, &[(0, data.len())], &mut lanes_out);
     assert_eq!(lanes_out, compact_out, "one case at a time and in lanes differ");
     assert_eq!(errors, usize::from(!compact_ok));
+    let compact_out = String::from_utf8(compact_out).expect("a result line is UTF-8");
+    let full_out = String::from_utf8(full_out).expect("a result line is UTF-8");
     assert_eq!(compact_ok, full_ok, "one form failed, the other did not:\n{compact_out}\n{full_out}");
     let compact: Value = serde_json::from_str(compact_out.trim_end()).expect("a compact result line is JSON");
     let full: Value = serde_json::from_str(full_out.trim_end()).expect("a full result line is JSON");

@@ -196,21 +196,17 @@ impl<R: Read> Blocks<R> {
             }
             searched = chunk.buf.len();
             let len = chunk.buf.len();
-            chunk.buf.resize(len + READ_BYTES, 0);
-            let n = loop {
-                match self.input.read(&mut chunk.buf[len..]) {
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    other => break other,
-                }
-            };
-            let n = match n {
+            chunk.buf.reserve(READ_BYTES);
+            // `read_to_end` reads into the buffer's spare room as it is; `read` would need
+            // it zeroed first, a write of every input byte before it is read.
+            let mut block = (&mut self.input).take(READ_BYTES as u64);
+            let n = match block.read_to_end(&mut chunk.buf) {
                 Ok(n) => n,
                 Err(e) => {
                     chunk.buf.truncate(len);
                     return Err(e);
                 }
             };
-            chunk.buf.truncate(len + n);
             if n == 0 {
                 self.done = true;
                 // Look for the last line end anywhere once the input is over.
@@ -248,7 +244,7 @@ fn stream(
         errors: 0,
     };
     let mut worker = ctx.worker();
-    let mut out = String::with_capacity(2 * WRITE_BYTES);
+    let mut out = Vec::with_capacity(2 * WRITE_BYTES);
     while blocks.next(&mut chunk)? {
         // A few lines at a time, so that full decisions (kilobytes each) are written
         // before a chunk's worth of them is held.
@@ -257,7 +253,7 @@ fn stream(
             counts.cases += lines.len();
             counts.errors += ctx.lines(&mut worker, first, &chunk.buf, lines, &mut out);
             if out.len() >= WRITE_BYTES {
-                output.write_all(out.as_bytes())?;
+                output.write_all(&out)?;
                 out.clear();
             }
         }
@@ -265,7 +261,7 @@ fn stream(
             bar.inc(chunk.buf.len() as u64);
         }
     }
-    output.write_all(out.as_bytes())?;
+    output.write_all(&out)?;
     output.flush()?;
     Ok(counts)
 }
@@ -306,7 +302,7 @@ fn stream_parallel(
     let work = || {
         let mut chunk = Chunk::default();
         let mut worker = ctx.worker();
-        let mut out = String::new();
+        let mut out = Vec::new();
         while !stop.load(Ordering::SeqCst) {
             let (ticket, first) = {
                 let mut input = lock(&input);
@@ -335,7 +331,7 @@ fn stream_parallel(
             if stop.load(Ordering::SeqCst) {
                 return;
             }
-            let written = turn.out.write_all(out.as_bytes());
+            let written = turn.out.write_all(&out);
             turn.turn += 1;
             turns.notify_all();
             drop(turn);

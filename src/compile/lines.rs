@@ -68,7 +68,8 @@ enum Line<'a> {
 fn parse(raw: &[u8]) -> Line<'_> {
     let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
     let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-    let Ok(text) = std::str::from_utf8(raw) else {
+    // Every input byte goes through this check: the SIMD one takes a fraction of std's.
+    let Ok(text) = simdutf8::basic::from_utf8(raw) else {
         return Line::Bad("asylon::batch::not_utf8", "the line is not UTF-8 text");
     };
     if text.trim().is_empty() {
@@ -82,11 +83,11 @@ fn parse(raw: &[u8]) -> Line<'_> {
 }
 
 /// `{"line":N,"id":…`: the start of every result line.
-fn head(out: &mut String, n: usize, id: Option<&str>) {
-    out.push_str("{\"line\":");
-    out.push_str(itoa::Buffer::new().format(n));
-    out.push_str(",\"id\":");
-    out.push_str(id.unwrap_or("null"));
+fn head(out: &mut Vec<u8>, n: usize, id: Option<&str>) {
+    out.extend_from_slice(b"{\"line\":");
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+    out.extend_from_slice(b",\"id\":");
+    out.extend_from_slice(id.unwrap_or("null").as_bytes());
 }
 
 /// One thread's buffers: for one case at a time, and for 64 at once.
@@ -122,7 +123,7 @@ impl LineEvaluator {
 
     /// Evaluates input line `n` (`raw`, with or without its line end) and appends its
     /// result line to `out`; `false` when the line is an error line.
-    pub fn line(&self, s: &mut Scratch, n: usize, raw: &[u8], out: &mut String) -> bool {
+    pub fn line(&self, s: &mut Scratch, n: usize, raw: &[u8], out: &mut Vec<u8>) -> bool {
         match parse(raw) {
             Line::Bad(code, message) => {
                 head(out, n, None);
@@ -154,7 +155,7 @@ impl LineEvaluator {
         first: usize,
         buf: &[u8],
         lines: &[(usize, usize)],
-        out: &mut String,
+        out: &mut Vec<u8>,
     ) -> usize {
         let raw = |&(a, b): &(usize, usize)| buf.get(a..b).unwrap_or(&[]);
         let Some(lanes) = w.lanes.as_mut().filter(|_| self.compact) else {
@@ -200,26 +201,26 @@ impl LineEvaluator {
     }
 
     /// `,"result":{…}}` from the compiled evaluator's result in `s`.
-    fn write_result(&self, s: &Scratch, out: &mut String) {
-        out.push_str(",\"result\":");
+    fn write_result(&self, s: &Scratch, out: &mut Vec<u8>) {
+        out.extend_from_slice(b",\"result\":");
         self.program.write_compact(s, out);
-        out.push_str("}\n");
+        out.extend_from_slice(b"}\n");
     }
 
     /// The rest of line `n`'s result line, from the reference evaluator: a full decision,
     /// or a case the compiled path handed back, which it decides and says what is wrong.
-    fn reference(&self, n: usize, facts: &str, out: &mut String) -> bool {
+    fn reference(&self, n: usize, facts: &str, out: &mut Vec<u8>) -> bool {
         let name = format!("line {n}");
         match self.policy.evaluate_json(&name, facts, &self.options) {
             Ok(decision) => {
-                out.push_str(",\"result\":");
+                out.extend_from_slice(b",\"result\":");
                 if self.compact {
                     write_decision(&decision, out);
                 } else {
-                    // A decision is plain data: serialising it cannot fail.
-                    let _ = serde_json::to_string(&decision).map(|j| out.push_str(&j));
+                    // A decision is plain data, written into memory: this cannot fail.
+                    let _ = serde_json::to_writer(&mut *out, &decision);
                 }
-                out.push_str("}\n");
+                out.extend_from_slice(b"}\n");
                 true
             }
             Err(e) => {
@@ -241,11 +242,12 @@ impl LineEvaluator {
     }
 }
 
-fn error(out: &mut String, code: &str, message: &str) -> bool {
-    out.push_str(",\"error\":{\"message\":");
-    out.push_str(&serde_json::Value::from(message).to_string());
-    out.push_str(",\"code\":");
-    out.push_str(&serde_json::Value::from(code).to_string());
-    out.push_str("}}\n");
+fn error(out: &mut Vec<u8>, code: &str, message: &str) -> bool {
+    // Writing JSON strings into memory cannot fail.
+    out.extend_from_slice(b",\"error\":{\"message\":");
+    let _ = serde_json::to_writer(&mut *out, message);
+    out.extend_from_slice(b",\"code\":");
+    let _ = serde_json::to_writer(&mut *out, code);
+    out.extend_from_slice(b"}}\n");
     false
 }

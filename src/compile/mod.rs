@@ -207,14 +207,8 @@ pub struct Program {
     /// Each enum's variant names, in order.
     pub(crate) enums: Vec<Names>,
     pub(crate) tree: CTree,
-    /// Each outcome's id as a JSON string, quotes included.
-    pub(crate) outcome_json: Vec<Box<str>>,
-    /// Each undetermined outcome's compact entry up to its missing facts:
-    /// `{"id":"…","status":"undetermined","missing":[`.
-    pub(crate) undetermined_json: Vec<Box<str>>,
-    /// Each fact's dotted name as a JSON string, quotes included, after a comma (the
-    /// first of a list is written without it).
-    pub(crate) fact_json: Vec<Box<str>>,
+    /// The texts compact results are written from.
+    pub(crate) texts: compact::Texts,
     /// Each fact's position in name order, for ordering the top-level `missing` list.
     pub(crate) fact_rank: Vec<u32>,
     /// The facts in name order.
@@ -280,24 +274,13 @@ impl Program {
                 .map(|e| Names::new(e.variants.iter().map(|v| v.name.as_str())))
                 .collect(),
             tree: tree(&policy.fact_tree),
-            outcome_json: policy
-                .outcomes
-                .iter()
-                .map(|r| json_string(&policy.rule(*r).name))
-                .collect(),
-            undetermined_json: policy
-                .outcomes
-                .iter()
-                .map(|r| {
-                    let id = json_string(&policy.rule(*r).name);
-                    format!("{{\"id\":{id},\"status\":\"undetermined\",\"missing\":[").into()
-                })
-                .collect(),
-            fact_json: policy
-                .facts
-                .iter()
-                .map(|f| format!(",{}", json_string(&f.name)).into())
-                .collect(),
+            texts: compact::Texts::new(
+                policy
+                    .outcomes
+                    .iter()
+                    .map(|r| policy.rule(*r).name.as_str()),
+                policy.facts.iter().map(|f| f.name.as_str()),
+            ),
             fact_rank,
             by_rank,
             limits: Limits::default(),
@@ -341,8 +324,4 @@ fn tree(t: &FactTree) -> CTree {
             })
             .collect(),
     }
-}
-
-fn json_string(s: &str) -> Box<str> {
-    serde_json::Value::String(s.to_string()).to_string().into()
 }
