@@ -533,3 +533,52 @@ fn lists_built_once_per_date_survive_the_cases_that_follow() {
     }
     lanes_agree(&program, &mut lanes, &texts, options.as_of);
 }
+
+/// A policy of more outcomes and facts than a word holds: compact results walk several
+/// words of bits, and must still read as the reference's decision does.
+#[test]
+fn compact_results_of_a_policy_wider_than_a_word_are_the_references() {
+    let n = 70;
+    let mut source = String::from("policy \"Wide\" version \"1\"\nfacts w {\n");
+    for i in 0..n {
+        source.push_str(&format!("  f{i}: bool \"f\"\n"));
+    }
+    source.push_str("}\n");
+    for i in 0..n {
+        let j = n - 1 - i;
+        source.push_str(&format!(
+            "outcome o{i} when w.f{i} and w.f{j} title en \"O\"\n"
+        ));
+    }
+    let policy = Policy::from_source("wide.asylon", &source).unwrap();
+    let program = policy.compile();
+    let mut scratch = Scratch::new(&program);
+    let options = EvalOptions::on("2024-06-17").unwrap();
+    let mut rng = Rng(7);
+    let mut undetermined = 0;
+    for _ in 0..200 {
+        let mut group = Map::new();
+        for i in 0..n {
+            if rng.chance(70) {
+                group.insert(format!("f{i}"), json!(rng.chance(80)));
+            }
+        }
+        let text = json!({ "w": group }).to_string();
+        let decision = policy.evaluate_json("case", &text, &options).unwrap();
+        undetermined += decision.undetermined.len();
+        program.read_json(&mut scratch, &text).unwrap();
+        program.evaluate(&mut scratch, options.as_of).unwrap();
+        let (mut compact, mut reference) = (Vec::new(), Vec::new());
+        program.write_compact(&scratch, &mut compact);
+        asylon::compile::compact::write_decision(&decision, &mut reference);
+        assert_eq!(
+            String::from_utf8_lossy(&compact),
+            String::from_utf8_lossy(&reference),
+            "{text}"
+        );
+    }
+    assert!(
+        undetermined > 1000,
+        "only {undetermined} undetermined outcomes"
+    );
+}

@@ -129,38 +129,55 @@ impl Program {
     /// Appends the compact result of the case last evaluated in `s`.
     pub fn write_compact(&self, s: &Scratch, out: &mut Vec<u8>) {
         let t = &self.texts;
+        let (holds, undetermined, sets, stride) = s.words();
         out.reserve(t.pieces.bound);
         out.extend_from_slice(b"{\"holds\":");
-        let open = out.len();
-        for i in s.outcomes_where(true) {
-            if let Some(&p) = t.held.get(i) {
-                t.pieces.put(p, out);
-            }
-        }
-        open_list(out, open);
+        t.list(&t.held, holds, out);
         out.extend_from_slice(b"],\"undetermined\":");
         let open = out.len();
-        for i in s.outcomes_where(false) {
-            if let Some(&p) = t.undetermined.get(i) {
-                t.pieces.put(p, out);
+        // Bits walked a word at a time: most policies have one word of outcomes and one
+        // of facts, and an iterator over the words' bits costs more than the writing.
+        for (k, &word) in undetermined.iter().enumerate() {
+            let mut word = word;
+            while word != 0 {
+                let i = k * 64 + word.trailing_zeros() as usize;
+                if let Some(&p) = t.undetermined.get(i) {
+                    t.pieces.put(p, out);
+                }
+                t.list(
+                    &t.facts,
+                    sets.get(i * stride..(i + 1) * stride).unwrap_or(&[]),
+                    out,
+                );
+                out.extend_from_slice(b"]}");
+                word &= word - 1;
             }
-            self.fact_list(s.missing_of(i), out);
-            out.extend_from_slice(b"]}");
         }
         open_list(out, open);
         out.extend_from_slice(b"],\"missing\":");
-        self.fact_list(s.top_missing().iter().copied(), out);
-        out.extend_from_slice(b"]}");
-    }
-
-    /// `[` and the names of `facts`, comma-separated.
-    #[inline(always)]
-    fn fact_list(&self, facts: impl IntoIterator<Item = u32>, out: &mut Vec<u8>) {
-        let t = &self.texts;
         let open = out.len();
-        for f in facts {
+        for &f in s.top_missing() {
             if let Some(&p) = t.facts.get(f as usize) {
                 t.pieces.put(p, out);
+            }
+        }
+        open_list(out, open);
+        out.extend_from_slice(b"]}");
+    }
+}
+
+impl Texts {
+    /// `[` and the pieces of the bits set in `words`, comma-separated.
+    #[inline(always)]
+    fn list(&self, pieces: &[Piece], words: &[u64], out: &mut Vec<u8>) {
+        let open = out.len();
+        for (k, &word) in words.iter().enumerate() {
+            let mut word = word;
+            while word != 0 {
+                if let Some(&p) = pieces.get(k * 64 + word.trailing_zeros() as usize) {
+                    self.pieces.put(p, out);
+                }
+                word &= word - 1;
             }
         }
         open_list(out, open);

@@ -174,19 +174,6 @@ impl Scratch {
         }
     }
 
-    /// The outcomes that hold (`holds`) or are undetermined, in policy order.
-    pub(super) fn outcomes_where(&self, holds: bool) -> impl Iterator<Item = usize> + '_ {
-        let words = if holds {
-            &self.settled.holds
-        } else {
-            &self.settled.undetermined
-        };
-        words
-            .iter()
-            .enumerate()
-            .flat_map(|(k, w)| bits(*w).map(move |o| k * 64 + o))
-    }
-
     /// The missing facts (indices, in declaration order) of outcome `i`; none unless it
     /// is undetermined.
     pub fn missing_of(&self, i: usize) -> impl Iterator<Item = u32> + '_ {
@@ -195,6 +182,13 @@ impl Scratch {
         set.iter()
             .enumerate()
             .flat_map(|(k, word)| bits(*word).map(move |f| (k * 64 + f) as u32))
+    }
+
+    /// The outcomes that hold and those undetermined, as bit words; each outcome's
+    /// missing facts as a bit set of `stride` words, one after the other; and `stride`.
+    pub(super) fn words(&self) -> (&[u64], &[u64], &[u64], usize) {
+        let s = &self.settled;
+        (&s.holds, &s.undetermined, &s.sets, s.stride)
     }
 
     /// The top-level missing list: the most needed first, ties by name.
