@@ -12,21 +12,21 @@
 //! Written straight from the compiled evaluator's buffers, or from a full
 //! [`Decision`] when the reference evaluator decided the case; both give the same text.
 //!
-//! A compact result is a kilobyte of ids and fact names, and writing it was a third of
-//! `asylon batch --compact`'s own time when each name was a call to `memcpy`. The names
-//! are laid out once, when the policy is compiled, in [`Pieces`]: each padded to whole
-//! blocks of [`BLOCK`] bytes, so that writing one is a copy of a block or two whose size
-//! the compiler knows, followed by cutting the padding off again.
+//! A compact result is a kilobyte of ids and fact names, written for every case of a
+//! batch. The names are laid out once, when the policy is compiled, each padded to whole
+//! 32-byte blocks: writing one is a copy of a block or two whose size the compiler knows,
+//! then the padding is cut off again, where a `memcpy` call per name would cost more than
+//! the copying.
 
 use super::{Program, Scratch};
 use crate::decision::Decision;
 
 /// The bytes a piece of text is padded to a multiple of.
-pub const BLOCK: usize = 32;
+pub(crate) const BLOCK: usize = 32;
 
 /// The texts compact results are made of, each padded to whole [`BLOCK`]s.
 #[derive(Debug, Clone, Default)]
-pub struct Pieces {
+pub(crate) struct Pieces {
     blocks: Vec<[u8; BLOCK]>,
     /// Each piece's first block and its length in bytes.
     spans: Vec<(u32, u32)>,
@@ -80,7 +80,7 @@ impl Pieces {
 /// list (`,"name"`). Every list item starts with its comma: the first one's becomes the
 /// list's `[`.
 #[derive(Debug, Clone, Default)]
-pub struct Texts {
+pub(crate) struct Texts {
     pieces: Pieces,
     held: Vec<Piece>,
     undetermined: Vec<Piece>,
