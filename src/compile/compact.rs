@@ -30,8 +30,6 @@ pub(crate) struct Pieces {
     blocks: Vec<[u8; BLOCK]>,
     /// Each piece's first block and its length in bytes.
     spans: Vec<(u32, u32)>,
-    /// The most bytes, padding included, that one compact result can take.
-    bound: usize,
 }
 
 /// A piece of [`Pieces`].
@@ -65,13 +63,6 @@ impl Pieces {
         }
         out.truncate(end);
     }
-
-    /// The padded size of piece `p`.
-    fn padded(&self, p: Piece) -> usize {
-        self.spans
-            .get(p.0)
-            .map_or(0, |&(_, len)| (len as usize).div_ceil(BLOCK) * BLOCK)
-    }
 }
 
 /// The pieces of one program's compact results: for each outcome its id in a list
@@ -104,14 +95,23 @@ impl Texts {
             t.facts
                 .push(t.pieces.add(&format!(",{}", json_string(name))));
         }
-        let all_facts: usize = t.facts.iter().map(|p| t.pieces.padded(*p)).sum();
-        // As if every outcome were both held and undetermined on every fact, with every
-        // fact in the top-level list: more than a result can take, checked once a case.
-        let outcomes: usize = (t.held.iter().zip(&t.undetermined))
-            .map(|(h, u)| t.pieces.padded(*h) + t.pieces.padded(*u) + all_facts + 8)
-            .sum();
-        t.pieces.bound = outcomes + all_facts + 64;
         t
+    }
+
+    /// `[` and the pieces of the bits set in `words`, comma-separated.
+    #[inline(always)]
+    fn list(&self, pieces: &[Piece], words: &[u64], out: &mut Vec<u8>) {
+        let open = out.len();
+        for (k, &word) in words.iter().enumerate() {
+            let mut word = word;
+            while word != 0 {
+                if let Some(&p) = pieces.get(k * 64 + word.trailing_zeros() as usize) {
+                    self.pieces.put(p, out);
+                }
+                word &= word - 1;
+            }
+        }
+        open_list(out, open);
     }
 }
 
@@ -130,13 +130,12 @@ impl Program {
     pub fn write_compact(&self, s: &Scratch, out: &mut Vec<u8>) {
         let t = &self.texts;
         let (holds, undetermined, sets, stride) = s.words();
-        out.reserve(t.pieces.bound);
         out.extend_from_slice(b"{\"holds\":");
         t.list(&t.held, holds, out);
         out.extend_from_slice(b"],\"undetermined\":");
         let open = out.len();
         // Bits walked a word at a time: most policies have one word of outcomes and one
-        // of facts, and an iterator over the words' bits costs more than the writing.
+        // of facts, and a loop over a word's bits is cheaper than an iterator over them.
         for (k, &word) in undetermined.iter().enumerate() {
             let mut word = word;
             while word != 0 {
@@ -163,24 +162,6 @@ impl Program {
         }
         open_list(out, open);
         out.extend_from_slice(b"]}");
-    }
-}
-
-impl Texts {
-    /// `[` and the pieces of the bits set in `words`, comma-separated.
-    #[inline(always)]
-    fn list(&self, pieces: &[Piece], words: &[u64], out: &mut Vec<u8>) {
-        let open = out.len();
-        for (k, &word) in words.iter().enumerate() {
-            let mut word = word;
-            while word != 0 {
-                if let Some(&p) = pieces.get(k * 64 + word.trailing_zeros() as usize) {
-                    self.pieces.put(p, out);
-                }
-                word &= word - 1;
-            }
-        }
-        open_list(out, open);
     }
 }
 
