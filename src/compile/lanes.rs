@@ -286,8 +286,10 @@ impl Pack {
         }
         let row = lane * plan.loaded.len();
         for (k, &f) in plan.loaded.iter().enumerate() {
-            let value = facts.get(f as usize).copied().flatten();
-            self.facts[row + k] = value;
+            // Chosen by reference, then copied whole: choosing the value itself sent its
+            // bytes through the stack in two overlapping halves, a store-forwarding stall.
+            let value: &Option<V> = facts.get(f as usize).unwrap_or(&None);
+            self.facts[row + k] = *value;
             self.known_fact[k] |= (value.is_some() as u64) << lane;
         }
         lane
