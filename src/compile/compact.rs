@@ -102,16 +102,26 @@ impl Texts {
     #[inline(always)]
     fn list(&self, pieces: &[Piece], words: &[u64], out: &mut Vec<u8>) {
         let open = out.len();
-        for (k, &word) in words.iter().enumerate() {
-            let mut word = word;
-            while word != 0 {
-                if let Some(&p) = pieces.get(k * 64 + word.trailing_zeros() as usize) {
-                    self.pieces.put(p, out);
-                }
-                word &= word - 1;
+        each_bit(words, |i| {
+            if let Some(&p) = pieces.get(i) {
+                self.pieces.put(p, out);
             }
-        }
+        });
         open_list(out, open);
+    }
+}
+
+/// Calls `f` with the index of each bit set in `words`, in order. Most policies have one
+/// word of outcomes and one of facts, and a loop over a word's bits is cheaper than an
+/// iterator over them.
+#[inline(always)]
+fn each_bit(words: &[u64], mut f: impl FnMut(usize)) {
+    for (k, &word) in words.iter().enumerate() {
+        let mut word = word;
+        while word != 0 {
+            f(k * 64 + word.trailing_zeros() as usize);
+            word &= word - 1;
+        }
     }
 }
 
@@ -134,24 +144,14 @@ impl Program {
         t.list(&t.held, holds, out);
         out.extend_from_slice(b"],\"undetermined\":");
         let open = out.len();
-        // Bits walked a word at a time: most policies have one word of outcomes and one
-        // of facts, and a loop over a word's bits is cheaper than an iterator over them.
-        for (k, &word) in undetermined.iter().enumerate() {
-            let mut word = word;
-            while word != 0 {
-                let i = k * 64 + word.trailing_zeros() as usize;
-                if let Some(&p) = t.undetermined.get(i) {
-                    t.pieces.put(p, out);
-                }
-                t.list(
-                    &t.facts,
-                    sets.get(i * stride..(i + 1) * stride).unwrap_or(&[]),
-                    out,
-                );
-                out.extend_from_slice(b"]}");
-                word &= word - 1;
+        each_bit(undetermined, |i| {
+            if let Some(&p) = t.undetermined.get(i) {
+                t.pieces.put(p, out);
             }
-        }
+            let set = sets.get(i * stride..(i + 1) * stride).unwrap_or(&[]);
+            t.list(&t.facts, set, out);
+            out.extend_from_slice(b"]}");
+        });
         open_list(out, open);
         out.extend_from_slice(b"],\"missing\":");
         let open = out.len();
