@@ -178,6 +178,41 @@ fn bad_lines_are_reported_in_place_and_never_shift_the_others() {
 }
 
 #[test]
+fn error_lines_say_how_to_fix_the_case_and_where_in_the_line() {
+    // A misspelt fact, inside an envelope whose id is not ASCII (columns count
+    // characters); a misspelt nested fact; a wrong variant; a bad date; a contradiction.
+    let input = [
+        r#"{"id": "é-1", "facts": {"fear_statd": true}}"#,
+        r#"{"person": {"nationalty": "VE"}}"#,
+        r#"{"authorization": "nonee"}"#,
+        r#"{"entry": {"date": "2024-13-01"}}"#,
+        r#"{"entry": {"method": "not_yet_entered", "date": "2024-06-01"}}"#,
+    ]
+    .join("\n");
+    let errors = |extra: &[&str]| -> Vec<Value> {
+        let args = [&["batch", POLICY, "-", "--as-of", AS_OF][..], extra].concat();
+        let run = asylon(&args, &input);
+        assert_eq!(run.code, 1);
+        lines(&run.stdout)
+            .into_iter()
+            .map(|l| l["error"].clone())
+            .collect()
+    };
+    let errors_compact = errors(&["--compact"]);
+    assert_eq!(errors_compact[0]["help"], "did you mean `fear_stated`?");
+    assert_eq!(
+        errors_compact[0]["column"], 25,
+        "where `\"fear_statd\"` starts"
+    );
+    assert_eq!(
+        errors_compact[1]["help"],
+        "did you mean `person.nationality`?"
+    );
+    assert_eq!(errors(&[]), errors_compact, "full and compact say the same");
+    insta::assert_json_snapshot!(errors_compact);
+}
+
+#[test]
 fn contradictory_facts_are_an_error_line_with_the_policy_message() {
     let input = r#"{"entry": {"method": "not_yet_entered", "date": "2024-06-01"}}"#;
     let run = asylon(

@@ -4,7 +4,9 @@
 //! keys are `facts` and optionally `id`). Its result line is
 //! `{"line": N, "id": …, "result": {…}}` — the full [`crate::Decision`], or with
 //! `compact` the form of [`super::compact`] — or `{"line": N, "id": …, "error":
-//! {"message": "…", "code": "…"}}`.
+//! {"message": "…", "code": "…", "help": "…", "column": N}}`, where `help` (a "did you
+//! mean", or what to write instead) and `column` (where in the line the first problem
+//! is, counted in characters from 1) are there when the diagnostic has them.
 //!
 //! Compact results come from the compiled evaluator; a case it hands back (invalid facts,
 //! a contradiction, a conflict, an arithmetic failure) and every full decision come from
@@ -16,7 +18,8 @@ use serde_json::value::RawValue;
 use super::compact::write_decision;
 use super::lanes::LANES;
 use super::{Lanes, Program, Scratch};
-use crate::{EvalOptions, Policy};
+use crate::{ErrorKind, EvalOptions, Policy};
+use miette::Diagnostic;
 
 /// Evaluates lines of `asylon batch`; shared by every worker thread.
 #[derive(Debug, Clone)]
@@ -37,10 +40,11 @@ struct Envelope<'a> {
     facts: &'a RawValue,
 }
 
-/// Splits a line into its id (raw JSON text) and its facts (JSON text). A line is an
-/// envelope when it is an object whose only keys are `facts` and optionally `id`;
-/// anything else is a bare fact object.
-fn envelope(text: &str) -> (Option<&str>, &str) {
+/// Splits a line into its id (raw JSON text) and its facts (JSON text), and says how
+/// many characters of the line come before the facts. A line is an envelope when it is
+/// an object whose only keys are `facts` and optionally `id`; anything else is a bare
+/// fact object.
+fn envelope(text: &str) -> (Option<&str>, &str, usize) {
     let rest = text.trim_start().strip_prefix('{').map(str::trim_start);
     // Only lines whose first key may be `id` or `facts` are tried as envelopes, so a
     // bare fact object costs no second parse.
@@ -49,10 +53,15 @@ fn envelope(text: &str) -> (Option<&str>, &str) {
     });
     if maybe {
         if let Ok(env) = serde_json::from_str::<Envelope<'_>>(text) {
-            return (env.id.map(RawValue::get), env.facts.get());
+            let facts = env.facts.get();
+            // Borrowed from `text`, so its address lies within it: serde has no other way
+            // of saying where a raw value stands.
+            let at = (facts.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+            let before = text.get(..at).map_or(0, |t| t.chars().count());
+            return (env.id.map(RawValue::get), facts, before);
         }
     }
-    (None, text)
+    (None, text, 0)
 }
 
 /// One input line, parsed but not yet evaluated.
@@ -61,7 +70,16 @@ enum Line<'a> {
     /// Not a case: an error line, its code and message.
     Bad(&'static str, &'static str),
     /// A case: its id (raw JSON), its facts (JSON text), and the lane it was read into.
-    Case(Option<&'a str>, &'a str, Option<usize>),
+    Case(Case<'a>, Option<usize>),
+}
+
+/// A case's text within its line.
+#[derive(Debug, Clone, Copy)]
+struct Case<'a> {
+    id: Option<&'a str>,
+    facts: &'a str,
+    /// How many characters of the line come before `facts` (its column, from 0).
+    before: usize,
 }
 
 /// Splits a raw input line (with or without its line end) into its id and facts.
@@ -78,8 +96,8 @@ fn parse(raw: &[u8]) -> Line<'_> {
             "the line is empty: write a JSON object of facts, or {\"id\": …, \"facts\": {…}}",
         );
     }
-    let (id, facts) = envelope(text);
-    Line::Case(id, facts, None)
+    let (id, facts, before) = envelope(text);
+    Line::Case(Case { id, facts, before }, None)
 }
 
 /// `{"line":N,"id":…`: the start of every result line.
@@ -129,19 +147,19 @@ impl LineEvaluator {
                 head(out, n, None);
                 error(out, code, message)
             }
-            Line::Case(id, facts, _) => {
-                head(out, n, id);
+            Line::Case(case, _) => {
+                head(out, n, case.id);
                 if self.compact {
                     let fast = self
                         .program
-                        .read_json(s, facts)
+                        .read_json(s, case.facts)
                         .and_then(|()| self.program.evaluate(s, self.options.as_of));
                     if fast.is_ok() {
                         self.write_result(s, out);
                         return true;
                     }
                 }
-                self.reference(n, facts, out)
+                self.reference(n, case, out)
             }
         }
     }
@@ -169,8 +187,8 @@ impl LineEvaluator {
             let mut parsed = [Line::Bad("", ""); LANES];
             for (line, range) in parsed.iter_mut().zip(group) {
                 *line = parse(raw(range));
-                if let Line::Case(_, facts, lane) = line {
-                    *lane = self.program.read_json_lane(lanes, facts).ok();
+                if let Line::Case(case, lane) = line {
+                    *lane = self.program.read_json_lane(lanes, case.facts).ok();
                 }
             }
             self.program.evaluate_lanes(lanes, self.options.as_of);
@@ -181,15 +199,15 @@ impl LineEvaluator {
                         head(out, n, None);
                         error(out, code, message)
                     }
-                    Line::Case(id, facts, lane) => {
-                        head(out, n, id);
+                    Line::Case(case, lane) => {
+                        head(out, n, case.id);
                         let settled =
                             lane.map(|l| self.program.settle_lane(lanes, l, &mut w.scratch));
                         if let Some(Ok(())) = settled {
                             self.write_result(&w.scratch, out);
                             true
                         } else {
-                            self.reference(n, facts, out)
+                            self.reference(n, case, out)
                         }
                     }
                 };
@@ -209,9 +227,9 @@ impl LineEvaluator {
 
     /// The rest of line `n`'s result line, from the reference evaluator: a full decision,
     /// or a case the compiled path handed back, which it decides and says what is wrong.
-    fn reference(&self, n: usize, facts: &str, out: &mut Vec<u8>) -> bool {
+    fn reference(&self, n: usize, case: Case<'_>, out: &mut Vec<u8>) -> bool {
         let name = format!("line {n}");
-        match self.policy.evaluate_json(&name, facts, &self.options) {
+        match self.policy.evaluate_json(&name, case.facts, &self.options) {
             Ok(decision) => {
                 out.extend_from_slice(b",\"result\":");
                 if self.compact {
@@ -230,24 +248,69 @@ impl LineEvaluator {
                     .map(|d| d.to_string())
                     .collect::<Vec<_>>()
                     .join("; ");
-                let code = e
-                    .diagnostics()
-                    .first()
+                let first: Option<&dyn Diagnostic> = e.diagnostics().first().map(|d| d.as_ref());
+                let code = first
                     .and_then(|d| d.code())
                     .map(|c| c.to_string())
                     .unwrap_or_else(|| "asylon::facts".into());
-                error(out, &code, &message)
+                let help = first.and_then(|d| d.help()).map(|h| h.to_string());
+                // Only a problem with the facts points into the line; an arithmetic
+                // failure points into the policy.
+                let column = first
+                    .filter(|_| e.kind() == ErrorKind::Facts)
+                    .and_then(|d| column(case, d));
+                let problem = Problem {
+                    code: &code,
+                    message: &message,
+                    help: help.as_deref(),
+                    column,
+                };
+                error_with(out, problem)
             }
         }
     }
 }
 
+/// Where in its line diagnostic `d` of a case points: the column (from 1, in
+/// characters) of its first label.
+fn column(case: Case<'_>, d: &dyn Diagnostic) -> Option<usize> {
+    let at = d.labels()?.next()?.offset();
+    let chars = case.facts.get(..at)?.chars().count();
+    Some(case.before + chars + 1)
+}
+
+/// What an error line says.
+struct Problem<'a> {
+    code: &'a str,
+    message: &'a str,
+    help: Option<&'a str>,
+    column: Option<usize>,
+}
+
 fn error(out: &mut Vec<u8>, code: &str, message: &str) -> bool {
+    let problem = Problem {
+        code,
+        message,
+        help: None,
+        column: None,
+    };
+    error_with(out, problem)
+}
+
+fn error_with(out: &mut Vec<u8>, p: Problem<'_>) -> bool {
     // Writing JSON strings into memory cannot fail.
     out.extend_from_slice(b",\"error\":{\"message\":");
-    let _ = serde_json::to_writer(&mut *out, message);
+    let _ = serde_json::to_writer(&mut *out, p.message);
     out.extend_from_slice(b",\"code\":");
-    let _ = serde_json::to_writer(&mut *out, code);
+    let _ = serde_json::to_writer(&mut *out, p.code);
+    if let Some(help) = p.help {
+        out.extend_from_slice(b",\"help\":");
+        let _ = serde_json::to_writer(&mut *out, help);
+    }
+    if let Some(column) = p.column {
+        out.extend_from_slice(b",\"column\":");
+        out.extend_from_slice(itoa::Buffer::new().format(column).as_bytes());
+    }
     out.extend_from_slice(b"}}\n");
     false
 }
