@@ -267,16 +267,18 @@ impl Pack {
         // Without a branch on the values: cases vary, and mispredictions cost more than
         // the work.
         for &f in &plan.bools {
-            let (known, truth) = match facts.get(f as usize) {
-                Some(Some(V::Bool(b))) => (1, *b as u64),
-                _ => (0, 0),
-            };
+            // Copied whole before it is looked at (here and below), so that all of it is
+            // loaded whatever it holds: matching on it in place branched on its kind.
+            let value: Option<V> = *facts.get(f as usize).unwrap_or(&None);
+            let known = matches!(value, Some(V::Bool(_))) as u64;
+            let truth = matches!(value, Some(V::Bool(true))) as u64;
             self.bool_fact[f as usize] |= known << lane;
             self.true_fact[f as usize] |= truth << lane;
         }
         for &(f, at) in &plan.enums {
-            let (known, e) = match facts.get(f as usize) {
-                Some(Some(V::Enum(e))) => (1, *e as usize),
+            let value: Option<V> = *facts.get(f as usize).unwrap_or(&None);
+            let (known, e) = match value {
+                Some(V::Enum(e)) => (1, e as usize),
                 _ => (0, 0),
             };
             self.enum_fact[f as usize] |= known << lane;
