@@ -12,6 +12,7 @@
 //! a contradiction, a conflict, an arithmetic failure) and every full decision come from
 //! the reference evaluator, which also words the errors.
 
+use miette::Diagnostic;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -19,7 +20,6 @@ use super::compact::write_decision;
 use super::lanes::LANES;
 use super::{Lanes, Program, Scratch};
 use crate::{ErrorKind, EvalOptions, Policy};
-use miette::Diagnostic;
 
 /// Evaluates lines of `asylon batch`; shared by every worker thread.
 #[derive(Debug, Clone)]
@@ -69,14 +69,16 @@ fn envelope(text: &str) -> (Option<&str>, &str, usize) {
 enum Line<'a> {
     /// Not a case: an error line, its code and message.
     Bad(&'static str, &'static str),
-    /// A case: its id (raw JSON), its facts (JSON text), and the lane it was read into.
+    /// A case, and the lane it was read into.
     Case(Case<'a>, Option<usize>),
 }
 
 /// A case's text within its line.
 #[derive(Debug, Clone, Copy)]
 struct Case<'a> {
+    /// Its id, as raw JSON.
     id: Option<&'a str>,
+    /// Its facts, as JSON text.
     facts: &'a str,
     /// How many characters of the line come before `facts` (its column, from 0).
     before: usize,
