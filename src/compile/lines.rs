@@ -40,11 +40,10 @@ struct Envelope<'a> {
     facts: &'a RawValue,
 }
 
-/// Splits a line into its id (raw JSON text) and its facts (JSON text), and says how
-/// many characters of the line come before the facts. A line is an envelope when it is
-/// an object whose only keys are `facts` and optionally `id`; anything else is a bare
-/// fact object.
-fn envelope(text: &str) -> (Option<&str>, &str, usize) {
+/// Splits a line into its id (raw JSON text) and its facts (JSON text). A line is an
+/// envelope when it is an object whose only keys are `facts` and optionally `id`;
+/// anything else is a bare fact object.
+fn envelope(text: &str) -> (Option<&str>, &str) {
     let rest = text.trim_start().strip_prefix('{').map(str::trim_start);
     // Only lines whose first key may be `id` or `facts` are tried as envelopes, so a
     // bare fact object costs no second parse.
@@ -53,15 +52,10 @@ fn envelope(text: &str) -> (Option<&str>, &str, usize) {
     });
     if maybe {
         if let Ok(env) = serde_json::from_str::<Envelope<'_>>(text) {
-            let facts = env.facts.get();
-            // Borrowed from `text`, so its address lies within it: serde has no other way
-            // of saying where a raw value stands.
-            let at = (facts.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
-            let before = text.get(..at).map_or(0, |t| t.chars().count());
-            return (env.id.map(RawValue::get), facts, before);
+            return (env.id.map(RawValue::get), env.facts.get());
         }
     }
-    (None, text, 0)
+    (None, text)
 }
 
 /// One input line, parsed but not yet evaluated.
@@ -78,10 +72,10 @@ enum Line<'a> {
 struct Case<'a> {
     /// Its id, as raw JSON.
     id: Option<&'a str>,
-    /// Its facts, as JSON text.
+    /// Its facts, as JSON text: the line itself, or a part of it.
     facts: &'a str,
-    /// How many characters of the line come before `facts` (its column, from 0).
-    before: usize,
+    /// The whole line, for the columns of error lines.
+    line: &'a str,
 }
 
 /// Splits a raw input line (with or without its line end) into its id and facts.
@@ -98,8 +92,15 @@ fn parse(raw: &[u8]) -> Line<'_> {
             "the line is empty: write a JSON object of facts, or {\"id\": …, \"facts\": {…}}",
         );
     }
-    let (id, facts, before) = envelope(text);
-    Line::Case(Case { id, facts, before }, None)
+    let (id, facts) = envelope(text);
+    Line::Case(
+        Case {
+            id,
+            facts,
+            line: text,
+        },
+        None,
+    )
 }
 
 /// `{"line":N,"id":…`: the start of every result line.
@@ -147,7 +148,7 @@ impl LineEvaluator {
         match parse(raw) {
             Line::Bad(code, message) => {
                 head(out, n, None);
-                error(out, code, message)
+                error(out, code, message, None, None)
             }
             Line::Case(case, _) => {
                 head(out, n, case.id);
@@ -199,7 +200,7 @@ impl LineEvaluator {
                 let written = match *line {
                     Line::Bad(code, message) => {
                         head(out, n, None);
-                        error(out, code, message)
+                        error(out, code, message, None, None)
                     }
                     Line::Case(case, lane) => {
                         head(out, n, case.id);
@@ -261,13 +262,7 @@ impl LineEvaluator {
                 let column = first
                     .filter(|_| e.kind() == ErrorKind::Facts)
                     .and_then(|d| column(case, d));
-                let problem = Problem {
-                    code: &code,
-                    message: &message,
-                    help: help.as_deref(),
-                    column,
-                };
-                error_with(out, problem)
+                error(out, &code, &message, help.as_deref(), column)
             }
         }
     }
@@ -276,40 +271,31 @@ impl LineEvaluator {
 /// Where in its line diagnostic `d` of a case points: the column (from 1, in
 /// characters) of its first label.
 fn column(case: Case<'_>, d: &dyn Diagnostic) -> Option<usize> {
-    let at = d.labels()?.next()?.offset();
-    let chars = case.facts.get(..at)?.chars().count();
-    Some(case.before + chars + 1)
+    // The facts are borrowed from the line, so their address lies within it: serde has
+    // no other way of saying where a raw value stands. Worked out for error lines only.
+    let start = (case.facts.as_ptr() as usize).checked_sub(case.line.as_ptr() as usize)?;
+    let at = start + d.labels()?.next()?.offset();
+    Some(case.line.get(..at)?.chars().count() + 1)
 }
 
-/// What an error line says.
-struct Problem<'a> {
-    code: &'a str,
-    message: &'a str,
-    help: Option<&'a str>,
+/// `,"error":{…}}` and the line's end; `help` and `column` when there are any.
+fn error(
+    out: &mut Vec<u8>,
+    code: &str,
+    message: &str,
+    help: Option<&str>,
     column: Option<usize>,
-}
-
-fn error(out: &mut Vec<u8>, code: &str, message: &str) -> bool {
-    let problem = Problem {
-        code,
-        message,
-        help: None,
-        column: None,
-    };
-    error_with(out, problem)
-}
-
-fn error_with(out: &mut Vec<u8>, p: Problem<'_>) -> bool {
+) -> bool {
     // Writing JSON strings into memory cannot fail.
     out.extend_from_slice(b",\"error\":{\"message\":");
-    let _ = serde_json::to_writer(&mut *out, p.message);
+    let _ = serde_json::to_writer(&mut *out, message);
     out.extend_from_slice(b",\"code\":");
-    let _ = serde_json::to_writer(&mut *out, p.code);
-    if let Some(help) = p.help {
+    let _ = serde_json::to_writer(&mut *out, code);
+    if let Some(help) = help {
         out.extend_from_slice(b",\"help\":");
         let _ = serde_json::to_writer(&mut *out, help);
     }
-    if let Some(column) = p.column {
+    if let Some(column) = column {
         out.extend_from_slice(b",\"column\":");
         out.extend_from_slice(itoa::Buffer::new().format(column).as_bytes());
     }
