@@ -436,7 +436,7 @@ pub struct CheckedPolicy {
     pub tests: Vec<TestInfo>,
     /// The warnings found while checking (those that need the syntax tree); the others
     /// are computed on demand by [`crate::check::lint`].
-    pub warnings: Vec<crate::check::Lint>,
+    pub warnings: Vec<crate::lint::Lint>,
 }
 
 /// A test written in the policy: facts, an evaluation date and what it expects.
@@ -446,8 +446,9 @@ pub struct TestInfo {
     pub name: String,
     /// The evaluation date.
     pub as_of: crate::value::Date,
-    /// The facts given; the others are unknown.
-    pub facts: crate::facts::Facts,
+    /// The facts given, in the order written; the others are unknown. Plain values, not
+    /// [`crate::Facts`], which are read against a checked policy and so sit above it.
+    pub facts: Vec<(FactId, Value)>,
     /// What it expects, in order.
     pub expects: Vec<ExpectInfo>,
     /// Where it was declared.

@@ -200,7 +200,7 @@ fn unknown_outcome(policy: &CheckedPolicy, outcome: &str) -> Error {
         .iter()
         .map(|r| policy.rule(*r).name.as_str())
         .collect();
-    let help = crate::check::did_you_mean(outcome, names.iter().copied())
+    let help = crate::suggest::did_you_mean(outcome, names.iter().copied())
         .unwrap_or_else(|| format!("the outcomes of this policy are {}", names.join(", ")));
     Error::from_reports(
         ErrorKind::Facts,

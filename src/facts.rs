@@ -11,9 +11,9 @@ use miette::{Diagnostic, SourceSpan};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use thiserror::Error;
 
-use crate::check::did_you_mean;
 use crate::checked::{CheckedPolicy, FactId, FactInfo, FactNode, FactTree};
 use crate::limits::Limits;
+use crate::suggest::did_you_mean;
 use crate::value::{parse_date, Duration, Type, Value};
 
 /// The facts of one case: a value or *unknown* for every fact the policy declares.

@@ -8,7 +8,6 @@ use crate::checked::{
     Constraint, ExceptionInfo, ExpectInfo, Expr, ExprKind, FactId, RuleInfo, RuleKind, Subject,
     TestInfo,
 };
-use crate::facts::Facts;
 use crate::source::Span;
 use crate::syntax::ast;
 use crate::value::{parse_date, Type, Value};
@@ -70,7 +69,7 @@ impl<'a> Checker<'a> {
                 None
             }
         };
-        let mut facts = Facts::unknown(self.facts.len());
+        let mut facts = Vec::new();
         let mut seen: HashMap<FactId, Span> = HashMap::new();
         for given in &t.given {
             let Some(f) = self.given_fact(&given.fact) else {
@@ -81,8 +80,9 @@ impl<'a> Checker<'a> {
                 continue;
             }
             seen.insert(f, given.fact.span);
-            let value = self.given_value(f, &given.value);
-            facts.set(f, value);
+            if let Some(value) = self.given_value(f, &given.value) {
+                facts.push((f, value));
+            }
         }
         let expects = t
             .expects

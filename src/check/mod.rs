@@ -13,11 +13,14 @@ mod versions;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-pub use errors::{did_you_mean, CheckError};
-pub use lints::{lint, Lint};
+pub use crate::lint::Lint;
+pub use errors::CheckError;
+pub use lints::lint;
 
 use crate::checked::*;
 use crate::source::{Sources, Span};
+// Children take it as `super::did_you_mean`.
+use crate::suggest::did_you_mean;
 use crate::syntax::ast;
 use crate::value::{EnumId, Type, Value};
 

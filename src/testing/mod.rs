@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::checked::{CheckedPolicy, FactId, Ref, Subject, TestInfo};
 use crate::eval::Evaluator;
+use crate::facts::Facts;
 use crate::message::render;
 use crate::source::Span;
 use crate::syntax::ast::Expected;
@@ -98,11 +99,15 @@ fn run_one(
         failures: Vec::new(),
         error: None,
     };
-    let mut ev = Evaluator::new(policy, &test.facts, test.as_of);
+    let mut facts = Facts::unknown(policy.facts.len());
+    for (f, v) in &test.facts {
+        facts.set(*f, Some(v.clone()));
+    }
+    let mut ev = Evaluator::new(policy, &facts, test.as_of);
     for rule in &policy.impossibles {
         if ev.eval_bool(&rule.when) == Some(true) {
             let message = render(policy, &rule.message, "en", |r| match r {
-                Ref::Fact(f) => test.facts.get(*f).cloned(),
+                Ref::Fact(f) => facts.get(*f).cloned(),
                 Ref::Rule(_) => None,
             });
             result.error = Some(format!(
