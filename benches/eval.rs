@@ -28,10 +28,10 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use asylon::compile::lanes::Pack;
-use asylon::compile::lanes::LANES;
-use asylon::compile::lines::LineEvaluator;
-use asylon::compile::{Lanes, Scratch, Slots};
+use asylon::internal::compile::lanes::Pack;
+use asylon::internal::compile::lanes::LANES;
+use asylon::internal::compile::lines::LineEvaluator;
+use asylon::internal::compile::{Lanes, Scratch, Slots};
 use asylon::value::Type;
 use asylon::{EvalOptions, Policy};
 

@@ -187,6 +187,7 @@ impl Decision {
 }
 
 /// A value as JSON, the way a fact file writes it.
+#[doc(hidden)] // The inside: values are the checked policy's.
 pub fn value_json(policy: &CheckedPolicy, ty: &Type, value: &Value) -> serde_json::Value {
     use serde_json::Value as J;
     match (value, ty) {

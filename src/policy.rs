@@ -225,6 +225,7 @@ impl Policy {
     }
 
     /// The checked policy: its facts, rules, outcomes and sources.
+    #[doc(hidden)] // The inside, for the command line and the tests.
     pub fn checked(&self) -> &CheckedPolicy {
         &self.checked
     }

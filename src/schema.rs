@@ -13,9 +13,22 @@ use serde_json::{json, Map, Value as J};
 use crate::checked::{CheckedPolicy, FactInfo, FactNode, FactTree, Message};
 use crate::message::render;
 use crate::value::Type;
+use crate::Policy;
 
 /// The JSON Schema of a policy's fact objects.
-pub fn fact_schema(policy: &CheckedPolicy) -> J {
+///
+/// ```
+/// let policy = asylon::Policy::from_source("p.asylon", r#"
+///     policy "P" version "1"
+///     fact age: int "age in years"
+///     outcome adult when age >= 18 title en "An adult"
+/// "#)?;
+/// let schema = asylon::schema::fact_schema(&policy);
+/// assert_eq!(schema["properties"]["age"]["type"], serde_json::json!(["integer", "null"]));
+/// # Ok::<(), asylon::Error>(())
+/// ```
+pub fn fact_schema(policy: &Policy) -> J {
+    let policy = policy.checked();
     let mut root = group(policy, &policy.fact_tree, false);
     if let J::Object(map) = &mut root {
         let mut head = Map::new();
@@ -168,7 +181,7 @@ mod tests {
                facts person { age: int at least 0 at most 150 "age" ask en "How old?" es "¿Edad?" }"#,
         )
         .unwrap();
-        let schema = super::fact_schema(policy.checked());
+        let schema = super::fact_schema(&policy);
         assert_eq!(schema["additionalProperties"], false);
         let person = &schema["properties"]["person"];
         assert_eq!(person["type"], serde_json::json!(["object", "null"]));

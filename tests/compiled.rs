@@ -2,8 +2,8 @@
 //! verdicts, the same missing lists, the same valid and invalid fact sets, over many
 //! generated cases on the border policy and on the test family policy.
 
-use asylon::checked::{CheckedPolicy, FactInfo};
-use asylon::compile::{Fallback, Lanes, Program, Scratch, Verdict};
+use asylon::internal::checked::{CheckedPolicy, FactInfo};
+use asylon::internal::compile::{Fallback, Lanes, Program, Scratch, Verdict};
 use asylon::value::Type;
 use asylon::{EvalOptions, Policy, Status};
 use serde_json::{json, Map, Value};
@@ -253,7 +253,7 @@ fn the_compiled_evaluator_agrees_on_the_example_cases() {
         let mut compact = Vec::new();
         program.write_compact(&scratch, &mut compact);
         let mut from_decision = Vec::new();
-        asylon::compile::compact::write_decision(&d, &mut from_decision);
+        asylon::internal::compile::compact::write_decision(&d, &mut from_decision);
         assert_eq!(
             String::from_utf8_lossy(&compact),
             String::from_utf8_lossy(&from_decision),
@@ -570,7 +570,7 @@ fn compact_results_of_a_policy_wider_than_a_word_are_the_references() {
         program.evaluate(&mut scratch, options.as_of).unwrap();
         let (mut compact, mut reference) = (Vec::new(), Vec::new());
         program.write_compact(&scratch, &mut compact);
-        asylon::compile::compact::write_decision(&decision, &mut reference);
+        asylon::internal::compile::compact::write_decision(&decision, &mut reference);
         assert_eq!(
             String::from_utf8_lossy(&compact),
             String::from_utf8_lossy(&reference),

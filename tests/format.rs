@@ -6,8 +6,8 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use asylon::format::format_source;
-use asylon::source::FileId;
-use asylon::syntax::parse_file;
+use asylon::internal::source::FileId;
+use asylon::internal::syntax::parse_file;
 use common::asylon;
 
 /// Every `.asylon` file under the package's `policies/` and `tests/fixtures/`.

@@ -3,10 +3,10 @@
 //! decides the most undetermined outcomes, and the interview ends exactly when nothing
 //! is undetermined or nothing more can be asked.
 
-use asylon::answer::{read_answer, Reply};
-use asylon::checked::FactId;
+use asylon::internal::answer::{read_answer, Reply};
 use asylon::interview::Interview;
 use asylon::value::Type;
+use asylon::FactId;
 use asylon::{EvalOptions, FactsError, Policy};
 
 /// A small deterministic generator (xorshift64*), so every failure replays.

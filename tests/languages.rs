@@ -2,7 +2,7 @@
 //! explanation, exception title, enum choice and consistency message a person can read
 //! has a Spanish text of its own, not the English fallback.
 
-use asylon::checked::Message;
+use asylon::internal::checked::Message;
 use asylon::Policy;
 
 #[test]

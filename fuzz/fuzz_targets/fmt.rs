@@ -2,8 +2,8 @@
 //! (formatting never changes meaning) and formats to itself (formatting is idempotent).
 #![no_main]
 
-use asylon::source::FileId;
-use asylon::syntax::parse_file;
+use asylon::internal::source::FileId;
+use asylon::internal::syntax::parse_file;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {

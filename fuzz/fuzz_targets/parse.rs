@@ -4,5 +4,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    let _ = asylon::syntax::parse_file(asylon::source::FileId(0), text);
+    let _ = asylon::internal::syntax::parse_file(asylon::internal::source::FileId(0), text);
 });

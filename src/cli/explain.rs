@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use asylon::explain::{explain, ExceptionNode, Explanation, Node, NodeKind};
-use asylon::message::format_date;
+use asylon::internal::message::format_date;
 use asylon::{EvalOptions, Policy, Status};
 
 use super::text::wrap;

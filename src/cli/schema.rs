@@ -10,7 +10,7 @@ use super::{exit_after_write, fail, Failure, Format};
 /// Prints the schema, pretty, on stdout.
 pub(super) fn run(path: &str) -> Result<ExitCode, Failure> {
     let policy = Policy::load(path).map_err(fail(Format::Text))?;
-    let schema = asylon::schema::fact_schema(policy.checked());
+    let schema = asylon::schema::fact_schema(&policy);
     let mut out = io::stdout().lock();
     let written = serde_json::to_writer_pretty(&mut out, &schema)
         .map_err(io::Error::from)

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use asylon::decision::{Decision, ReasonKind};
-use asylon::message::{format_date, render};
+use asylon::internal::message::{format_date, render};
 use asylon::Policy;
 
 use super::words::words;

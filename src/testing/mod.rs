@@ -69,6 +69,7 @@ pub struct Mismatch {
 }
 
 /// Runs every test of a policy; with `with_coverage`, also measures what they cover.
+#[doc(hidden)] // The inside: `Policy::run_tests` is the way in.
 pub fn run(policy: &CheckedPolicy, with_coverage: bool) -> TestReport {
     let mut cov = with_coverage.then(|| coverage::Tracker::new(policy));
     let tests: Vec<TestResult> = policy
