@@ -6,13 +6,19 @@
 //! `missing`, and `conflicts` when any occurred.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::checked::{CheckedPolicy, ExceptionId, Expr, ExprKind, FactId, Ref, RuleId};
+use crate::checked::{
+    CheckedPolicy, ExceptionId, ExceptionInfo, Expr, ExprKind, FactId, Message, Ref, RuleId,
+    RuleInfo,
+};
 use crate::eval::{EvalError, Evaluator};
+use crate::facts::Facts;
 use crate::message::{fold_whitespace, render};
-use crate::value::{Type, Value};
+use crate::value::{Date, Type, Value};
 
 /// The verdict on one outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -169,6 +175,47 @@ pub struct Decision {
     /// Conflicts between exceptions, when any occurred.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflicts: Vec<Conflict>,
+    /// What its texts were rendered from, for [`Decision::in_language`].
+    #[serde(skip)]
+    origin: Origin,
+}
+
+/// What a decision's texts are rendered from, so that it can speak another language
+/// without being evaluated again: the policy's messages and the values they interpolate,
+/// as the evaluation found them. Not part of the decision's content: decisions with the
+/// same content are equal, and print alike, whatever their origin (a decision read back
+/// from JSON has none).
+#[derive(Clone, Default)]
+struct Origin(Option<Arc<Evaluated>>);
+
+/// One finished evaluation.
+struct Evaluated {
+    policy: Arc<CheckedPolicy>,
+    today: Date,
+    facts: Facts,
+    /// Every rule's value: a decision evaluates them all.
+    rules: Vec<Option<Value>>,
+}
+
+impl Evaluated {
+    fn value(&self, r: Ref) -> Option<Value> {
+        match r {
+            Ref::Fact(f) => self.facts.get(f).cloned(),
+            Ref::Rule(r) => self.rules.get(r.0 as usize).cloned().flatten(),
+        }
+    }
+}
+
+impl PartialEq for Origin {
+    fn eq(&self, _: &Origin) -> bool {
+        true
+    }
+}
+
+impl fmt::Debug for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Origin")
+    }
 }
 
 impl Decision {
@@ -183,6 +230,89 @@ impl Decision {
         } else {
             None
         }
+    }
+
+    /// The same decision with its titles, explanations and exception titles in `lang`
+    /// (falling back to English where the policy has no text in it), rendered from this
+    /// evaluation's values: a caller showing English and Spanish side by side evaluates
+    /// once. Equal to evaluating again with `lang`. A decision read back from JSON
+    /// cannot be rendered again and is returned as it is, its `lang` unchanged.
+    ///
+    /// ```
+    /// use asylon::{EvalOptions, Policy};
+    ///
+    /// let policy = Policy::from_source("p.asylon", r#"
+    ///     policy "P" version "1"
+    ///     fact age: int "age in years"
+    ///     outcome adult when age >= 18
+    ///       title en "An adult, {age} years old" es "Una persona adulta de {age} años"
+    /// "#)?;
+    /// let facts = policy.facts_from_json(r#"{"age": 20}"#)?;
+    /// let english = policy.evaluate(&facts, &EvalOptions::on("2024-06-17")?)?;
+    /// let spanish = english.in_language("es");
+    /// assert_eq!(english.outcomes[0].title, "An adult, 20 years old");
+    /// assert_eq!(spanish.outcomes[0].title, "Una persona adulta de 20 años");
+    /// assert_eq!(spanish.lang, "es");
+    /// # Ok::<(), asylon::Error>(())
+    /// ```
+    pub fn in_language(&self, lang: &str) -> Decision {
+        let mut d = self.clone();
+        let Some(from) = self.origin.0.as_deref() else {
+            return d;
+        };
+        let policy = &*from.policy;
+        let value = |r: &Ref| from.value(*r);
+        let rule = |id: &str| policy.outcome_named(id).map(|r| policy.rule(r));
+        d.lang = lang.to_string();
+        for h in &mut d.outcomes {
+            if let Some(rule) = rule(&h.id) {
+                let (title, explain, _) = texts_of(rule, from.today);
+                h.title = render(policy, title, lang, value);
+                h.explanation = render(policy, explain, lang, value);
+            }
+        }
+        for u in &mut d.undetermined {
+            if let Some(rule) = rule(&u.id) {
+                u.title = render(policy, texts_of(rule, from.today).0, lang, value);
+            }
+        }
+        for n in &mut d.does_not_hold {
+            let Some(rule) = rule(&n.id) else { continue };
+            n.title = render(policy, texts_of(rule, from.today).0, lang, value);
+            for defeat in &mut n.defeated_by {
+                let exception = (rule.exceptions.iter())
+                    .map(|e| policy.exception(*e))
+                    .find(|e| e.name == defeat.exception);
+                if let Some(exception) = exception {
+                    defeat.title = defeat_title(policy, exception, lang, value);
+                }
+            }
+        }
+        d
+    }
+}
+
+/// An outcome's title, explanation and sources: those of its version in force on
+/// `today`, for a rule that changed over time.
+fn texts_of(rule: &RuleInfo, today: Date) -> (&Message, &Message, &[String]) {
+    match rule.version_at(today) {
+        Some(v) => (&v.title, &v.explain, &v.sources),
+        None => (&rule.title, &rule.explain, &rule.sources),
+    }
+}
+
+/// The title of an exception that defeated a rule, or its condition as written.
+fn defeat_title(
+    policy: &CheckedPolicy,
+    exception: &ExceptionInfo,
+    lang: &str,
+    value: impl FnMut(&Ref) -> Option<Value>,
+) -> String {
+    let title = render(policy, &exception.title, lang, value);
+    if title.is_empty() {
+        fold_whitespace(policy.text(exception.when.span))
+    } else {
+        title
     }
 }
 
@@ -211,8 +341,25 @@ pub fn value_json(policy: &CheckedPolicy, ty: &Type, value: &Value) -> serde_jso
     }
 }
 
-/// Builds the decision for the evaluator's case.
-pub(crate) fn decide(ev: &mut Evaluator<'_>, lang: &str) -> Result<Decision, EvalError> {
+/// Builds the decision for the evaluator's case, which keeps what it takes to speak
+/// another language ([`Decision::in_language`]). `policy` is the evaluator's.
+pub(crate) fn decide(
+    mut ev: Evaluator<'_>,
+    policy: &Arc<CheckedPolicy>,
+    lang: &str,
+) -> Result<Decision, EvalError> {
+    let mut decision = verdicts_and_texts(&mut ev, lang)?;
+    decision.origin = Origin(Some(Arc::new(Evaluated {
+        policy: Arc::clone(policy),
+        today: ev.today,
+        facts: ev.facts.clone(),
+        rules: ev.into_rule_values(),
+    })));
+    Ok(decision)
+}
+
+/// The decision for the evaluator's case, in `lang`.
+fn verdicts_and_texts(ev: &mut Evaluator<'_>, lang: &str) -> Result<Decision, EvalError> {
     let policy = ev.policy;
     // Every rule, so that a conflict anywhere is reported, not only on the paths the
     // outcomes happened to take.
@@ -230,10 +377,7 @@ pub(crate) fn decide(ev: &mut Evaluator<'_>, lang: &str) -> Result<Decision, Eva
         let rule = policy.rule(id);
         // A rule that changed over time speaks with the texts of its version in force.
         let version = rule.version_at(ev.today);
-        let (title_msg, explain_msg, sources) = match version {
-            Some(v) => (&v.title, &v.explain, &v.sources),
-            None => (&rule.title, &rule.explain, &rule.sources),
-        };
+        let (title_msg, explain_msg, sources) = texts_of(rule, ev.today);
         let title = render(policy, title_msg, lang, |r| value_of(ev, *r));
         match ev.rule(id).and_then(|v| v.as_bool()) {
             Some(true) => {
@@ -324,6 +468,7 @@ pub(crate) fn decide(ev: &mut Evaluator<'_>, lang: &str) -> Result<Decision, Eva
         does_not_hold,
         missing: missing.into_iter().map(|(_, n)| n.to_string()).collect(),
         conflicts,
+        origin: Origin::default(),
     })
 }
 
@@ -347,14 +492,9 @@ fn defeats(ev: &mut Evaluator<'_>, id: RuleId, lang: &str) -> Vec<Defeat> {
             continue;
         }
         let exc = policy.exception(e);
-        let title = render(policy, &exc.title, lang, |r| value_of(ev, *r));
         out.push(Defeat {
             exception: exc.name.clone(),
-            title: if title.is_empty() {
-                fold_whitespace(policy.text(exc.when.span))
-            } else {
-                title
-            },
+            title: defeat_title(policy, exc, lang, |r| value_of(ev, *r)),
             source: (!exc.sources.is_empty()).then(|| fold_whitespace(&exc.sources.join("\n"))),
         });
     }

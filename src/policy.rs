@@ -230,6 +230,12 @@ impl Policy {
         &self.checked
     }
 
+    /// The languages the policy's texts are written in, English first: those a
+    /// decision can be rendered in ([`Decision::in_language`]).
+    pub fn languages(&self) -> &[String] {
+        &self.checked.languages
+    }
+
     /// Warnings about the policy (lints): conditions that can never be true or are always
     /// true, exceptions that never defeat their rule, facts and definitions never used,
     /// outcomes with the same condition, missing translations. Each is a diagnostic of
@@ -346,7 +352,7 @@ impl Policy {
         if let Some(e) = ev.failure.take() {
             return Err(Failure::Eval(e));
         }
-        decide(&mut ev, &options.lang).map_err(Failure::Eval)
+        decide(ev, &self.checked, &options.lang).map_err(Failure::Eval)
     }
 }
 

@@ -82,6 +82,18 @@ impl<'p> Evaluator<'p> {
         }
     }
 
+    /// The value of every rule evaluated so far (`None` for the others), for texts
+    /// rendered after the evaluation is over.
+    pub(crate) fn into_rule_values(self) -> Vec<Option<Value>> {
+        self.rules
+            .into_iter()
+            .map(|m| match m {
+                Memo::Done(v) => v,
+                Memo::Todo | Memo::Busy => None,
+            })
+            .collect()
+    }
+
     fn fail(&mut self, span: Span, reason: &'static str) -> Option<Value> {
         if self.failure.is_none() {
             self.failure = Some(EvalError::Arithmetic {
