@@ -1,5 +1,6 @@
 //! The facts of a policy as a JSON Schema (draft 2020-12), so that web forms and other
-//! tools can validate and render fact sets without asylon.
+//! tools can validate and render fact sets without asylon; and the schema of a decision
+//! ([`decision_schema`]), so that they can read what asylon answers.
 //!
 //! The schema accepts what [`crate::Policy::facts_from_json`] accepts, except where
 //! JSON Schema cannot say it: a well-formed date that is not a real day is refused only
@@ -8,12 +9,16 @@
 //! description and its question in every language (`x-asylon-ask`); enum facts carry
 //! the label of each variant (`x-asylon-labels`).
 
+mod decision;
+
 use serde_json::{json, Map, Value as J};
 
 use crate::checked::{CheckedPolicy, FactInfo, FactNode, FactTree, Message};
 use crate::message::render;
 use crate::value::Type;
 use crate::Policy;
+
+pub use decision::decision_schema;
 
 /// The JSON Schema of a policy's fact objects.
 ///

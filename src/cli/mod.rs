@@ -148,10 +148,16 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Print the JSON Schema (2020-12) of a policy's fact objects.
+    /// Print the JSON Schema (2020-12) of a policy's fact objects, or with `--decision`
+    /// of what `eval --format json` prints.
     Schema {
-        /// The policy: a `.asylon` file or a directory of them.
-        policy: String,
+        /// The policy: a `.asylon` file or a directory of them (optional with
+        /// `--decision`: it narrows outcome ids and fact names to the policy's).
+        #[arg(required_unless_present = "decision")]
+        policy: Option<String>,
+        /// The schema of a decision instead of the facts'.
+        #[arg(long)]
+        decision: bool,
     },
     /// Run the tests written in a policy (`test "…"` blocks).
     Test {
@@ -235,7 +241,7 @@ pub fn run(cli: Cli) -> ExitCode {
             format == Format::Json,
         )
         .map_err(fail(format)),
-        Command::Schema { policy } => schema::run(&policy),
+        Command::Schema { policy, decision } => schema::run(policy.as_deref(), decision),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
         Command::Test {
             policy,
