@@ -141,6 +141,11 @@ pub mod internal {
     pub use crate::{answer, check, checked, compile, limits, lint, message, source, syntax};
 }
 
+// The guide's examples run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/embedding.md")]
+struct EmbeddingGuide;
+
 pub use checked::FactId;
 pub use decision::{Decision, Status};
 pub use diff::{DiffOptions, DiffReport};
