@@ -147,12 +147,17 @@ pub mod internal {
 struct EmbeddingGuide;
 
 pub use checked::FactId;
+#[doc(inline)]
 pub use decision::{Decision, Status};
+#[doc(inline)]
 pub use diff::{DiffOptions, DiffReport};
 pub use error::{Error, ErrorKind};
 pub use eval::EvalError;
+#[doc(inline)]
 pub use explain::Explanation;
+#[doc(inline)]
 pub use facts::{Facts, FactsError};
+#[doc(inline)]
 pub use interview::{Interview, Question};
 pub use limits::{LimitError, Limits};
 pub use lint::Lint;
