@@ -223,6 +223,7 @@ pub(crate) const TODAY: u32 = 0;
 
 impl crate::Policy {
     /// Compiles the policy for evaluating many cases fast (see [`Program`]).
+    #[doc(hidden)] // The inside: `asylon batch`'s evaluator.
     pub fn compile(&self) -> Program {
         Program {
             limits: *self.limits(),
