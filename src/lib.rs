@@ -52,6 +52,7 @@ pub mod check;
 pub mod checked;
 pub mod compile;
 pub mod decision;
+mod diagnostic;
 pub mod diff;
 mod error;
 mod eval;
@@ -69,6 +70,7 @@ pub mod testing;
 pub mod value;
 
 pub use decision::{Decision, Status};
+pub use diagnostic::{Diagnostic, Location, Related, Severity};
 pub use error::{Error, ErrorKind};
 pub use eval::EvalError;
 pub use facts::{Facts, FactsError};
