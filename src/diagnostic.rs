@@ -93,9 +93,11 @@ pub struct Related {
 }
 
 impl Diagnostic {
-    /// The record of a miette report: its code, message, help and severity, and its
-    /// labels turned into locations. A fact error also names its fact's JSON path.
-    pub(crate) fn of_report(report: &miette::Report) -> Diagnostic {
+    /// The record of a miette report (a policy's warnings, a tool's own diagnostics):
+    /// its code, message, help and severity, and its labels turned into locations. A
+    /// fact error also names its fact's JSON path. [`Error::records`](crate::Error::records)
+    /// gives these for an error's reports.
+    pub fn from_report(report: &miette::Report) -> Diagnostic {
         let d: &dyn miette::Diagnostic = report.as_ref();
         let severity = match d.severity() {
             Some(miette::Severity::Warning | miette::Severity::Advice) => Severity::Warning,
@@ -134,6 +136,30 @@ impl Diagnostic {
             location,
             related,
         }
+    }
+}
+
+impl Diagnostic {
+    /// The same record, its place read as one in the fact text, about the fact at
+    /// `path` if there is one (for a fact error whose report no longer says so).
+    pub(crate) fn in_facts(mut self, path: Option<String>) -> Diagnostic {
+        let at = match self.location.take() {
+            Some(Location::Policy { line, column, .. } | Location::FactText { line, column }) => {
+                Some((line, column))
+            }
+            Some(Location::Fact { line, column, .. }) => line.zip(column),
+            None => None,
+        };
+        self.location = match (path, at) {
+            (Some(path), at) => Some(Location::Fact {
+                path,
+                line: at.map(|(l, _)| l),
+                column: at.map(|(_, c)| c),
+            }),
+            (None, Some((line, column))) => Some(Location::FactText { line, column }),
+            (None, None) => None,
+        };
+        self
     }
 }
 

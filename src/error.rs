@@ -52,7 +52,18 @@ pub struct Error {
 
 impl Error {
     pub(crate) fn new(kind: ErrorKind, diagnostics: Vec<Report>) -> Error {
-        let records = diagnostics.iter().map(Record::of_report).collect();
+        let records = diagnostics.iter().map(Record::from_report).collect();
+        Error {
+            kind,
+            diagnostics,
+            records,
+        }
+    }
+
+    /// An error whose records were made beside its reports (a report wrapped with its
+    /// source can no longer be downcast to say which fact it is about).
+    pub(crate) fn with_records(kind: ErrorKind, pairs: Vec<(Report, Record)>) -> Error {
+        let (diagnostics, records) = pairs.into_iter().unzip();
         Error {
             kind,
             diagnostics,

@@ -302,9 +302,11 @@ impl FactsError {
         }
     }
 
-    /// The JSON path the error is about, if it is about one.
+    /// The JSON path the error is about, if it is about one (for facts that
+    /// contradict each other, the first of them).
     pub fn path(&self) -> Option<&str> {
         match self {
+            FactsError::Impossible { facts, .. } => facts.first().map(|(k, _)| k.as_str()),
             FactsError::UnknownFact { path, .. }
             | FactsError::DuplicateKey { path, .. }
             | FactsError::WrongType { path, .. }
@@ -336,10 +338,7 @@ impl FactsError {
             // The JSON parser said where.
             return self;
         }
-        let path = match &self {
-            FactsError::Impossible { facts, .. } => facts.first().map(|(k, _)| k.clone()),
-            other => other.path().map(str::to_string),
-        };
+        let path = self.path().map(str::to_string);
         let span = match path {
             Some(p) => {
                 let key = matches!(

@@ -8,6 +8,7 @@ use miette::{NamedSource, Report};
 use crate::check::check;
 use crate::checked::CheckedPolicy;
 use crate::decision::{collect_facts, decide, value_json, Decision};
+use crate::diagnostic::Diagnostic;
 use crate::error::{Error, ErrorKind};
 use crate::eval::Evaluator;
 use crate::facts::{Facts, FactsError};
@@ -393,11 +394,16 @@ fn count_declarations(file: &crate::syntax::ast::File) -> usize {
 /// Problems with facts given as text, each pointing into it.
 fn facts_error(errors: Vec<FactsError>, name: &str, text: &str) -> Error {
     let source = NamedSource::new(name, text.to_string()).with_language("json");
-    let reports = errors
+    let pairs = errors
         .into_iter()
-        .map(|e| Report::new(e.located(text)).with_source_code(source.clone()))
+        .map(|e| {
+            let path = e.path().map(String::from);
+            let report = Report::new(e.located(text)).with_source_code(source.clone());
+            let record = Diagnostic::from_report(&report).in_facts(path);
+            (report, record)
+        })
         .collect();
-    Error::new(ErrorKind::Facts, reports)
+    Error::with_records(ErrorKind::Facts, pairs)
 }
 
 fn span_of_syntax(e: &crate::syntax::SyntaxError) -> crate::source::Span {
