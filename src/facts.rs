@@ -11,6 +11,10 @@ use miette::{Diagnostic, SourceSpan};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use thiserror::Error;
 
+mod builder;
+
+pub use builder::{FactsBuilder, IntoFactValue};
+
 use crate::check::did_you_mean;
 use crate::checked::{CheckedPolicy, FactId, FactInfo, FactNode, FactTree};
 use crate::limits::Limits;

@@ -73,6 +73,6 @@ pub use decision::{Decision, Status};
 pub use diagnostic::{Diagnostic, Location, Related, Severity};
 pub use error::{Error, ErrorKind};
 pub use eval::EvalError;
-pub use facts::{Facts, FactsError};
+pub use facts::{Facts, FactsBuilder, FactsError, IntoFactValue};
 pub use limits::{LimitError, Limits};
 pub use policy::{EvalOptions, Policy};
