@@ -79,8 +79,8 @@ enum Command {
     ///
     /// A line is a fact object, or {"id": <any JSON>, "facts": {…}}. Each output line is
     /// {"line": N, "id": …, "result": {…}} (the result is what `eval --format json` prints)
-    /// or {"line": N, "id": …, "error": {"message": "…", "code": "…", "help": "…", "column": N}}
-    /// (help and column when there are any). Exit 0 when every line was evaluated, 1 when
+    /// or {"line": N, "id": …, "error": {"message": "…", "code": "…", "help": "…", "column": N,
+    /// "path": "…"}} (help, column and the fact's path when there are any). Exit 0 when every line was evaluated, 1 when
     /// any line was an error (all lines are still written), 2 when the run could not start.
     Batch {
         /// The policy: a `.asylon` file or a directory of them.
