@@ -3,6 +3,9 @@
 //!
 //! An absent key and an explicit `null` both leave a fact *unknown*. A key the policy does
 //! not declare, a value of the wrong type, a duplicate key: an error naming the JSON path.
+//! The reader records a problem and reads on, so one run reports every problem of a
+//! fact set (up to [`MAX_REPORTED`]). [`Facts::builder`] sets facts without JSON, through
+//! the same checks.
 
 use std::fmt;
 use std::sync::Arc;
@@ -21,6 +24,8 @@ use crate::limits::Limits;
 use crate::value::{parse_date, Duration, Type, Value};
 
 /// The facts of one case: a value or *unknown* for every fact the policy declares.
+/// Read from JSON ([`Policy::facts_from_json`](crate::Policy::facts_from_json)) or set
+/// one by one ([`Facts::builder`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Facts {
     values: Vec<Option<Value>>,
