@@ -1,5 +1,6 @@
 //! Embedding asylon in another tool: load the border policy once, then evaluate cases
-//! from several threads, reading the outcome ids that tools match on.
+//! from several threads, reading the outcome ids that tools match on; build a case's
+//! facts without JSON; read what is wrong with a fact set as data.
 //!
 //! ```sh
 //! cargo run --example embed
@@ -9,7 +10,8 @@ use std::path::Path;
 use std::sync::Arc;
 use std::thread;
 
-use asylon::{EvalOptions, Policy, Status};
+use asylon::value::Date;
+use asylon::{EvalOptions, Facts, Location, Policy, Status};
 
 fn main() -> miette::Result<()> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/us-mexico-border");
@@ -59,6 +61,38 @@ fn main() -> miette::Result<()> {
         // A thread that panicked is a bug in this example, not in the caller's input.
         let report = h.join().expect("evaluation thread finished")?;
         print!("{report}");
+    }
+
+    // Facts from a form rather than a file: set by path, typed, checked as JSON is.
+    let facts = Facts::builder(&policy)
+        .set("person.unaccompanied_child", true)?
+        .set("entry.method", "port_of_entry")?
+        .set("entry.date", Date::constant(2024, 6, 3))?
+        .set("proceedings", "expedited_removal")?
+        .unknown("fear_stated")
+        .build()?;
+    let decision = policy.evaluate(&facts, &options)?;
+    let holds: Vec<&str> = decision.outcomes.iter().map(|o| o.id.as_str()).collect();
+    println!("built: holds {}", holds.join(", "));
+
+    // What is wrong with a fact set, all at once and as data: a form can put each
+    // message beside its field.
+    let bad = r#"{"person": {"unaccompanied_child": "yes"}, "entry": {"method": "by_boat"},
+                  "person.fears_return": true}"#;
+    if let Err(error) = policy.facts_from_json(bad) {
+        for record in error.records() {
+            let field = match &record.location {
+                Some(Location::Fact { path, .. }) => path.as_str(),
+                _ => "(the whole case)",
+            };
+            println!("{field}: {} [{}]", record.message, record.code);
+            if let Some(help) = &record.help {
+                println!("  help: {help}");
+            }
+        }
+        // The same records as JSON, for a web page or another process.
+        let json = serde_json::to_string(error.records()).map_err(|e| miette::miette!("{e}"))?;
+        println!("{} bytes of JSON", json.len());
     }
     Ok(())
 }

@@ -1,9 +1,11 @@
-//! The library's error: one or more diagnostics, each with the source it points into.
+//! The library's error: one or more diagnostics, each with the source it points into,
+//! and each also as plain data ([`Diagnostic`](crate::Diagnostic)).
 
 use std::fmt;
 
 use miette::{Diagnostic, Report};
 
+use crate::diagnostic::Diagnostic as Record;
 use crate::source::Sources;
 
 /// What went wrong, broadly.
@@ -21,14 +23,52 @@ pub enum ErrorKind {
 
 /// An error from asylon: its kind and every diagnostic found (a policy with three
 /// mistakes reports all three).
+///
+/// A program reads the diagnostics as data with [`Error::records`]; a terminal draws
+/// them from [`Error::diagnostics`] (miette reports, with the source they point into).
+///
+/// ```
+/// use asylon::{Location, Policy};
+///
+/// let policy = Policy::from_source("age.asylon", r#"
+///     policy "Age" version "1"
+///     facts person { age: int at least 0 "age in years" }
+///     outcome adult when person.age >= 18 title en "An adult"
+/// "#)?;
+/// let error = policy.facts_from_json(r#"{"person": {"age": "ten"}}"#).unwrap_err();
+/// let first = &error.records()[0];
+/// assert_eq!(first.code, "asylon::facts::wrong_type");
+/// assert_eq!(
+///     first.location,
+///     Some(Location::Fact { path: "person.age".into(), line: Some(1), column: Some(20) })
+/// );
+/// # Ok::<(), asylon::Error>(())
+/// ```
 pub struct Error {
     kind: ErrorKind,
     diagnostics: Vec<Report>,
+    records: Vec<Record>,
 }
 
 impl Error {
     pub(crate) fn new(kind: ErrorKind, diagnostics: Vec<Report>) -> Error {
-        Error { kind, diagnostics }
+        let records = diagnostics.iter().map(Record::from_report).collect();
+        Error {
+            kind,
+            diagnostics,
+            records,
+        }
+    }
+
+    /// An error whose records were made beside its reports (a report wrapped with its
+    /// source can no longer be downcast to say which fact it is about).
+    pub(crate) fn with_records(kind: ErrorKind, pairs: Vec<(Report, Record)>) -> Error {
+        let (diagnostics, records) = pairs.into_iter().unzip();
+        Error {
+            kind,
+            diagnostics,
+            records,
+        }
     }
 
     /// An error made of diagnostics from elsewhere (a tool built on asylon reporting its
@@ -62,9 +102,15 @@ impl Error {
         self.kind
     }
 
-    /// Every diagnostic, in the order found.
+    /// Every diagnostic, in the order found, as a miette report to draw.
     pub fn diagnostics(&self) -> &[Report] {
         &self.diagnostics
+    }
+
+    /// Every diagnostic, in the order found, as data: code, message, help, severity
+    /// and location. The same records, in the same order, as [`Error::diagnostics`].
+    pub fn records(&self) -> &[Record] {
+        &self.records
     }
 }
 

@@ -3,6 +3,9 @@
 //!
 //! An absent key and an explicit `null` both leave a fact *unknown*. A key the policy does
 //! not declare, a value of the wrong type, a duplicate key: an error naming the JSON path.
+//! The reader records a problem and reads on, so one run reports every problem of a
+//! fact set (up to [`MAX_REPORTED`]). [`Facts::builder`] sets facts without JSON, through
+//! the same checks.
 
 use std::fmt;
 use std::sync::Arc;
@@ -17,6 +20,8 @@ use crate::suggest::did_you_mean;
 use crate::value::{parse_date, Duration, Type, Value};
 
 /// The facts of one case: a value or *unknown* for every fact the policy declares.
+/// Read from JSON ([`Policy::facts_from_json`](crate::Policy::facts_from_json)) or set
+/// one by one ([`Facts::builder`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Facts {
     values: Vec<Option<Value>>,
@@ -42,12 +47,13 @@ impl Facts {
         }
     }
 
-    /// Reads a fact object from JSON text.
+    /// Reads a fact object from JSON text; on failure, every problem found (up to
+    /// [`MAX_REPORTED`], then a [`FactsError::More`]).
     pub(crate) fn from_json_str(
         policy: &CheckedPolicy,
         text: &str,
         limits: &Limits,
-    ) -> Result<Facts, FactsError> {
+    ) -> Result<Facts, Vec<FactsError>> {
         let mut de = serde_json::Deserializer::from_str(text);
         Facts::read(
             policy,
@@ -57,12 +63,12 @@ impl Facts {
         )
     }
 
-    /// Reads a fact object from a parsed JSON value.
+    /// Reads a fact object from a parsed JSON value; on failure, every problem found.
     pub(crate) fn from_value(
         policy: &CheckedPolicy,
         value: &serde_json::Value,
         limits: &Limits,
-    ) -> Result<Facts, FactsError> {
+    ) -> Result<Facts, Vec<FactsError>> {
         Facts::read(
             policy,
             limits,
@@ -74,27 +80,59 @@ impl Facts {
         )
     }
 
-    /// Runs the fact reader. On failure the error is the one the reader recorded, or
-    /// else the deserializer's own (a JSON syntax error), turned by `syntax`.
+    /// Runs the fact reader. The reader records a problem and reads on, so the
+    /// deserializer itself fails only on a JSON syntax error, turned by `syntax` and
+    /// reported after the problems found before it.
     fn read<E>(
         policy: &CheckedPolicy,
         limits: &Limits,
         run: impl FnOnce(Root<'_>) -> Result<(), E>,
         syntax: impl FnOnce(E) -> FactsError,
-    ) -> Result<Facts, FactsError> {
+    ) -> Result<Facts, Vec<FactsError>> {
         let mut facts = Facts::unknown(policy.facts.len());
-        let mut failure = None;
+        let mut problems = Problems::default();
         let result = run(Root {
             policy,
             limits,
             facts: &mut facts,
-            failure: &mut failure,
+            problems: &mut problems,
         });
-        match (result, failure) {
-            (Ok(()), _) => Ok(facts),
-            (Err(_), Some(f)) => Err(f),
-            (Err(e), None) => Err(syntax(e)),
+        if let Err(e) = result {
+            problems.add(syntax(e));
         }
+        problems.finish().map(|()| facts)
+    }
+}
+
+/// How many problems of one fact set are reported one by one; the rest are counted.
+pub const MAX_REPORTED: usize = 20;
+
+/// The problems found in one fact set so far.
+#[derive(Debug, Default)]
+pub(crate) struct Problems {
+    found: Vec<FactsError>,
+    more: usize,
+}
+
+impl Problems {
+    pub(crate) fn add(&mut self, error: FactsError) {
+        if self.found.len() < MAX_REPORTED {
+            self.found.push(error);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    /// `Ok` when nothing was found; else the problems, and a last one counting those
+    /// beyond [`MAX_REPORTED`].
+    pub(crate) fn finish(mut self) -> Result<(), Vec<FactsError>> {
+        if self.found.is_empty() {
+            return Ok(());
+        }
+        if self.more > 0 {
+            self.found.push(FactsError::More { count: self.more });
+        }
+        Err(self.found)
     }
 }
 
@@ -234,6 +272,16 @@ pub enum FactsError {
         #[help]
         help: Option<String>,
     },
+    /// More problems than [`MAX_REPORTED`]: the last diagnostic of a long list.
+    #[error("and {count} more problems in the facts")]
+    #[diagnostic(
+        code(asylon::facts::more),
+        help("correct the problems above and read the facts again to see the rest")
+    )]
+    More {
+        /// The problems not reported one by one.
+        count: usize,
+    },
 }
 
 fn involved(facts: &[(String, String)]) -> String {
@@ -259,9 +307,11 @@ impl FactsError {
         }
     }
 
-    /// The JSON path the error is about, if it is about one.
+    /// The JSON path the error is about, if it is about one (for facts that
+    /// contradict each other, the first of them).
     pub fn path(&self) -> Option<&str> {
         match self {
+            FactsError::Impossible { facts, .. } => facts.first().map(|(k, _)| k.as_str()),
             FactsError::UnknownFact { path, .. }
             | FactsError::DuplicateKey { path, .. }
             | FactsError::WrongType { path, .. }
@@ -272,8 +322,8 @@ impl FactsError {
         }
     }
 
-    fn span_mut(&mut self) -> &mut Option<SourceSpan> {
-        match self {
+    fn span_mut(&mut self) -> Option<&mut Option<SourceSpan>> {
+        Some(match self {
             FactsError::Json { span, .. }
             | FactsError::NotAnObject { span, .. }
             | FactsError::UnknownFact { span, .. }
@@ -283,15 +333,17 @@ impl FactsError {
             | FactsError::OutOfRange { span, .. }
             | FactsError::TooLong { span, .. }
             | FactsError::Impossible { span, .. } => span,
-        }
+            FactsError::More { .. } => return None,
+        })
     }
 
     /// Points the error at its place in `text`, found again from its JSON path.
     pub(crate) fn located(mut self, text: &str) -> FactsError {
-        let path = match &self {
-            FactsError::Impossible { facts, .. } => facts.first().map(|(k, _)| k.clone()),
-            other => other.path().map(str::to_string),
-        };
+        if matches!(self, FactsError::Json { span: Some(_), .. }) {
+            // The JSON parser said where.
+            return self;
+        }
+        let path = self.path().map(str::to_string);
         let span = match path {
             Some(p) => {
                 let key = matches!(
@@ -301,15 +353,20 @@ impl FactsError {
                 // Text that does not parse to the end (an error met midway) can still
                 // show the key itself.
                 locate(text, &p, key).or_else(|| {
-                    let last = p.rsplit('.').next().unwrap_or(&p);
-                    let needle = format!("\"{last}\"");
-                    text.rfind(&needle).map(|at| (at, needle.len()).into())
+                    // The key alone, longest first: a flattened key
+                    // (`"person.detained"`) holds dots of its own.
+                    let suffixes = std::iter::once(p.as_str())
+                        .chain(p.match_indices('.').map(|(i, _)| &p[i + 1..]));
+                    suffixes.into_iter().find_map(|last| {
+                        let needle = format!("\"{last}\"");
+                        text.rfind(&needle).map(|at| (at, needle.len()).into())
+                    })
                 })
             }
             None => Some((0, text.len().min(1)).into()),
         };
-        if span.is_some() {
-            *self.span_mut() = span;
+        if let (Some(span), Some(slot)) = (span, self.span_mut()) {
+            *slot = Some(span);
         }
         self
     }
@@ -390,12 +447,56 @@ impl<'de> serde::Deserialize<'de> for KeyedRaw<'de> {
     }
 }
 
+/// The help for a key the group does not have: for a flattened key
+/// (`"person.detained"`) how to nest it, else a "did you mean", else the keys allowed.
+pub(crate) fn unknown_key_help(
+    tree: &FactTree,
+    prefix: &str,
+    key: &str,
+    value: &serde_json::Value,
+) -> String {
+    let group = key
+        .split_once('.')
+        .filter(|(first, _)| matches!(tree.get(first), Some(FactNode::Group(_))));
+    if let Some((first, rest)) = group {
+        let shown = value.to_string();
+        let shown = if shown.chars().count() > 40 {
+            "…"
+        } else {
+            &shown
+        };
+        let mut nested = format!(
+            "{{{}: {shown}}}",
+            quote(rest.rsplit('.').next().unwrap_or(rest))
+        );
+        for segment in rest.rsplit('.').skip(1) {
+            nested = format!("{{{}: {nested}}}", quote(segment));
+        }
+        return format!(
+            "facts are nested by group, not written with dots: write {{{}: {nested}}}",
+            quote(first)
+        );
+    }
+    let keys = || tree.entries.iter().map(|(k, _)| k.as_str());
+    match did_you_mean(key, keys()) {
+        Some(h) if !prefix.is_empty() => match h.strip_prefix("did you mean `") {
+            Some(rest) => format!("did you mean `{prefix}.{rest}"),
+            None => h,
+        },
+        Some(h) => h,
+        None => {
+            let keys: Vec<String> = keys().map(|k| format!("`{k}`")).collect();
+            format!("the keys allowed here are {}", keys.join(", "))
+        }
+    }
+}
+
 /// The seed for the top-level fact object.
 struct Root<'a> {
     policy: &'a CheckedPolicy,
     limits: &'a Limits,
     facts: &'a mut Facts,
-    failure: &'a mut Option<FactsError>,
+    problems: &'a mut Problems,
 }
 
 impl<'de> DeserializeSeed<'de> for Root<'_> {
@@ -407,7 +508,7 @@ impl<'de> DeserializeSeed<'de> for Root<'_> {
             tree: &self.policy.fact_tree,
             prefix: String::new(),
             facts: self.facts,
-            failure: self.failure,
+            problems: self.problems,
         })
     }
 }
@@ -419,14 +520,12 @@ struct GroupVisitor<'a> {
     tree: &'a FactTree,
     prefix: String,
     facts: &'a mut Facts,
-    failure: &'a mut Option<FactsError>,
+    problems: &'a mut Problems,
 }
 
 impl GroupVisitor<'_> {
-    fn fail<E: de::Error>(&mut self, error: FactsError) -> E {
-        let message = error.to_string();
-        *self.failure = Some(error);
-        E::custom(message)
+    fn fail(&mut self, error: FactsError) {
+        self.problems.add(error);
     }
 
     fn path(&self, key: &str) -> String {
@@ -437,7 +536,7 @@ impl GroupVisitor<'_> {
         }
     }
 
-    fn not_an_object<E: de::Error>(&mut self, found: String) -> E {
+    fn not_an_object<E: de::Error>(&mut self, found: String) -> Result<(), E> {
         let error = if self.prefix.is_empty() {
             FactsError::NotAnObject { found, span: None }
         } else {
@@ -460,7 +559,8 @@ impl GroupVisitor<'_> {
                 )),
             }
         };
-        self.fail(error)
+        self.fail(error);
+        Ok(())
     }
 }
 
@@ -480,32 +580,21 @@ impl<'de> Visitor<'de> for GroupVisitor<'_> {
                 .entries
                 .binary_search_by(|(k, _)| k.as_str().cmp(key))
             else {
-                let path = self.path(key);
-                let help = did_you_mean(key, self.tree.entries.iter().map(|(k, _)| k.as_str()))
-                    .map(|h| match h.strip_prefix("did you mean `") {
-                        Some(rest) if !self.prefix.is_empty() => {
-                            format!("did you mean `{}.{rest}", self.prefix)
-                        }
-                        _ => h,
-                    })
-                    .or_else(|| {
-                        let keys: Vec<String> = self
-                            .tree
-                            .entries
-                            .iter()
-                            .map(|(k, _)| format!("`{k}`"))
-                            .collect();
-                        Some(format!("the keys allowed here are {}", keys.join(", ")))
-                    });
-                return Err(self.fail(FactsError::UnknownFact {
-                    path,
+                // The value is read only to quote it in the help of a flattened key.
+                let value: serde_json::Value = map.next_value()?;
+                let error = FactsError::UnknownFact {
+                    path: self.path(key),
                     span: None,
-                    help,
-                }));
+                    help: Some(unknown_key_help(self.tree, &self.prefix, key, &value)),
+                };
+                self.fail(error);
+                continue;
             };
             if seen.contains(&index) {
                 let path = self.path(key);
-                return Err(self.fail(FactsError::DuplicateKey { path, span: None }));
+                map.next_value::<de::IgnoredAny>()?;
+                self.fail(FactsError::DuplicateKey { path, span: None });
+                continue;
             }
             seen.push(index);
             match &self.tree.entries[index].1 {
@@ -517,7 +606,7 @@ impl<'de> Visitor<'de> for GroupVisitor<'_> {
                         tree,
                         prefix,
                         facts: &mut *self.facts,
-                        failure: &mut *self.failure,
+                        problems: &mut *self.problems,
                     }))?;
                 }
                 FactNode::Fact(id) => {
@@ -528,7 +617,7 @@ impl<'de> Visitor<'de> for GroupVisitor<'_> {
                         fact,
                         ty: &fact.ty,
                         path: fact.name.clone(),
-                        failure: &mut *self.failure,
+                        problems: &mut *self.problems,
                         top: true,
                     })?;
                     self.facts.set(*id, value);
@@ -540,7 +629,7 @@ impl<'de> Visitor<'de> for GroupVisitor<'_> {
 
     fn visit_unit<E: de::Error>(mut self) -> Result<(), E> {
         if self.prefix.is_empty() {
-            Err(self.not_an_object("null".into()))
+            self.not_an_object("null".into())
         } else {
             // `"person": null`: every fact of the group stays unknown.
             Ok(())
@@ -548,22 +637,23 @@ impl<'de> Visitor<'de> for GroupVisitor<'_> {
     }
 
     fn visit_bool<E: de::Error>(mut self, v: bool) -> Result<(), E> {
-        Err(self.not_an_object(format!("`{v}`")))
+        self.not_an_object(format!("`{v}`"))
     }
     fn visit_i64<E: de::Error>(mut self, v: i64) -> Result<(), E> {
-        Err(self.not_an_object(format!("the number {v}")))
+        self.not_an_object(format!("the number {v}"))
     }
     fn visit_u64<E: de::Error>(mut self, v: u64) -> Result<(), E> {
-        Err(self.not_an_object(format!("the number {v}")))
+        self.not_an_object(format!("the number {v}"))
     }
     fn visit_f64<E: de::Error>(mut self, v: f64) -> Result<(), E> {
-        Err(self.not_an_object(format!("the number {v}")))
+        self.not_an_object(format!("the number {v}"))
     }
     fn visit_str<E: de::Error>(mut self, v: &str) -> Result<(), E> {
-        Err(self.not_an_object(format!("the string {}", quote(v))))
+        self.not_an_object(format!("the string {}", quote(v)))
     }
-    fn visit_seq<A: SeqAccess<'de>>(mut self, _: A) -> Result<(), A::Error> {
-        Err(self.not_an_object("an array".into()))
+    fn visit_seq<A: SeqAccess<'de>>(mut self, seq: A) -> Result<(), A::Error> {
+        skip_seq(seq)?;
+        self.not_an_object("an array".into())
     }
 }
 
@@ -614,22 +704,22 @@ impl<'de> serde::Deserialize<'de> for KeyStr<'de> {
 }
 
 /// Reads one fact's value (or one item of a list fact).
-struct FactSeed<'a> {
-    policy: &'a CheckedPolicy,
-    limits: &'a Limits,
-    fact: &'a FactInfo,
-    ty: &'a Type,
-    path: String,
-    failure: &'a mut Option<FactsError>,
+pub(crate) struct FactSeed<'a> {
+    pub(crate) policy: &'a CheckedPolicy,
+    pub(crate) limits: &'a Limits,
+    pub(crate) fact: &'a FactInfo,
+    pub(crate) ty: &'a Type,
+    pub(crate) path: String,
+    pub(crate) problems: &'a mut Problems,
     /// Whether this is the fact itself (where `null` means unknown) rather than a list item.
-    top: bool,
+    pub(crate) top: bool,
 }
 
 impl FactSeed<'_> {
-    fn fail<E: de::Error>(&mut self, error: FactsError) -> E {
-        let message = error.to_string();
-        *self.failure = Some(error);
-        E::custom(message)
+    /// Records a problem; the fact stays unknown and reading goes on.
+    fn fail<E: de::Error>(&mut self, error: FactsError) -> Result<Option<Value>, E> {
+        self.problems.add(error);
+        Ok(None)
     }
 
     fn expected(&self) -> String {
@@ -646,7 +736,7 @@ impl FactSeed<'_> {
         }
     }
 
-    fn wrong<E: de::Error>(&mut self, found: String) -> E {
+    fn wrong<E: de::Error>(&mut self, found: String) -> Result<Option<Value>, E> {
         let help = match self.ty {
             Type::Int if found.starts_with("the number") => Some(
                 "a whole number is written without a fraction or exponent: `2500`, not `2500.0`"
@@ -692,7 +782,7 @@ impl FactSeed<'_> {
                 found: n.to_string(),
                 span: None,
             };
-            return Err(self.fail(e));
+            return self.fail(e);
         }
         if let Some(hi) = c.at_most.filter(|hi| n > *hi) {
             let e = FactsError::OutOfRange {
@@ -701,7 +791,7 @@ impl FactSeed<'_> {
                 found: n.to_string(),
                 span: None,
             };
-            return Err(self.fail(e));
+            return self.fail(e);
         }
         Ok(Some(Value::Int(n)))
     }
@@ -731,14 +821,14 @@ impl<'de> Visitor<'de> for FactSeed<'_> {
         if self.top {
             Ok(None)
         } else {
-            Err(self.wrong("`null` (a list item cannot be unknown)".into()))
+            self.wrong("`null` (a list item cannot be unknown)".into())
         }
     }
 
     fn visit_bool<E: de::Error>(mut self, v: bool) -> Result<Option<Value>, E> {
         match self.ty {
             Type::Bool => Ok(Some(Value::Bool(v))),
-            _ => Err(self.wrong(format!("`{v}`"))),
+            _ => self.wrong(format!("`{v}`")),
         }
     }
 
@@ -746,7 +836,7 @@ impl<'de> Visitor<'de> for FactSeed<'_> {
         match self.ty {
             Type::Int => self.int(v),
             Type::Decimal => Ok(Some(Value::Decimal(v as f64))),
-            _ => Err(self.wrong(format!("the number {v}"))),
+            _ => self.wrong(format!("the number {v}")),
         }
     }
 
@@ -760,17 +850,17 @@ impl<'de> Visitor<'de> for FactSeed<'_> {
                     found: v.to_string(),
                     span: None,
                 };
-                Err(self.fail(e))
+                self.fail(e)
             }
             (Type::Decimal, _) => Ok(Some(Value::Decimal(v as f64))),
-            _ => Err(self.wrong(format!("the number {v}"))),
+            _ => self.wrong(format!("the number {v}")),
         }
     }
 
     fn visit_f64<E: de::Error>(mut self, v: f64) -> Result<Option<Value>, E> {
         match self.ty {
             Type::Decimal if v.is_finite() => Ok(Some(Value::Decimal(v))),
-            _ => Err(self.wrong(format!("the number {v:?}"))),
+            _ => self.wrong(format!("the number {v:?}")),
         }
     }
 
@@ -783,7 +873,7 @@ impl<'de> Visitor<'de> for FactSeed<'_> {
                 unit: "bytes",
                 span: None,
             };
-            return Err(self.fail(e));
+            return self.fail(e);
         }
         match self.ty {
             Type::String => {
@@ -795,7 +885,7 @@ impl<'de> Visitor<'de> for FactSeed<'_> {
                             found: quote(v),
                             span: None,
                         };
-                        return Err(self.fail(e));
+                        return self.fail(e);
                     }
                 }
                 Ok(Some(Value::String(Arc::from(v))))
@@ -813,12 +903,12 @@ impl<'de> Visitor<'de> for FactSeed<'_> {
                                 .into(),
                         ),
                     };
-                    Err(self.fail(e))
+                    self.fail(e)
                 }
             },
             Type::Duration => match Duration::parse(v) {
                 Some(d) => Ok(Some(Value::Duration(d))),
-                None => Err(self.wrong(format!("the string {}", quote(v)))),
+                None => self.wrong(format!("the string {}", quote(v))),
             },
             Type::Enum(id) => {
                 let info = self.policy.enum_info(*id);
@@ -835,22 +925,24 @@ impl<'de> Visitor<'de> for FactSeed<'_> {
                             span: None,
                             help,
                         };
-                        Err(self.fail(e))
+                        self.fail(e)
                     }
                 }
             }
-            _ => Err(self.wrong(format!("the string {}", quote(v)))),
+            _ => self.wrong(format!("the string {}", quote(v))),
         }
     }
 
     fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Option<Value>, A::Error> {
         let Type::List(item_ty) = self.ty else {
-            return Err(self.wrong("an array".into()));
+            skip_seq(seq)?;
+            return self.wrong("an array".into());
         };
         let mut items = Vec::new();
-        loop {
-            let path = format!("{}[{}]", self.path, items.len());
-            if items.len() >= self.limits.max_list_items {
+        // Counted apart from `items`: a wrong item is recorded and left out, and the
+        // next one keeps its own index in the path.
+        for index in 0.. {
+            if index >= self.limits.max_list_items {
                 let e = FactsError::TooLong {
                     path: self.path.clone(),
                     what: "list",
@@ -858,20 +950,20 @@ impl<'de> Visitor<'de> for FactSeed<'_> {
                     unit: "items",
                     span: None,
                 };
-                return Err(self.fail(e));
+                skip_seq(seq)?;
+                return self.fail(e);
             }
             let item = seq.next_element_seed(FactSeed {
                 policy: self.policy,
                 limits: self.limits,
                 fact: self.fact,
                 ty: item_ty,
-                path,
-                failure: &mut *self.failure,
+                path: format!("{}[{index}]", self.path),
+                problems: &mut *self.problems,
                 top: false,
             })?;
             match item {
                 Some(Some(v)) => items.push(v),
-                // INVARIANT: a list item seed never yields `None` (it refuses `null`).
                 Some(None) => {}
                 None => break,
             }
@@ -879,7 +971,17 @@ impl<'de> Visitor<'de> for FactSeed<'_> {
         Ok(Some(Value::List(items.into())))
     }
 
-    fn visit_map<A: MapAccess<'de>>(mut self, _: A) -> Result<Option<Value>, A::Error> {
-        Err(self.wrong("an object".into()))
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Option<Value>, A::Error> {
+        while map
+            .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+            .is_some()
+        {}
+        self.wrong("an object".into())
     }
+}
+
+/// Reads the rest of an array that is wrong as a whole, so that reading goes on after it.
+fn skip_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
+    while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+    Ok(())
 }

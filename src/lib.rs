@@ -90,7 +90,9 @@
 //! 6. [`decision`], `testing`, `compile`.
 //! 7. `check`: builds the checked policy from syntax trees; its conflict search and
 //!    lints run the evaluator over the policy it built.
-//! 8. [`Policy`] (`policy`), then [`explain`], [`interview`], [`diff`], [`schema`].
+//! 8. `diagnostic`, `error`: an [`Error`] and its [`Diagnostic`] records.
+//! 9. [`Policy`] (`policy`), [`FactsBuilder`] (`builder`), then [`explain`], [`interview`],
+//!    [`diff`], [`schema`].
 //!
 //! What the command line, the benchmarks, the fuzz targets and the tests need from the
 //! inside is in `asylon::internal`, hidden from these docs and not a stable interface.
@@ -107,6 +109,8 @@ pub mod schema;
 pub mod testing;
 pub mod value;
 
+mod builder;
+mod diagnostic;
 mod error;
 mod eval;
 mod policy;
@@ -146,9 +150,12 @@ pub mod internal {
 #[doc = include_str!("../docs/embedding.md")]
 struct EmbeddingGuide;
 
+#[doc(inline)]
+pub use builder::{FactsBuilder, IntoFactValue};
 pub use checked::FactId;
 #[doc(inline)]
 pub use decision::{Decision, Status};
+pub use diagnostic::{Diagnostic, Location, Related, Severity};
 #[doc(inline)]
 pub use diff::{DiffOptions, DiffReport};
 pub use error::{Error, ErrorKind};

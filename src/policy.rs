@@ -8,6 +8,7 @@ use miette::{NamedSource, Report};
 use crate::check::check;
 use crate::checked::CheckedPolicy;
 use crate::decision::{collect_facts, decide, value_json, Decision};
+use crate::diagnostic::Diagnostic;
 use crate::error::{Error, ErrorKind};
 use crate::eval::Evaluator;
 use crate::facts::{Facts, FactsError};
@@ -271,13 +272,17 @@ impl Policy {
             return Err(Error::new(ErrorKind::Facts, vec![Report::new(e)]));
         }
         Facts::from_json_str(&self.checked, text, &self.limits)
-            .map_err(|e| facts_error(e, name, text))
+            .map_err(|errors| facts_error(errors, name, text))
     }
 
     /// Reads a fact object from a parsed JSON value.
     pub fn facts_from_value(&self, value: &serde_json::Value) -> Result<Facts, Error> {
-        Facts::from_value(&self.checked, value, &self.limits)
-            .map_err(|e| Error::new(ErrorKind::Facts, vec![Report::new(e)]))
+        Facts::from_value(&self.checked, value, &self.limits).map_err(|errors| {
+            Error::new(
+                ErrorKind::Facts,
+                errors.into_iter().map(Report::new).collect(),
+            )
+        })
     }
 
     /// Evaluates a case: rejects facts that contradict each other (the policy's
@@ -298,7 +303,7 @@ impl Policy {
     ) -> Result<Decision, Error> {
         let facts = self.facts_from_named_json(name, text)?;
         self.decide(&facts, options).map_err(|e| match e {
-            Failure::Facts(e) => facts_error(*e, name, text),
+            Failure::Facts(e) => facts_error(vec![*e], name, text),
             Failure::Eval(e) => self.eval_error(e),
         })
     }
@@ -393,13 +398,19 @@ fn count_declarations(file: &crate::syntax::ast::File) -> usize {
         .sum()
 }
 
-fn facts_error(e: FactsError, name: &str, text: &str) -> Error {
-    let e = e.located(text);
+/// Problems with facts given as text, each pointing into it.
+fn facts_error(errors: Vec<FactsError>, name: &str, text: &str) -> Error {
     let source = NamedSource::new(name, text.to_string()).with_language("json");
-    Error::new(
-        ErrorKind::Facts,
-        vec![Report::new(e).with_source_code(source)],
-    )
+    let pairs = errors
+        .into_iter()
+        .map(|e| {
+            let path = e.path().map(String::from);
+            let report = Report::new(e.located(text)).with_source_code(source.clone());
+            let record = Diagnostic::from_report(&report).in_facts(path);
+            (report, record)
+        })
+        .collect();
+    Error::with_records(ErrorKind::Facts, pairs)
 }
 
 fn span_of_syntax(e: &crate::syntax::SyntaxError) -> crate::source::Span {

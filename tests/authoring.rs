@@ -205,7 +205,8 @@ fn warnings_are_listed_in_the_json_summary() {
     assert_eq!(run.code, 0);
     let summary: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(summary["ok"], true);
-    let codes: Vec<(&str, &str)> = summary["diagnostics"]
+    assert_eq!(summary["errors"], serde_json::json!([]));
+    let codes: Vec<(&str, &str)> = summary["warnings"]
         .as_array()
         .unwrap()
         .iter()
@@ -232,9 +233,10 @@ fn warnings_are_listed_in_the_json_summary() {
         "",
     );
     assert_eq!(denied.code, 1);
-    let report: serde_json::Value = serde_json::from_str(&denied.stderr).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&denied.stdout).unwrap();
     assert_eq!(report["ok"], false);
-    assert_eq!(report["diagnostics"].as_array().unwrap().len(), 4);
+    // Denied, they fail the run, and are still warnings.
+    assert_eq!(report["warnings"].as_array().unwrap().len(), 4);
 }
 
 #[test]

@@ -208,6 +208,7 @@ fn error_lines_say_how_to_fix_the_case_and_where_in_the_line() {
         errors_compact[1]["help"],
         "did you mean `person.nationality`?"
     );
+    assert_eq!(errors_compact[1]["path"], "person.nationalty");
     assert_eq!(errors(&[]), errors_compact, "full and compact say the same");
     insta::assert_json_snapshot!(errors_compact);
 }

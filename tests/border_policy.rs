@@ -178,7 +178,8 @@ macro_rules! cases {
     (@date $d:literal) => { $d };
 }
 
-/// Evaluates facts that must be rejected (exit 1) and returns the diagnostic.
+/// Evaluates facts that must be rejected (exit 1) and returns the diagnostics: the
+/// JSON document `--format json` prints on stdout.
 fn rejected(facts: &Value) -> String {
     let run = eval("-", &facts.to_string(), AS_OF, "en");
     assert_eq!(
@@ -186,8 +187,13 @@ fn rejected(facts: &Value) -> String {
         "facts {facts} should be rejected:\n{}",
         run.stdout
     );
-    assert!(!run.stderr.trim().is_empty(), "no diagnostic for {facts}");
-    run.stderr
+    let report: Value = serde_json::from_str(&run.stdout).expect("one JSON document");
+    assert_eq!(report["ok"], false);
+    assert!(
+        !report["errors"].as_array().unwrap().is_empty(),
+        "no diagnostic for {facts}"
+    );
+    run.stdout
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1197,11 +1203,11 @@ fn contradictory_facts_are_rejected_naming_both_facts() {
         ),
     ];
     for (facts, names) in rows {
-        let stderr = rejected(&facts);
+        let report = rejected(&facts);
         for name in names {
             assert!(
-                stderr.contains(name),
-                "the diagnostic for {facts} does not name `{name}`:\n{stderr}"
+                report.contains(name),
+                "the diagnostic for {facts} does not name `{name}`:\n{report}"
             );
         }
     }
@@ -1244,8 +1250,8 @@ fn invalid_facts_are_rejected() {
 
 #[test]
 fn a_misspelt_fact_is_named() {
-    let stderr = rejected(&json!({ "person": { "unacompanied_child": true } }));
-    assert!(stderr.contains("unacompanied_child"), "{stderr}");
+    let report = rejected(&json!({ "person": { "unacompanied_child": true } }));
+    assert!(report.contains("unacompanied_child"), "{report}");
 }
 
 #[test]

@@ -39,8 +39,10 @@ fn all_errors_of_a_file_are_reported_in_one_run() {
         "",
     );
     assert_eq!(run.code, 1);
-    let report: serde_json::Value = serde_json::from_str(&run.stderr).expect("JSON diagnostics");
-    let codes: Vec<&str> = report["diagnostics"]
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON diagnostics");
+    assert_eq!(report["ok"], false);
+    let codes: Vec<&str> = report["errors"]
         .as_array()
         .unwrap()
         .iter()
@@ -55,10 +57,18 @@ fn all_errors_of_a_file_are_reported_in_one_run() {
             "asylon::missing_english"
         ]
     );
-    let first = &report["diagnostics"][0];
-    assert_eq!(first["labels"][0]["line"], 4);
-    assert_eq!(first["labels"][0]["column"], 33);
+    let first = &report["errors"][0];
+    assert_eq!(
+        first["location"],
+        serde_json::json!({
+            "in": "policy",
+            "file": "tests/fixtures/invalid/many_errors.asylon",
+            "line": 4,
+            "column": 33
+        })
+    );
     assert_eq!(first["help"], "did you mean `none`?");
+    assert_eq!(first["severity"], "error");
 }
 
 #[test]

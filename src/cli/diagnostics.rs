@@ -1,23 +1,57 @@
-//! Diagnostics on stderr: drawn for people, or one JSON object for editors and CI.
+//! Diagnostics: drawn on stderr for people, or one JSON document on stdout for programs.
+//!
+//! The JSON document of a failed command is `{"ok": false, "errors": […], "warnings": […]}`,
+//! each item an [`asylon::Diagnostic`] record; `check` prints the same two lists in its
+//! summary when it succeeds.
 
 use std::io::{IsTerminal, Write};
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, Report};
+use miette::{GraphicalReportHandler, GraphicalTheme, Report};
+use serde::Serialize;
 
-/// Prints every diagnostic of an error on stderr.
+use asylon::{Diagnostic, Severity};
+
+/// Prints every diagnostic of an error: drawn on stderr, or with `json` as one JSON
+/// document on stdout.
 pub fn print(error: &asylon::Error, json: bool) {
-    let mut err = std::io::stderr().lock();
-    let text = if json {
-        let all: Vec<serde_json::Value> = error.diagnostics().iter().map(to_json).collect();
-        format!(
-            "{}\n",
-            serde_json::json!({ "ok": false, "diagnostics": all })
-        )
+    if json {
+        let document = Failed {
+            ok: false,
+            lists: Lists::of(error.records()),
+        };
+        let mut out = std::io::stdout().lock();
+        // A record is plain data, and nothing more can be done when stdout is closed.
+        let _ = serde_json::to_writer(&mut out, &document);
+        let _ = writeln!(out);
+        let _ = out.flush();
     } else {
-        error.diagnostics().iter().map(render).collect()
-    };
-    // Nothing more can be done when stderr itself is closed.
-    let _ = err.write_all(text.as_bytes());
+        let text: String = error.diagnostics().iter().map(render).collect();
+        // Nothing more can be done when stderr itself is closed.
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    }
+}
+
+/// What `--format json` prints when a command fails.
+#[derive(Serialize)]
+struct Failed<'a> {
+    ok: bool,
+    #[serde(flatten)]
+    lists: Lists<'a>,
+}
+
+/// `errors` and `warnings`: records split by severity, each list in the order found.
+#[derive(Serialize)]
+pub struct Lists<'a> {
+    errors: Vec<&'a Diagnostic>,
+    warnings: Vec<&'a Diagnostic>,
+}
+
+impl Lists<'_> {
+    /// The records split by severity.
+    pub fn of(records: &[Diagnostic]) -> Lists<'_> {
+        let (errors, warnings) = records.iter().partition(|r| r.severity == Severity::Error);
+        Lists { errors, warnings }
+    }
 }
 
 /// Diagnostics that are not an error (warnings), drawn on stderr.
@@ -25,11 +59,6 @@ pub fn print_reports(reports: &[Report]) {
     let text: String = reports.iter().map(render).collect();
     // Nothing more can be done when stderr itself is closed.
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
-}
-
-/// Diagnostics as a JSON list, for the `diagnostics` of a summary.
-pub fn to_json_list(reports: &[Report]) -> Vec<serde_json::Value> {
-    reports.iter().map(to_json).collect()
 }
 
 /// One diagnostic, drawn with its source; colours only on a terminal.
@@ -45,40 +74,4 @@ pub fn render(report: &Report) -> String {
         out = format!("error: {report}\n");
     }
     out
-}
-
-fn to_json(report: &Report) -> serde_json::Value {
-    let d: &dyn Diagnostic = report.as_ref();
-    let source = d.source_code();
-    let labels: Vec<serde_json::Value> = d
-        .labels()
-        .into_iter()
-        .flatten()
-        .map(|label| {
-            let (line, column, file) = source
-                .and_then(|s| s.read_span(label.inner(), 0, 0).ok())
-                .map(|c| (c.line() + 1, c.column() + 1, c.name().map(String::from)))
-                .unwrap_or((0, 0, None));
-            serde_json::json!({
-                "label": label.label(),
-                "file": file,
-                "offset": label.offset(),
-                "length": label.len(),
-                "line": line,
-                "column": column,
-            })
-        })
-        .collect();
-    let severity = match d.severity() {
-        Some(miette::Severity::Warning) => "warning",
-        Some(miette::Severity::Advice) => "advice",
-        _ => "error",
-    };
-    serde_json::json!({
-        "severity": severity,
-        "code": d.code().map(|c| c.to_string()),
-        "message": report.to_string(),
-        "help": d.help().map(|h| h.to_string()),
-        "labels": labels,
-    })
 }

@@ -33,7 +33,8 @@ enum Command {
     Check {
         /// The policy: a `.asylon` file or a directory of them.
         policy: String,
-        /// How to print diagnostics (on stderr).
+        /// Diagnostics drawn on stderr, or one JSON summary on stdout (with the errors
+        /// and warnings as records).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         /// `--deny warnings`: treat warnings as errors (exit 1).
@@ -78,8 +79,8 @@ enum Command {
     ///
     /// A line is a fact object, or {"id": <any JSON>, "facts": {…}}. Each output line is
     /// {"line": N, "id": …, "result": {…}} (the result is what `eval --format json` prints)
-    /// or {"line": N, "id": …, "error": {"message": "…", "code": "…", "help": "…", "column": N}}
-    /// (help and column when there are any). Exit 0 when every line was evaluated, 1 when
+    /// or {"line": N, "id": …, "error": {"message": "…", "code": "…", "help": "…", "column": N,
+    /// "path": "…"}} (help, column and the fact's path when there are any). Exit 0 when every line was evaluated, 1 when
     /// any line was an error (all lines are still written), 2 when the run could not start.
     Batch {
         /// The policy: a `.asylon` file or a directory of them.
@@ -303,18 +304,24 @@ fn check(path: &str, format: Format, deny_warnings: bool) -> Result<ExitCode, Fa
     let mut out = io::stdout().lock();
     let written = match format {
         Format::Json => {
-            let summary = serde_json::json!({
-                "ok": true,
-                "policy": checked.header.name,
-                "version": checked.header.version,
-                "facts": checked.facts.len(),
-                "outcomes": checked.outcomes.len(),
-                "exceptions": exceptions,
-                "tests": checked.tests.len(),
-                "languages": checked.languages,
-                "diagnostics": diagnostics::to_json_list(&warnings),
-            });
-            writeln!(out, "{summary}")
+            let records: Vec<asylon::Diagnostic> = warnings
+                .iter()
+                .map(asylon::Diagnostic::from_report)
+                .collect();
+            let summary = CheckSummary {
+                ok: true,
+                policy: &checked.header.name,
+                version: checked.header.version.as_deref(),
+                facts: checked.facts.len(),
+                outcomes: checked.outcomes.len(),
+                exceptions,
+                tests: checked.tests.len(),
+                languages: &checked.languages,
+                lists: diagnostics::Lists::of(&records),
+            };
+            serde_json::to_writer(&mut out, &summary)
+                .map_err(io::Error::from)
+                .and_then(|()| writeln!(out))
         }
         Format::Text => writeln!(
             out,
@@ -333,6 +340,21 @@ fn check(path: &str, format: Format, deny_warnings: bool) -> Result<ExitCode, Fa
         ),
     };
     Ok(exit_after_write(written))
+}
+
+/// What `check --format json` prints for a policy that checks.
+#[derive(serde::Serialize)]
+struct CheckSummary<'a> {
+    ok: bool,
+    policy: &'a str,
+    version: Option<&'a str>,
+    facts: usize,
+    outcomes: usize,
+    exceptions: usize,
+    tests: usize,
+    languages: &'a [String],
+    #[serde(flatten)]
+    lists: diagnostics::Lists<'a>,
 }
 
 fn eval(

@@ -19,7 +19,7 @@ use serde_json::value::RawValue;
 use super::compact::write_decision;
 use super::lanes::LANES;
 use super::{Lanes, Program, Scratch};
-use crate::{ErrorKind, EvalOptions, Policy};
+use crate::{ErrorKind, EvalOptions, Location, Policy};
 
 /// Evaluates lines of `asylon batch`; shared by every worker thread.
 #[derive(Debug, Clone)]
@@ -148,7 +148,7 @@ impl LineEvaluator {
         match parse(raw) {
             Line::Bad(code, message) => {
                 head(out, n, None);
-                error(out, code, message, None, None)
+                error(out, code, message, None, None, None)
             }
             Line::Case(case, _) => {
                 head(out, n, case.id);
@@ -200,7 +200,7 @@ impl LineEvaluator {
                 let written = match *line {
                     Line::Bad(code, message) => {
                         head(out, n, None);
-                        error(out, code, message, None, None)
+                        error(out, code, message, None, None, None)
                     }
                     Line::Case(case, lane) => {
                         head(out, n, case.id);
@@ -262,7 +262,11 @@ impl LineEvaluator {
                 let column = first
                     .filter(|_| e.kind() == ErrorKind::Facts)
                     .and_then(|d| column(case, d));
-                error(out, &code, &message, help.as_deref(), column)
+                let path = match e.records().first().and_then(|r| r.location.as_ref()) {
+                    Some(Location::Fact { path, .. }) => Some(path.as_str()),
+                    _ => None,
+                };
+                error(out, &code, &message, help.as_deref(), column, path)
             }
         }
     }
@@ -278,13 +282,15 @@ fn column(case: Case<'_>, d: &dyn Diagnostic) -> Option<usize> {
     Some(case.line.get(..at)?.chars().count() + 1)
 }
 
-/// `,"error":{…}}` and the line's end; `help` and `column` when there are any.
+/// `,"error":{…}}` and the line's end; `help`, `column` and `path` (the JSON path of
+/// the fact) when there are any.
 fn error(
     out: &mut Vec<u8>,
     code: &str,
     message: &str,
     help: Option<&str>,
     column: Option<usize>,
+    path: Option<&str>,
 ) -> bool {
     // Writing JSON strings into memory cannot fail.
     out.extend_from_slice(b",\"error\":{\"message\":");
@@ -298,6 +304,10 @@ fn error(
     if let Some(column) = column {
         out.extend_from_slice(b",\"column\":");
         out.extend_from_slice(itoa::Buffer::new().format(column).as_bytes());
+    }
+    if let Some(path) = path {
+        out.extend_from_slice(b",\"path\":");
+        let _ = serde_json::to_writer(&mut *out, path);
     }
     out.extend_from_slice(b"}}\n");
     false
