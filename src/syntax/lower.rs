@@ -754,16 +754,15 @@ fn first(pair: Pair<'_, Rule>) -> Pair<'_, Rule> {
     pair.into_inner().next().expect("rule has a first child")
 }
 
-/// The clauses of a rule as they are collected, before the rule is built (here and by
-/// the hand-written parser, `fast.rs`).
+/// The clauses of a rule as they are collected, before the rule is built.
 #[derive(Default)]
-pub(super) struct Clauses {
-    pub(super) when: Option<Expr>,
-    pub(super) unless: Vec<Unless>,
-    pub(super) gives: Option<Expr>,
-    pub(super) title: Option<Texts>,
-    pub(super) explain: Option<Texts>,
-    pub(super) message: Option<Texts>,
-    pub(super) sources: Vec<Str>,
-    pub(super) effective: Option<Effective>,
+struct Clauses {
+    when: Option<Expr>,
+    unless: Vec<Unless>,
+    gives: Option<Expr>,
+    title: Option<Texts>,
+    explain: Option<Texts>,
+    message: Option<Texts>,
+    sources: Vec<Str>,
+    effective: Option<Effective>,
 }
