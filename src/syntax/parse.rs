@@ -122,8 +122,9 @@ pub(crate) fn rule_name(rule: Rule) -> Option<&'static str> {
         | Rule::op_add
         | Rule::op_sub
         | Rule::op_mul
-        | Rule::op_div => "an operator",
-        Rule::is_known | Rule::is_unknown | Rule::is_empty | Rule::is_not_empty => {
+        | Rule::op_div
+        | Rule::no_operator => "an operator",
+        Rule::is_known | Rule::is_unknown | Rule::is_empty | Rule::is_not_empty | Rule::no_test => {
             "`is known`, `is empty` or another test"
         }
         Rule::op_not | Rule::op_neg => "an operand",
