@@ -190,6 +190,32 @@ mod tests {
         assert!(!ok(Rule::expr_only, "a orb"));
     }
 
+    /// The whole text, read as `rule`.
+    fn whole(rule: Rule, text: &str) -> bool {
+        AsylonParser::parse(rule, text)
+            .is_ok_and(|mut p| p.next().is_some_and(|p| p.as_str() == text))
+    }
+
+    #[test]
+    fn keywords_are_not_names_but_words_that_begin_with_one_are() {
+        for word in [
+            "and", "or", "not", "is", "in", "contains", "empty", "known", "unknown", "true",
+            "false", "today", "if", "then", "else", "days", "day", "since", "from", "to", "when",
+            "unless", "gives", "of", "list", "matching", "at", "least", "most", "months", "month",
+            "years", "year",
+        ] {
+            assert!(whole(Rule::keyword, word), "{word} is a keyword");
+            assert!(!ok(Rule::ident, word), "{word} is not a name");
+            for name in [format!("{word}_x"), format!("{word}s2"), format!("{word}X")] {
+                assert!(whole(Rule::ident, &name), "{name} is a name");
+                assert!(!whole(Rule::keyword, &name), "{name} is no keyword");
+            }
+        }
+        for name in ["a", "ye", "tod", "da", "mont", "unk", "b", "person", "_x"] {
+            assert!(whole(Rule::ident, name), "{name} is a name");
+        }
+    }
+
     #[test]
     fn postfix_tests_are_read_before_is() {
         assert!(ok(Rule::expr_only, "x is known"));
