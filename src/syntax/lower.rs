@@ -547,33 +547,35 @@ impl Lowerer {
         let span = self.span(&pair);
         let raw = pair.into_inner().next().map_or("", |p| p.as_str());
         let mut text = String::with_capacity(raw.len());
-        let mut chars = raw.char_indices();
-        while let Some((i, c)) = chars.next() {
-            if c != '\\' {
-                text.push(c);
-                continue;
-            }
-            match chars.next() {
-                Some((_, '"')) => text.push('"'),
-                Some((_, '\\')) => text.push('\\'),
-                Some((_, 'n')) => text.push('\n'),
-                Some((_, '{')) => text.push_str(if message { "{{" } else { "{" }),
-                Some((_, '}')) => text.push_str(if message { "}}" } else { "}" }),
-                Some((j, other)) => {
+        // Copied a run at a time between backslashes (found by a byte search), not a
+        // character at a time: most texts have no escape at all.
+        let mut rest = raw;
+        let mut at = 0;
+        while let Some(i) = rest.find('\\') {
+            text.push_str(&rest[..i]);
+            let escaped = rest[i + 1..].chars().next();
+            match escaped {
+                Some('"') => text.push('"'),
+                Some('\\') => text.push('\\'),
+                Some('n') => text.push('\n'),
+                Some('{') => text.push_str(if message { "{{" } else { "{" }),
+                Some('}') => text.push_str(if message { "}}" } else { "}" }),
+                Some(other) => {
                     // +1 for the opening quote.
-                    let start = span.start as usize + 1 + i;
+                    let start = span.start as usize + 1 + at + i;
                     self.errors.push(SyntaxError::BadEscape {
                         escape: other,
-                        span: Span::new(
-                            self.file,
-                            start,
-                            start + 1 + (j - i) + other.len_utf8() - 1,
-                        ),
+                        span: Span::new(self.file, start, start + 1 + other.len_utf8()),
                     });
                 }
+                // The grammar gives every backslash a character to escape.
                 None => {}
             }
+            let consumed = i + 1 + escaped.map_or(0, char::len_utf8);
+            rest = &rest[consumed..];
+            at += consumed;
         }
+        text.push_str(rest);
         Str { text, span }
     }
 
@@ -754,16 +756,15 @@ fn first(pair: Pair<'_, Rule>) -> Pair<'_, Rule> {
     pair.into_inner().next().expect("rule has a first child")
 }
 
-/// The clauses of a rule as they are collected, before the rule is built (here and by
-/// the hand-written parser, `fast.rs`).
+/// The clauses of a rule as they are collected, before the rule is built.
 #[derive(Default)]
-pub(super) struct Clauses {
-    pub(super) when: Option<Expr>,
-    pub(super) unless: Vec<Unless>,
-    pub(super) gives: Option<Expr>,
-    pub(super) title: Option<Texts>,
-    pub(super) explain: Option<Texts>,
-    pub(super) message: Option<Texts>,
-    pub(super) sources: Vec<Str>,
-    pub(super) effective: Option<Effective>,
+struct Clauses {
+    when: Option<Expr>,
+    unless: Vec<Unless>,
+    gives: Option<Expr>,
+    title: Option<Texts>,
+    explain: Option<Texts>,
+    message: Option<Texts>,
+    sources: Vec<Str>,
+    effective: Option<Effective>,
 }

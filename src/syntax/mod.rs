@@ -4,7 +4,6 @@
 //! the [`ast`], keeping a span on every node.
 
 pub mod ast;
-mod fast;
 pub(crate) mod lower;
 pub(crate) mod parse;
 
@@ -85,34 +84,7 @@ pub enum SyntaxError {
 }
 
 /// Parses one file of a policy. Returns the tree, or every error found in it.
-///
-/// A file that parses and lowers cleanly is read by `fast`; any other goes through pest
-/// and the lowering, which report its errors.
 pub fn parse_file(file: FileId, text: &str) -> Result<ast::File, Vec<SyntaxError>> {
-    match fast::parse_file(file, text) {
-        Some(tree) => {
-            // The fast parser must build pest's tree, spans included (which `==` on the
-            // tree ignores, hence the comparison of their debug forms).
-            #[cfg(debug_assertions)]
-            {
-                let pest = parse_file_with_pest(file, text);
-                assert_eq!(
-                    format!("{:?}", Ok::<_, ()>(&tree)),
-                    format!("{:?}", pest.as_ref().map_err(|_| ())),
-                    "the fast parser and pest disagree on this text:\n{text}"
-                );
-            }
-            Ok(tree)
-        }
-        None => parse_file_with_pest(file, text),
-    }
-}
-
-/// [`parse_file`] by pest and the lowering alone.
-pub(crate) fn parse_file_with_pest(
-    file: FileId,
-    text: &str,
-) -> Result<ast::File, Vec<SyntaxError>> {
     let mut pairs = parse::parse(parse::Rule::policy_file, file, text).map_err(|e| vec![e])?;
     let mut lowerer = lower::Lowerer::new(file);
     // INVARIANT: a successful parse of `policy_file` yields exactly that one pair.

@@ -122,8 +122,9 @@ pub(crate) fn rule_name(rule: Rule) -> Option<&'static str> {
         | Rule::op_add
         | Rule::op_sub
         | Rule::op_mul
-        | Rule::op_div => "an operator",
-        Rule::is_known | Rule::is_unknown | Rule::is_empty | Rule::is_not_empty => {
+        | Rule::op_div
+        | Rule::no_operator => "an operator",
+        Rule::is_known | Rule::is_unknown | Rule::is_empty | Rule::is_not_empty | Rule::no_test => {
             "`is known`, `is empty` or another test"
         }
         Rule::op_not | Rule::op_neg => "an operand",
@@ -187,6 +188,32 @@ mod tests {
         assert!(ok(Rule::expr_only, "x not in [a, b]"));
         assert!(ok(Rule::expr_only, "not x and y"));
         assert!(!ok(Rule::expr_only, "a orb"));
+    }
+
+    /// The whole text, read as `rule`.
+    fn whole(rule: Rule, text: &str) -> bool {
+        AsylonParser::parse(rule, text)
+            .is_ok_and(|mut p| p.next().is_some_and(|p| p.as_str() == text))
+    }
+
+    #[test]
+    fn keywords_are_not_names_but_words_that_begin_with_one_are() {
+        for word in [
+            "and", "or", "not", "is", "in", "contains", "empty", "known", "unknown", "true",
+            "false", "today", "if", "then", "else", "days", "day", "since", "from", "to", "when",
+            "unless", "gives", "of", "list", "matching", "at", "least", "most", "months", "month",
+            "years", "year",
+        ] {
+            assert!(whole(Rule::keyword, word), "{word} is a keyword");
+            assert!(!ok(Rule::ident, word), "{word} is not a name");
+            for name in [format!("{word}_x"), format!("{word}s2"), format!("{word}X")] {
+                assert!(whole(Rule::ident, &name), "{name} is a name");
+                assert!(!whole(Rule::keyword, &name), "{name} is no keyword");
+            }
+        }
+        for name in ["a", "ye", "tod", "da", "mont", "unk", "b", "person", "_x"] {
+            assert!(whole(Rule::ident, name), "{name} is a name");
+        }
     }
 
     #[test]
