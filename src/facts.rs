@@ -449,6 +449,37 @@ impl<'de> serde::Deserialize<'de> for KeyedRaw<'de> {
 
 /// The help for a key the group does not have: for a flattened key
 /// (`"person.detained"`) how to nest it, else a "did you mean", else the keys allowed.
+/// Follows a dotted key through the groups of `tree`: `Ok` when it ends on a fact or a
+/// group, else the group reached (as a dotted path), the segment it lacks, and that
+/// group's tree.
+fn resolve_dotted<'t, 'k>(
+    tree: &'t FactTree,
+    key: &'k str,
+) -> Result<(), (String, &'k str, &'t FactTree)> {
+    static NOTHING: FactTree = FactTree {
+        entries: Vec::new(),
+    };
+    let mut node = tree;
+    let mut reached: Vec<&str> = Vec::new();
+    let mut segments = key.split('.').peekable();
+    while let Some(segment) = segments.next() {
+        match node.get(segment) {
+            Some(FactNode::Group(inner)) => node = inner,
+            Some(FactNode::Fact(_)) => match segments.peek() {
+                // A fact holds a value, not further facts.
+                Some(next) => {
+                    reached.push(segment);
+                    return Err((reached.join("."), next, &NOTHING));
+                }
+                None => return Ok(()),
+            },
+            None => return Err((reached.join("."), segment, node)),
+        }
+        reached.push(segment);
+    }
+    Ok(())
+}
+
 pub(crate) fn unknown_key_help(
     tree: &FactTree,
     prefix: &str,
@@ -472,10 +503,24 @@ pub(crate) fn unknown_key_help(
         for segment in rest.rsplit('.').skip(1) {
             nested = format!("{{{}: {nested}}}", quote(segment));
         }
-        return format!(
+        let nested = format!(
             "facts are nested by group, not written with dots: write {{{}: {nested}}}",
             quote(first)
         );
+        // Nesting alone must not lead to another unknown fact: say so when the dotted
+        // path names no fact, and what it may have meant.
+        return match resolve_dotted(tree, key) {
+            Ok(()) => nested,
+            Err((group, missing, inner)) => {
+                let keys = inner.entries.iter().map(|(k, _)| k.as_str());
+                let meant = did_you_mean(missing, keys)
+                    .and_then(|h| h.strip_prefix("did you mean `").map(String::from))
+                    .map_or_else(String::new, |rest| {
+                        format!("; did you mean `{group}.{rest}")
+                    });
+                format!("{nested}; but `{group}` has no fact `{missing}`{meant}")
+            }
+        };
     }
     let keys = || tree.entries.iter().map(|(k, _)| k.as_str());
     match did_you_mean(key, keys()) {

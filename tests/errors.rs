@@ -84,6 +84,33 @@ fn a_flattened_key_is_told_how_to_nest() {
 }
 
 #[test]
+fn a_flattened_key_that_names_no_fact_says_so_and_what_was_meant() {
+    let run = eval(
+        "json",
+        r#"{"person.fear_return": true, "entry.method.by": "sea", "person.detained": true}"#,
+    );
+    assert_eq!(run.code, 1);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let helps: Vec<&str> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["help"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        helps,
+        [
+            "facts are nested by group, not written with dots: write {\"person\": {\"fear_return\": true}}; \
+             but `person` has no fact `fear_return`; did you mean `person.fears_return`?",
+            "facts are nested by group, not written with dots: write {\"entry\": {\"method\": {\"by\": \"sea\"}}}; \
+             but `entry.method` has no fact `by`",
+            "facts are nested by group, not written with dots: write {\"person\": {\"detained\": true}}; \
+             but `person` has no fact `detained`",
+        ]
+    );
+}
+
+#[test]
 fn past_twenty_problems_the_rest_are_counted() {
     let keys: Vec<String> = (0..25).map(|i| format!("\"nope_{i}\": {i}")).collect();
     let run = eval("json", &format!("{{{}}}", keys.join(", ")));
