@@ -167,6 +167,14 @@ pub(crate) fn rule_name(rule: Rule) -> Option<&'static str> {
         | Rule::expect_undetermined => "`holds`, `does not hold` or `undetermined`",
         Rule::expect_missing => "`, missing …`",
         Rule::keyword => "a keyword",
+        // Where an operand may begin, `if` and `days` stand for what they begin.
+        Rule::kw_if => "an expression",
+        Rule::kw_then => "`then`",
+        Rule::kw_else => "`else`",
+        Rule::kw_days => "`days from … to …` or `days since …`",
+        Rule::kw_from => "`from`",
+        Rule::kw_since => "`since`",
+        Rule::kw_to => "`to`",
         // Pieces of larger rules, and layout.
         _ => return None,
     })
@@ -178,6 +186,20 @@ mod tests {
 
     fn ok(rule: Rule, text: &str) -> bool {
         AsylonParser::parse(rule, text).is_ok()
+    }
+
+    #[test]
+    fn expression_words_need_a_word_boundary() {
+        assert!(ok(Rule::expr_only, "if x then 1 else 2"));
+        assert!(ok(Rule::expr_only, "days from a to b"));
+        assert!(ok(Rule::expr_only, "days since a"));
+        // Each of these is a name, not the keyword it begins with.
+        assert!(!ok(Rule::expr_only, "ifx then 1 else 2"));
+        assert!(!ok(Rule::expr_only, "if x thenx 1 else 2"));
+        assert!(!ok(Rule::expr_only, "days fromx to y"));
+        assert!(!ok(Rule::expr_only, "days from x tox"));
+        assert!(!ok(Rule::expr_only, "dayssince x"));
+        assert!(ok(Rule::expr_only, "ifs + days_left"));
     }
 
     #[test]
