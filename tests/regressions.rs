@@ -21,3 +21,34 @@ refused! {
     exception_to_unknown_rule_without_rules: "exception e to nothing when true\n" => "asylon::unknown_target";
     exception_to_unknown_rule_with_rules: "policy \"p\"\nfact a: bool \"a\"\noutcome o when a title en \"o\"\nexception e to nothing when a\n" => "asylon::unknown_target";
 }
+
+refused! {
+    // issue 24, fuzz target `check`: a question showing its own fact looked the fact up
+    // before the table of facts held it.
+    question_showing_its_own_fact: "policy \"P\"\nfact age: int \"age in years\" ask en \"Are you really {age} years old?\"\noutcome adult when age >= 18 title en \"Adult\"\n" => "asylon::question_cycle";
+    // A question showing a rule was checked before rules were declared.
+    question_showing_an_outcome: "policy \"P\"\nfact age: int \"age\" ask en \"{adult}?\"\noutcome adult when age >= 18 title en \"Adult\"\n" => "asylon::cannot_show";
+    // A label was checked before facts were declared.
+    label_showing_a_fact: "policy \"P\"\nenum E { a en \"A {x}\" }\nfact x: E \"x\"\noutcome o when x is a title en \"O\"\n" => "asylon::cannot_show";
+}
+
+/// Names are resolved once every file is read: a question may show a fact declared later,
+/// in the same file or in another one loaded after it.
+#[test]
+fn a_question_may_show_a_fact_declared_later_in_any_file() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let write = |name: &str, text: &str| {
+        std::fs::write(dir.path().join(name), text).expect("the file is written");
+    };
+    write(
+        "a.asylon",
+        "policy \"P\"\nfact stopped: int \"days\" ask en \"You entered on {entry.date}. How many days later were you stopped?\"\n",
+    );
+    write(
+        "b.asylon",
+        "facts entry { date: date \"day of entry\" }\noutcome late when stopped > 14 and entry.date is known title en \"Late\"\n",
+    );
+    let path = dir.path().to_str().expect("a UTF-8 path");
+    let run = common::asylon(&["check", path], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
