@@ -124,3 +124,15 @@ fn a_policy_that_does_not_check_has_no_schema() {
         run.stderr
     );
 }
+
+#[test]
+fn a_question_showing_a_fact_keeps_its_placeholder_for_the_form_to_fill() {
+    let run = asylon(&["schema", "tests/fixtures/interview/shown.asylon"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let schema: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let stopped = &schema["properties"]["entry"]["properties"]["stopped"];
+    assert_eq!(
+        stopped["x-asylon-ask"]["es"],
+        "Entró el {entry.date}. ¿Cuántos días después lo detuvieron?"
+    );
+}

@@ -350,7 +350,15 @@ fn eval(
         Format::Json => serde_json::to_writer(&mut out, &decision)
             .map_err(io::Error::from)
             .and_then(|()| writeln!(out)),
-        Format::Text => write!(out, "{}", text::decision(&policy, &decision)),
+        Format::Text => {
+            // Read again only for the questions to ask next: they show the facts given.
+            let known = policy.facts_from_named_json(&name, &text).ok();
+            write!(
+                out,
+                "{}",
+                text::decision(&policy, &decision, known.as_ref())
+            )
+        }
     };
     Ok(exit_after_write(written))
 }
