@@ -6,6 +6,7 @@ mod diagnostics;
 mod diff;
 mod explain;
 mod fmt;
+pub mod internal;
 mod schema;
 mod test;
 mod text;
@@ -180,8 +181,24 @@ enum Format {
     Json,
 }
 
+impl Cli {
+    /// Whether the command prints its diagnostics as JSON (`--format json`).
+    pub fn wants_json(&self) -> bool {
+        let format = match &self.command {
+            Command::Check { format, .. }
+            | Command::Eval { format, .. }
+            | Command::Explain { format, .. }
+            | Command::Diff { format, .. }
+            | Command::Test { format, .. } => Some(*format),
+            _ => None,
+        };
+        format == Some(Format::Json)
+    }
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
+    internal::panic_if_asked();
     let result = match cli.command {
         Command::Check {
             policy,
