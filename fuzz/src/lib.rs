@@ -349,8 +349,7 @@ impl Policy {
             s.push_str(" = ");
             d.value.print(&mut s, &pools, 0);
             for u in d.unless.iter().take(2) {
-                s.push_str("\n  unless ");
-                u.print(&mut s, &pools, 0);
+                print_clause(&mut s, "unless", Some(u), &pools);
             }
             print_source(&mut s, &d.source);
             print_effective(&mut s, &d.effective);
@@ -359,19 +358,17 @@ impl Policy {
         }
         for o in self.outcomes.iter().take(MAX_DECLS) {
             let mut s = format!("outcome o{}", pick(o.name, pools.outcomes));
-            if let Some(w) = &o.when {
-                s.push_str("\n  when ");
-                w.print(&mut s, &pools, 0);
-            }
+            print_clause(&mut s, "when", o.when.as_ref(), &pools);
             for u in o.unless.iter().take(2) {
-                s.push_str("\n  unless ");
-                u.print(&mut s, &pools, 0);
+                print_clause(&mut s, "unless", Some(u), &pools);
             }
-            print_texts(&mut s, "title", &o.title, &pools);
-            print_texts(&mut s, "explain", &o.explain, &pools);
-            print_source(&mut s, &o.source);
-            print_effective(&mut s, &o.effective);
-            s.push('\n');
+            print_tail(
+                &mut s,
+                [&o.title, &o.explain],
+                &o.source,
+                &o.effective,
+                &pools,
+            );
             decls.push(s);
         }
         for x in self.exceptions.iter().take(MAX_DECLS) {
@@ -382,27 +379,20 @@ impl Policy {
             } else {
                 s.push_str(&targets.join(", "));
             }
-            if let Some(w) = &x.when {
-                s.push_str("\n  when ");
-                w.print(&mut s, &pools, 0);
-            }
-            if let Some(g) = &x.gives {
-                s.push_str("\n  gives ");
-                g.print(&mut s, &pools, 0);
-            }
-            print_texts(&mut s, "title", &x.title, &pools);
-            print_texts(&mut s, "explain", &x.explain, &pools);
-            print_source(&mut s, &x.source);
-            print_effective(&mut s, &x.effective);
-            s.push('\n');
+            print_clause(&mut s, "when", x.when.as_ref(), &pools);
+            print_clause(&mut s, "gives", x.gives.as_ref(), &pools);
+            print_tail(
+                &mut s,
+                [&x.title, &x.explain],
+                &x.source,
+                &x.effective,
+                &pools,
+            );
             decls.push(s);
         }
         for (i, m) in self.impossibles.iter().take(MAX_DECLS).enumerate() {
             let mut s = format!("impossible i{i}");
-            if let Some(w) = &m.when {
-                s.push_str("\n  when ");
-                w.print(&mut s, &pools, 0);
-            }
+            print_clause(&mut s, "when", m.when.as_ref(), &pools);
             print_texts(&mut s, "message", &m.message, &pools);
             s.push('\n');
             decls.push(s);
@@ -464,6 +454,29 @@ impl Policy {
             .map(|(i, text)| (format!("{i}.asylon"), text))
             .collect()
     }
+}
+
+/// `\n  when <expr>`, when there is an expression.
+fn print_clause(s: &mut String, clause: &str, expr: Option<&Expr>, pools: &Pools) {
+    if let Some(e) = expr {
+        let _ = write!(s, "\n  {clause} ");
+        e.print(s, pools, 0);
+    }
+}
+
+/// The clauses that end outcomes and exceptions alike.
+fn print_tail(
+    s: &mut String,
+    texts: [&Option<Texts>; 2],
+    source: &Option<Word>,
+    effective: &Option<Effective>,
+    pools: &Pools,
+) {
+    print_texts(s, "title", texts[0], pools);
+    print_texts(s, "explain", texts[1], pools);
+    print_source(s, source);
+    print_effective(s, effective);
+    s.push('\n');
 }
 
 fn print_source(s: &mut String, source: &Option<Word>) {
