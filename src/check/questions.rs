@@ -92,3 +92,43 @@ impl Checker<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::Policy;
+
+    /// The messages of the errors checking `text` gives.
+    fn errors(text: &str) -> Vec<String> {
+        match Policy::from_source("q.asylon", text) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.diagnostics().iter().map(|d| d.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_longer_cycle_is_reported_once_with_the_way_back() {
+        let found = errors(
+            r#"policy "P"
+            fact a: int "a" ask en "{b}?"
+            fact b: int "b" ask en "{c}?"
+            fact c: int "c" ask en "{a}?"
+            outcome o when a + b + c > 0 title en "o""#,
+        );
+        assert_eq!(
+            found,
+            ["the question of `c` shows `a`, whose questions lead back to `c`"]
+        );
+    }
+
+    #[test]
+    fn a_chain_without_a_cycle_checks() {
+        let found = errors(
+            r#"policy "P"
+            fact a: int "a" ask en "{b} and {c}?"
+            fact b: int "b" ask en "{c}?"
+            fact c: int "c"
+            outcome o when a + b + c > 0 title en "o""#,
+        );
+        assert!(found.is_empty(), "{found:?}");
+    }
+}
