@@ -72,13 +72,14 @@ pub fn next_question(
             .iter()
             .filter(|u| u.missing.contains(name))
             .count();
-        let count = (can_be_asked(checked, fact, known), count);
+        // Questions that can be asked as written first, then by outcomes decided.
+        let rank = (can_be_asked(checked, fact, known), count);
         let better = match best {
             None => true,
-            Some((n, f)) => count > n || (count == n && fact < f),
+            Some((r, f)) => rank > r || (rank == r && fact < f),
         };
         if better {
-            best = Some((count, fact));
+            best = Some((rank, fact));
         }
     }
     let (_, fact) = best?;
