@@ -52,3 +52,35 @@ fn a_question_may_show_a_fact_declared_later_in_any_file() {
     let run = common::asylon(&["check", path], "");
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+/// Fuzz target `fmt` (issue 24's runs): `0--ifs--ifs…` took time doubling with every
+/// `--ifs` (11 s for 18 of them in a debug build): `if` is read as the start of an `if`
+/// expression inside the name `ifs`, the whole rest is parsed before the missing `then`
+/// is found, and each level does so twice. The grammar's `if_expr` (and `days from`,
+/// `days since`) need a word boundary after the keyword, in `grammar/asylon.pest` and the
+/// hand-written parser; ignored until that change lands (not this branch's files).
+#[test]
+#[ignore = "exponential parse of `if` inside a name: grammar/asylon.pest and src/syntax/"]
+fn a_name_starting_with_if_parses_in_linear_time() {
+    let policy = format!("policy \"p\"\nconst j = 0{}\n", "--ifs".repeat(24));
+    let file = common::temp_policy(&policy);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_asylon"))
+        .args(["check", &file.path])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the asylon binary runs");
+    let start = std::time::Instant::now();
+    while start.elapsed() < std::time::Duration::from_secs(5) {
+        if child
+            .try_wait()
+            .expect("the child can be waited for")
+            .is_some()
+        {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    panic!("checking 24 `--ifs` took more than 5 seconds");
+}
