@@ -82,5 +82,6 @@ fn a_name_starting_with_if_parses_in_linear_time() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     let _ = child.kill();
+    let _ = child.wait();
     panic!("checking 24 `--ifs` took more than 5 seconds");
 }
