@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 root=..
-mkdir -p corpus/parse corpus/check corpus/eval corpus/fmt corpus/batch
+mkdir -p corpus/parse corpus/check corpus/eval corpus/fmt corpus/batch corpus/policy
 for f in $(find "$root/policies" "$root/tests/fixtures" -name '*.asylon'); do
   name=$(echo "${f#../}" | tr '/' '_')
   cp "$f" "corpus/parse/$name"

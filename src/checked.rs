@@ -44,6 +44,18 @@ impl Message {
     pub fn has(&self, lang: &str) -> bool {
         self.texts.iter().any(|(l, _)| l == lang)
     }
+
+    /// The facts the message shows, in any of its languages (a fact may appear twice).
+    /// A question is asked only once these are known (see [`crate::interview`]).
+    pub fn shows(&self) -> impl Iterator<Item = FactId> + '_ {
+        self.texts
+            .iter()
+            .flat_map(|(_, parts)| parts)
+            .filter_map(|p| match p {
+                Part::Value(Ref::Fact(f), _) => Some(*f),
+                _ => None,
+            })
+    }
 }
 
 /// A piece of a message.

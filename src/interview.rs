@@ -15,16 +15,26 @@
 //! the policy, because authors declare facts in the order a conversation takes
 //! (who you are, where you are, how you entered, …).
 //!
+//! A question may show facts answered before it (`ask en "You entered on {entry.date}.
+//! Were you stopped within 14 days?"`). Such a question waits until the facts it shows
+//! are known: among the relevant facts, those whose questions can be asked as written
+//! come first. When only waiting ones are left (what they show was answered "I don't
+//! know", or can no longer change anything), the question is asked with the fact's
+//! description instead of its text, never with a value shown as "unknown".
+//!
 //! The interview is over exactly when no outcome is undetermined, or when every fact
 //! that could still decide one was answered "I don't know" (nothing more can be asked).
 //!
 //! An answer is kept only if the facts it makes are valid and tell a possible story (the
 //! policy's `impossible` rules); otherwise it is refused and nothing changes.
 
-use crate::checked::FactId;
+use crate::checked::{CheckedPolicy, FactId, Ref};
 use crate::decision::Decision;
 use crate::error::{Error, ErrorKind};
+use crate::facts::Facts;
+use crate::message::render;
 use crate::policy::{EvalOptions, Policy};
+use crate::value::Value;
 
 /// A question to ask: an unknown fact, and the undetermined outcomes it can decide.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,12 +47,19 @@ pub struct Question {
     pub decides: Vec<String>,
 }
 
-/// The next question for a decision: the relevant fact (in some undetermined outcome's
-/// `missing` list) that the most undetermined outcomes wait on, ties by declaration
-/// order, leaving out the facts in `skip`. `None` when nothing relevant is left to ask.
-pub fn next_question(policy: &Policy, decision: &Decision, skip: &[FactId]) -> Option<Question> {
+/// The next question for a decision reached with `known`: the relevant fact (in some
+/// undetermined outcome's `missing` list) that the most undetermined outcomes wait on,
+/// ties by declaration order, leaving out the facts in `skip`; a fact whose question
+/// shows a fact not in `known` comes after every other. `None` when nothing relevant is
+/// left to ask.
+pub fn next_question(
+    policy: &Policy,
+    decision: &Decision,
+    skip: &[FactId],
+    known: &Facts,
+) -> Option<Question> {
     let checked = policy.checked();
-    let mut best: Option<(usize, FactId)> = None;
+    let mut best: Option<((bool, usize), FactId)> = None;
     for name in &decision.missing {
         let Some(fact) = checked.fact_named(name) else {
             continue;
@@ -55,12 +72,14 @@ pub fn next_question(policy: &Policy, decision: &Decision, skip: &[FactId]) -> O
             .iter()
             .filter(|u| u.missing.contains(name))
             .count();
+        // Questions that can be asked as written first, then by outcomes decided.
+        let rank = (can_be_asked(checked, fact, known), count);
         let better = match best {
             None => true,
-            Some((n, f)) => count > n || (count == n && fact < f),
+            Some((r, f)) => rank > r || (rank == r && fact < f),
         };
         if better {
-            best = Some((count, fact));
+            best = Some((rank, fact));
         }
     }
     let (_, fact) = best?;
@@ -76,6 +95,43 @@ pub fn next_question(policy: &Policy, decision: &Decision, skip: &[FactId]) -> O
         name,
         decides,
     })
+}
+
+/// Whether every fact the question of `fact` shows is in `known`.
+fn can_be_asked(policy: &CheckedPolicy, fact: FactId, known: &Facts) -> bool {
+    policy
+        .fact(fact)
+        .ask
+        .shows()
+        .all(|f| known.get(f).is_some())
+}
+
+/// The question of `fact` for a person reading `lang`, showing the facts `value` knows.
+/// When it has no text, or shows a fact `value` does not know, it is the fact's
+/// description (else its name): a question never shows a value as "unknown".
+pub fn question_text(
+    policy: &CheckedPolicy,
+    fact: FactId,
+    lang: &str,
+    value: impl Fn(FactId) -> Option<Value>,
+) -> String {
+    let info = policy.fact(fact);
+    let complete = info.ask.shows().all(|f| value(f).is_some());
+    let text = if complete {
+        render(policy, &info.ask, lang, |r| match r {
+            Ref::Fact(f) => value(*f),
+            // INVARIANT: the checker refuses a question that shows a rule.
+            Ref::Rule(_) => None,
+        })
+    } else {
+        String::new()
+    };
+    if !text.is_empty() {
+        return text;
+    }
+    info.description
+        .clone()
+        .unwrap_or_else(|| info.name.clone())
 }
 
 /// One step of an interview, so that it can be undone.
@@ -96,6 +152,8 @@ pub struct Interview {
     answers: serde_json::Value,
     dont_know: Vec<FactId>,
     history: Vec<Step>,
+    /// The facts the answers make, as the policy reads them.
+    facts: Facts,
     decision: Decision,
 }
 
@@ -106,13 +164,14 @@ impl Interview {
         options: EvalOptions,
         start: serde_json::Value,
     ) -> Result<Interview, Error> {
-        let decision = evaluate(policy, &options, &start)?;
+        let (facts, decision) = evaluate(policy, &options, &start)?;
         Ok(Interview {
             policy: policy.clone(),
             options,
             answers: start,
             dont_know: Vec::new(),
             history: Vec::new(),
+            facts,
             decision,
         })
     }
@@ -125,6 +184,11 @@ impl Interview {
     /// The decision for the answers so far.
     pub fn decision(&self) -> &Decision {
         &self.decision
+    }
+
+    /// The facts known so far (the starting facts and the answers).
+    pub fn facts(&self) -> &Facts {
+        &self.facts
     }
 
     /// The answers so far, with the starting facts: a fact file `asylon eval` accepts.
@@ -144,7 +208,15 @@ impl Interview {
 
     /// The question to ask now, `None` when the interview is over.
     pub fn next_question(&self) -> Option<Question> {
-        next_question(&self.policy, &self.decision, &self.dont_know)
+        next_question(&self.policy, &self.decision, &self.dont_know, &self.facts)
+    }
+
+    /// The text of the question about `fact` in `lang`, showing the facts known so far
+    /// (see [`question_text`]).
+    pub fn question_text(&self, fact: FactId, lang: &str) -> String {
+        question_text(self.policy.checked(), fact, lang, |f| {
+            self.facts.get(f).cloned()
+        })
     }
 
     /// Records an answer (the fact's value as a fact file writes it). Refused, with
@@ -153,8 +225,9 @@ impl Interview {
         let name = self.policy.checked().fact(fact).name.clone();
         let mut answers = self.answers.clone();
         let before = set_path(&mut answers, &name, Some(value));
-        let decision = evaluate(&self.policy, &self.options, &answers)?;
+        let (facts, decision) = evaluate(&self.policy, &self.options, &answers)?;
         self.answers = answers;
+        self.facts = facts;
         self.decision = decision;
         self.history.push(Step {
             fact,
@@ -186,7 +259,8 @@ impl Interview {
             let name = self.policy.checked().fact(step.fact).name.clone();
             set_path(&mut self.answers, &name, step.before);
             // The answers were valid before this step, and evaluating is deterministic.
-            if let Ok(decision) = evaluate(&self.policy, &self.options, &self.answers) {
+            if let Ok((facts, decision)) = evaluate(&self.policy, &self.options, &self.answers) {
+                self.facts = facts;
                 self.decision = decision;
             }
         }
@@ -198,7 +272,7 @@ fn evaluate(
     policy: &Policy,
     options: &EvalOptions,
     answers: &serde_json::Value,
-) -> Result<Decision, Error> {
+) -> Result<(Facts, Decision), Error> {
     if !answers.is_object() {
         return Err(Error::from_reports(
             ErrorKind::Facts,
@@ -209,7 +283,8 @@ fn evaluate(
         ));
     }
     let facts = policy.facts_from_value(answers)?;
-    policy.evaluate(&facts, options)
+    let decision = policy.evaluate(&facts, options)?;
+    Ok((facts, decision))
 }
 
 /// Sets (or with `None`, removes) the value at a dotted path of a fact object, creating
@@ -321,6 +396,30 @@ mod tests {
         }
         assert_eq!(interview.unknown().len(), 2);
         assert!(!interview.decision().undetermined.is_empty());
+    }
+
+    #[test]
+    fn a_question_waits_for_the_facts_it_shows_and_then_shows_them() {
+        const SHOWN: &str = r#"
+            policy "Shown"
+            fact student: bool "still a student" ask en "At {age}, are you still a student?"
+            fact age: int "age in years"
+            outcome o when student and age >= 18 title en "o"
+        "#;
+        let policy = Policy::from_source("shown.asylon", SHOWN).expect("the policy checks");
+        let options = EvalOptions::on("2024-06-17").expect("a date");
+        let mut interview = Interview::new(&policy, options, json!({})).expect("valid facts");
+        let first = interview.next_question().expect("a question");
+        // A tie between the two; the studies come first in the policy but wait.
+        assert_eq!(first.name, "age");
+        assert_eq!(interview.question_text(first.fact, "en"), "age in years");
+        let student = policy.checked().fact_named("student").expect("declared");
+        assert_eq!(interview.question_text(student, "en"), "still a student");
+        interview.answer(first.fact, json!(30)).expect("valid");
+        assert_eq!(
+            interview.question_text(student, "en"),
+            "At 30, are you still a student?"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The `asylon` command: check policies and evaluate cases.
 //!
-//! Exit codes: 0 done, 1 an invalid policy or invalid facts, 2 a usage error.
+//! Exit codes: 0 done, 1 an invalid policy or invalid facts, 2 a usage error, 3 an
+//! internal error (a bug in asylon: a diagnostic, never a Rust panic message).
 
 mod cli;
 
@@ -15,14 +16,16 @@ const STACK: usize = 64 * 1024 * 1024;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
+    let json = args.wants_json();
+    cli::internal::install_hook();
     let worker = std::thread::Builder::new()
         .name("asylon".into())
         .stack_size(STACK)
         .spawn(move || cli::run(args));
     match worker.map(|w| w.join()) {
         Ok(Ok(code)) => code,
-        // A panic was already printed by the panic hook; it is a bug, not bad input.
-        Ok(Err(_)) => ExitCode::from(101),
+        // A bug, not bad input: the hook noted where; the person sees a diagnostic.
+        Ok(Err(_)) => cli::internal::report(json),
         Err(e) => {
             eprintln!("error: cannot start the worker thread: {e}");
             ExitCode::from(1)

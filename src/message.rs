@@ -204,6 +204,31 @@ pub fn render(
     fold_whitespace(&out)
 }
 
+/// A message in `lang` as its author wrote it, each interpolation as `{name}`: for
+/// readers that fill the values in themselves (a form built from `asylon schema`).
+pub fn template(policy: &CheckedPolicy, message: &Message, lang: &str) -> String {
+    let Some(parts) = message.get(lang) else {
+        return String::new();
+    };
+    let mut out = String::new();
+    for p in parts {
+        match p {
+            Part::Text(t) => out.push_str(t),
+            Part::Value(crate::checked::Ref::Fact(f), _) => {
+                out.push('{');
+                out.push_str(&policy.fact(*f).name);
+                out.push('}');
+            }
+            Part::Value(crate::checked::Ref::Rule(r), _) => {
+                out.push('{');
+                out.push_str(&policy.rule(*r).name);
+                out.push('}');
+            }
+        }
+    }
+    fold_whitespace(&out)
+}
+
 /// Folds every run of whitespace into one space and trims the ends.
 pub fn fold_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")

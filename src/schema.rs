@@ -14,7 +14,7 @@ mod decision;
 use serde_json::{json, Map, Value as J};
 
 use crate::checked::{CheckedPolicy, FactInfo, FactNode, FactTree, Message};
-use crate::message::render;
+use crate::message::template;
 use crate::value::Type;
 use crate::Policy;
 
@@ -170,7 +170,7 @@ fn texts(policy: &CheckedPolicy, message: &Message) -> Map<String, J> {
     message
         .texts
         .iter()
-        .map(|(lang, _)| (lang.clone(), json!(render(policy, message, lang, |_| None))))
+        .map(|(lang, _)| (lang.clone(), json!(template(policy, message, lang))))
         .collect()
 }
 

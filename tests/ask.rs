@@ -309,3 +309,93 @@ fn a_person_answers_in_a_real_terminal() {
                            "place": "abroad"})
     );
 }
+
+const SHOWN: &str = "tests/fixtures/interview/shown.asylon";
+
+#[test]
+fn a_question_shows_the_answers_it_names_and_waits_for_them() {
+    let run = asylon(
+        &["ask", SHOWN, "--as-of", "2024-06-17"],
+        "2024-06-01\n3\n30\nyes\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        questions(&run.stdout),
+        [
+            // The stop decides more outcomes, but its question shows the day of entry.
+            "On what day did you enter?",
+            "You entered on June 1, 2024. How many days later were you stopped?",
+            // Declared after the studies, asked before them: their question shows it.
+            "How old are you?",
+            "At 30, are you still a student?",
+        ]
+    );
+    assert!(!run.stdout.contains("unknown"), "{}", run.stdout);
+}
+
+#[test]
+fn a_question_shows_starting_facts_in_the_persons_language() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let start = dir.path().join("start.json");
+    std::fs::write(&start, r#"{"entry": {"date": "2024-06-01"}, "age": 30}"#).expect("written");
+    let start = start.to_str().expect("UTF-8");
+    let run = asylon(
+        &[
+            "ask",
+            SHOWN,
+            "--as-of",
+            "2024-06-17",
+            "--lang",
+            "es",
+            "--facts",
+            start,
+        ],
+        "3\nsí\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        questions(&run.stdout),
+        [
+            "Entró el 1 de junio de 2024. ¿Cuántos días después lo detuvieron?",
+            "Con 30 años, ¿sigue estudiando?",
+        ]
+    );
+}
+
+#[test]
+fn a_question_whose_shown_fact_stays_unknown_is_asked_with_its_description() {
+    let run = asylon(&["ask", SHOWN, "--as-of", "2024-06-17"], "?\n20\n?\n");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        questions(&run.stdout),
+        [
+            "On what day did you enter?",
+            "How old are you?",
+            // Ready questions first, even one that decides fewer outcomes.
+            "At 20, are you still a student?",
+            "days from entry until stopped",
+        ]
+    );
+    assert!(!run.stdout.contains("unknown"), "{}", run.stdout);
+}
+
+#[test]
+fn eval_shows_the_given_facts_in_the_questions_to_ask_next() {
+    let run = asylon(
+        &["eval", SHOWN, "-", "--as-of", "2024-06-17"],
+        r#"{"entry": {"date": "2024-06-01"}}"#,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("You entered on June 1, 2024. How many days later were you stopped?"),
+        "{}",
+        run.stdout
+    );
+    // The age is not given: the studies' question is its description, not "At unknown".
+    assert!(
+        run.stdout.contains("still a student (student)"),
+        "{}",
+        run.stdout
+    );
+}

@@ -21,3 +21,65 @@ refused! {
     exception_to_unknown_rule_without_rules: "exception e to nothing when true\n" => "asylon::unknown_target";
     exception_to_unknown_rule_with_rules: "policy \"p\"\nfact a: bool \"a\"\noutcome o when a title en \"o\"\nexception e to nothing when a\n" => "asylon::unknown_target";
 }
+
+refused! {
+    // issue 24, fuzz target `check`: a question showing its own fact looked the fact up
+    // before the table of facts held it.
+    question_showing_its_own_fact: "policy \"P\"\nfact age: int \"age in years\" ask en \"Are you really {age} years old?\"\noutcome adult when age >= 18 title en \"Adult\"\n" => "asylon::question_cycle";
+    // A question showing a rule was checked before rules were declared.
+    question_showing_an_outcome: "policy \"P\"\nfact age: int \"age\" ask en \"{adult}?\"\noutcome adult when age >= 18 title en \"Adult\"\n" => "asylon::cannot_show";
+    // A label was checked before facts were declared.
+    label_showing_a_fact: "policy \"P\"\nenum E { a en \"A {x}\" }\nfact x: E \"x\"\noutcome o when x is a title en \"O\"\n" => "asylon::cannot_show";
+}
+
+/// Names are resolved once every file is read: a question may show a fact declared later,
+/// in the same file or in another one loaded after it.
+#[test]
+fn a_question_may_show_a_fact_declared_later_in_any_file() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let write = |name: &str, text: &str| {
+        std::fs::write(dir.path().join(name), text).expect("the file is written");
+    };
+    write(
+        "a.asylon",
+        "policy \"P\"\nfact stopped: int \"days\" ask en \"You entered on {entry.date}. How many days later were you stopped?\"\n",
+    );
+    write(
+        "b.asylon",
+        "facts entry { date: date \"day of entry\" }\noutcome late when stopped > 14 and entry.date is known title en \"Late\"\n",
+    );
+    let path = dir.path().to_str().expect("a UTF-8 path");
+    let run = common::asylon(&["check", path], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+/// Fuzz target `fmt` (issue 24's runs): `0--ifs--ifs…` took time doubling with every
+/// `--ifs` (11 s for 18 of them in a debug build): `if` was read as the start of an `if`
+/// expression inside the name `ifs`, the whole rest was parsed before the missing `then`
+/// was found, and each level did so twice. The expression words now need a word
+/// boundary (`grammar/asylon.pest`).
+#[test]
+fn a_name_starting_with_if_parses_in_linear_time() {
+    let policy = format!("policy \"p\"\nconst j = 0{}\n", "--ifs".repeat(24));
+    let file = common::temp_policy(&policy);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_asylon"))
+        .args(["check", &file.path])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the asylon binary runs");
+    let start = std::time::Instant::now();
+    while start.elapsed() < std::time::Duration::from_secs(5) {
+        if child
+            .try_wait()
+            .expect("the child can be waited for")
+            .is_some()
+        {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("checking 24 `--ifs` took more than 5 seconds");
+}

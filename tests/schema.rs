@@ -301,3 +301,15 @@ fn the_narrowed_decision_schema_knows_the_policy_s_outcomes_and_facts() {
     changed["policy"] = serde_json::json!("Another policy");
     assert!(!v.is_valid(&changed), "another policy's name validates");
 }
+
+#[test]
+fn a_question_showing_a_fact_keeps_its_placeholder_for_the_form_to_fill() {
+    let run = asylon(&["schema", "tests/fixtures/interview/shown.asylon"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let schema: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let stopped = &schema["properties"]["entry"]["properties"]["stopped"];
+    assert_eq!(
+        stopped["x-asylon-ask"]["es"],
+        "Entró el {entry.date}. ¿Cuántos días después lo detuvieron?"
+    );
+}

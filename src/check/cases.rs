@@ -119,7 +119,7 @@ impl<'a> Checker<'a> {
     fn given_value(&mut self, f: FactId, value: &ast::Expr) -> Option<Value> {
         // The name and the constraint (a compiled pattern, maybe) are read again below
         // rather than cloned: checking the value needs `self`, and most values are fine.
-        let ty = self.facts[f.0 as usize].ty.clone();
+        let ty = self.fact_type_of(f);
         let mut refs = Vec::new();
         let checked = self.check_expr(value, Some(&ty), &mut refs);
         if checked.ty == Type::Any && !matches!(checked.kind, ExprKind::List(_)) {

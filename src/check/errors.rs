@@ -302,6 +302,41 @@ pub enum CheckError {
         #[label("here")]
         span: Span,
     },
+    /// A question shows its own fact, or facts whose questions show it in turn: none of
+    /// them could ever be asked with every value it shows known.
+    #[error("the question of `{fact}` shows {shown}")]
+    #[diagnostic(
+        code(asylon::question_cycle),
+        help("a question can show only facts answered before it: write this one without `{{{name}}}`")
+    )]
+    QuestionCycle {
+        /// The fact whose question it is.
+        fact: String,
+        /// What it shows, in words (its own answer, or a fact and the way back).
+        shown: String,
+        /// The interpolated name as written.
+        name: String,
+        /// The `{name}` in the question.
+        #[label("shown here")]
+        span: Span,
+    },
+    /// A question or a label interpolates something it cannot show.
+    #[error("{place} cannot show `{name}`")]
+    #[diagnostic(code(asylon::cannot_show))]
+    CannotShow {
+        /// `a question`, `a label`.
+        place: &'static str,
+        /// The interpolated name.
+        name: String,
+        /// The `{name}`.
+        #[label("{reason}")]
+        span: Span,
+        /// Why not, for the label.
+        reason: String,
+        /// What it can show instead.
+        #[help]
+        help: Option<String>,
+    },
     /// `effective` with no day in it.
     #[error("this period has no day in it")]
     #[diagnostic(
@@ -435,6 +470,8 @@ impl CheckError {
             | EmptyEnum { span, .. }
             | EmptyRange { span, .. }
             | UnclosedInterpolation { span }
+            | QuestionCycle { span, .. }
+            | CannotShow { span, .. }
             | EmptyPeriod { span }
             | OverlappingVersions { span, .. }
             | VersionsLeaveGaps { span, .. }

@@ -1,13 +1,31 @@
 //! Messages: texts in several languages, with `{name}` interpolations resolved.
+//!
+//! What a message may show depends on when a person reads it ([`Place`]): a title or an
+//! explanation comes with a decision, so it may show any fact or rule; a question is
+//! asked before anything is decided, so it may show only other facts, and is asked once
+//! they are known (see [`crate::interview`]); an enum label names a value and shows none.
 
 use std::collections::BTreeSet;
 
 use super::{did_you_mean, CheckError, Checker, Symbol};
 use crate::checked::{
-    EnumInfo, ExceptionInfo, FactInfo, ImpossibleInfo, Message, Part, Ref, RuleInfo,
+    EnumInfo, ExceptionInfo, FactId, FactInfo, ImpossibleInfo, Message, Part, Ref, RuleInfo,
+    RuleKind,
 };
 use crate::source::Span;
 use crate::syntax::ast;
+use crate::value::Type;
+
+/// Where a message is read, which decides what it may interpolate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Place {
+    /// Titles, explanations, consistency messages: read with a decision.
+    Decision,
+    /// The question of a fact: read before anything is decided.
+    Question(FactId),
+    /// An enum variant's label: the name of a value, read without any facts.
+    Label,
+}
 
 impl Checker<'_> {
     /// A message that may be absent (labels, questions): no texts, no message.
@@ -15,6 +33,7 @@ impl Checker<'_> {
         &mut self,
         texts: &ast::Texts,
         owner: Span,
+        place: Place,
     ) -> crate::checked::Message {
         if texts.is_empty() {
             Message {
@@ -22,12 +41,17 @@ impl Checker<'_> {
                 span: owner,
             }
         } else {
-            self.message(texts, owner)
+            self.message_in(texts, owner, place)
         }
     }
 
-    /// Checks a message: English present, no language twice, interpolations resolved.
+    /// Checks a message read with a decision (see [`Place::Decision`]).
     pub(super) fn message(&mut self, texts: &ast::Texts, owner: Span) -> Message {
+        self.message_in(texts, owner, Place::Decision)
+    }
+
+    /// Checks a message: English present, no language twice, interpolations resolved.
+    fn message_in(&mut self, texts: &ast::Texts, owner: Span, place: Place) -> Message {
         let span = texts
             .first()
             .map_or(owner, |t| t.lang.span.to(texts[texts.len() - 1].span));
@@ -40,7 +64,7 @@ impl Checker<'_> {
                 });
                 continue;
             }
-            let parts = self.interpolate(t);
+            let parts = self.interpolate(t, place);
             out.push((t.lang.text.clone(), parts));
         }
         if !out.is_empty() && !out.iter().any(|(l, _)| l == "en") {
@@ -51,7 +75,7 @@ impl Checker<'_> {
         Message { texts: out, span }
     }
 
-    fn interpolate(&mut self, text: &ast::Text) -> Vec<Part> {
+    fn interpolate(&mut self, text: &ast::Text, place: Place) -> Vec<Part> {
         let mut parts = Vec::new();
         let mut literal = String::new();
         let s = text.text.as_str();
@@ -81,7 +105,7 @@ impl Checker<'_> {
             if !literal.is_empty() {
                 parts.push(Part::Text(std::mem::take(&mut literal)));
             }
-            if let Some(part) = self.interpolation(name, text) {
+            if let Some(part) = self.interpolation(name, text, place) {
                 parts.push(part);
             }
             rest = &after[close + 1..];
@@ -93,35 +117,79 @@ impl Checker<'_> {
         parts
     }
 
-    fn interpolation(&mut self, name: &str, text: &ast::Text) -> Option<Part> {
-        match self.symbols.get(name).copied() {
-            Some((Symbol::Fact(f), _)) => Some(Part::Value(
-                Ref::Fact(f),
-                self.facts[f.0 as usize].ty.clone(),
-            )),
-            Some((Symbol::Rule(r), _)) => {
+    fn interpolation(&mut self, name: &str, text: &ast::Text, place: Place) -> Option<Part> {
+        let span = self.interpolation_span(name, text);
+        let found = self.symbols.get(name).map(|(s, _)| *s);
+        match (place, found) {
+            (Place::Label, _) => {
+                self.error(CheckError::CannotShow {
+                    place: "a label",
+                    name: name.to_string(),
+                    span,
+                    reason: "a label names a value, whatever the facts".into(),
+                    help: Some("write the label as plain text; a brace is written `\\{`".into()),
+                });
+                None
+            }
+            (Place::Question(me), Some(Symbol::Fact(f))) if f == me => {
+                self.error(CheckError::QuestionCycle {
+                    fact: name.to_string(),
+                    shown: "its own answer".into(),
+                    name: name.to_string(),
+                    span,
+                });
+                None
+            }
+            (Place::Question(_), Some(Symbol::Fact(f))) => {
+                self.shown.push((f, span));
+                Some(Part::Value(Ref::Fact(f), self.fact_type_of(f)))
+            }
+            (Place::Question(_), Some(symbol)) => {
+                let constant = matches!(symbol, Symbol::Rule(r)
+                    if self.rule_decls.get(r.0 as usize).is_some_and(|d| d.kind == RuleKind::Const));
+                let (reason, help) = if constant {
+                    ("a constant", "write its value in the question itself")
+                } else {
+                    (
+                        "decided only once the questions are answered",
+                        "a question can show the facts answered before it: `{entry.date}`",
+                    )
+                };
+                self.error(CheckError::CannotShow {
+                    place: "a question",
+                    name: name.to_string(),
+                    span,
+                    reason: reason.into(),
+                    help: Some(help.into()),
+                });
+                None
+            }
+            (Place::Decision, Some(Symbol::Fact(f))) => {
+                Some(Part::Value(Ref::Fact(f), self.fact_type_of(f)))
+            }
+            (Place::Decision, Some(Symbol::Rule(r))) => {
                 let ty = self.rule_type(r);
                 Some(Part::Value(Ref::Rule(r), ty))
             }
             _ => {
+                let question = matches!(place, Place::Question(_));
                 let names: Vec<&str> = self
                     .symbols
                     .iter()
-                    .filter(|(_, (s, _))| matches!(s, Symbol::Fact(_) | Symbol::Rule(_)))
+                    .filter(|(_, (s, _))| match s {
+                        Symbol::Fact(_) => true,
+                        Symbol::Rule(_) => !question,
+                        _ => false,
+                    })
                     .map(|(k, _)| k.as_str())
                     .collect();
                 let help = did_you_mean(name, names).or_else(|| {
-                    Some(
+                    Some(if question {
+                        "a question can show the facts answered before it: `{entry.date}`".into()
+                    } else {
                         "a message can show a fact, a constant or a definition: `{entry.date}`"
-                            .into(),
-                    )
-                });
-                // Point at the `{name}` itself when it can be found in the source.
-                let raw = self.sources.slice(text.span);
-                let needle = format!("{{{name}");
-                let span = raw.find(&needle).map_or(text.span, |at| {
-                    let start = text.span.start as usize + at;
-                    Span::new(text.span.file, start, start + needle.len() + 1)
+                            .into()
+                    })
                 });
                 self.error(CheckError::UnknownName {
                     name: name.to_string(),
@@ -131,6 +199,24 @@ impl Checker<'_> {
                 None
             }
         }
+    }
+
+    /// The type of a declared fact. Questions and decision messages are checked once
+    /// every fact is declared, so the fact is in the table; `Any` keeps a slip quiet.
+    pub(super) fn fact_type_of(&self, f: FactId) -> Type {
+        self.facts
+            .get(f.0 as usize)
+            .map_or(Type::Any, |info| info.ty.clone())
+    }
+
+    /// The `{name}` itself when it can be found in the source, else the whole text.
+    fn interpolation_span(&self, name: &str, text: &ast::Text) -> Span {
+        let raw = self.sources.slice(text.span);
+        let needle = format!("{{{name}");
+        raw.find(&needle).map_or(text.span, |at| {
+            let start = text.span.start as usize + at;
+            Span::new(text.span.file, start, start + needle.len() + 1)
+        })
     }
 }
 

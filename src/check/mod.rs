@@ -7,6 +7,7 @@ mod cycles;
 mod errors;
 mod lints;
 mod messages;
+mod questions;
 mod types;
 mod versions;
 
@@ -53,6 +54,11 @@ pub(crate) struct Checker<'a> {
     enums: Vec<EnumInfo>,
     enum_names: HashMap<String, EnumId>,
     facts: Vec<FactInfo>,
+    /// The question of each fact as written, by `FactId`: checked once every name is
+    /// declared, since a question may show any fact, in any file.
+    fact_asks: Vec<&'a ast::Texts>,
+    /// The facts the question being checked shows, with where.
+    shown: Vec<(FactId, Span)>,
     /// Every dotted prefix of a fact name (`person` for `person.fears_return`).
     groups: HashMap<String, Span>,
     symbols: HashMap<String, (Symbol, Span)>,
@@ -109,6 +115,8 @@ pub fn check(sources: &Sources, files: &[ast::File]) -> Result<CheckedPolicy, Ve
         enums: Vec::new(),
         enum_names: HashMap::new(),
         facts: Vec::new(),
+        fact_asks: Vec::new(),
+        shown: Vec::new(),
         groups: HashMap::new(),
         symbols: HashMap::new(),
         rule_decls: Vec::new(),
@@ -126,6 +134,8 @@ pub fn check(sources: &Sources, files: &[ast::File]) -> Result<CheckedPolicy, Ve
     checker.declare_enums();
     checker.declare_facts();
     checker.declare_rules();
+    // Every table a name can point into is filled: messages may be resolved now.
+    checker.check_questions();
     let rules = checker.check_rules();
     let exceptions = checker.check_exceptions(&rules);
     let impossibles = checker.check_impossibles();
@@ -287,7 +297,7 @@ impl<'a> Checker<'a> {
                         continue;
                     }
                     seen.insert(&v.name.text, v.name.span);
-                    let label = self.plain_message(&v.labels, v.name.span);
+                    let label = self.plain_message(&v.labels, v.name.span, messages::Place::Label);
                     variants.push(VariantInfo {
                         name: v.name.text.clone(),
                         label,
@@ -353,15 +363,16 @@ impl<'a> Checker<'a> {
             });
         }
         let (ty, constraint) = self.fact_type(&fact.ty);
-        let ask = self.plain_message(&fact.ask, fact.span);
         self.facts.push(FactInfo {
             name,
             ty,
             constraint,
             description: fact.description.as_ref().map(|d| d.text.clone()),
-            ask,
+            // Filled by `check_questions`, once every name it may show is declared.
+            ask: Message::default(),
             span: fact.span,
         });
+        self.fact_asks.push(&fact.ask);
     }
 
     /// Enters a name in the namespace; `false` (and an error) when it is taken.
@@ -664,11 +675,14 @@ impl<'a> Checker<'a> {
     /// The type of a rule, typing its body first if needed.
     fn rule_type(&mut self, id: RuleId) -> Type {
         let i = id.0 as usize;
-        match &self.rule_states[i] {
-            BodyState::Done(t) => return t.clone(),
+        match self.rule_states.get(i) {
+            Some(BodyState::Done(t)) => return t.clone(),
             // A cycle: the cycle pass reports it; `Any` keeps this pass quiet.
-            BodyState::Visiting => return Type::Any,
-            BodyState::Pending => {}
+            Some(BodyState::Visiting) => return Type::Any,
+            Some(BodyState::Pending) => {}
+            // Rules are typed once `declare_rules` has sized the table; a name met before
+            // (never, today) is left untyped rather than indexed out of bounds.
+            None => return Type::Any,
         }
         if self.typing_depth >= cycles::MAX_RULE_DEPTH {
             // Typing follows references recursively; past the limit the chain is refused

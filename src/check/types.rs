@@ -520,7 +520,7 @@ impl Checker<'_> {
             }
         }
         match self.symbols.get(text).copied() {
-            Some((Symbol::Fact(f), _)) => (ExprKind::Fact(f), self.facts[f.0 as usize].ty.clone()),
+            Some((Symbol::Fact(f), _)) => (ExprKind::Fact(f), self.fact_type_of(f)),
             Some((Symbol::Rule(r), _)) => {
                 refs.push(r);
                 let ty = self.rule_type(r);

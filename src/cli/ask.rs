@@ -5,10 +5,9 @@
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
-use asylon::answer::{choices, read_answer, Reply};
-use asylon::checked::FactId;
+use asylon::internal::answer::{choices, read_answer, Reply};
+use asylon::internal::checked::FactId;
 use asylon::interview::{Interview, Question};
-use asylon::message::render;
 use asylon::value::Type;
 use asylon::{EvalOptions, FactsError, Policy};
 
@@ -78,8 +77,10 @@ pub fn run(args: AskArgs<'_>) -> Result<ExitCode, asylon::Error> {
         &mut input,
         &mut out,
     );
-    let written =
-        written.and_then(|()| write!(out, "\n{}", text::decision(&policy, interview.decision())));
+    let written = written.and_then(|()| {
+        let decision = text::decision(&policy, interview.decision(), Some(interview.facts()));
+        write!(out, "\n{decision}")
+    });
     if let Some(path) = args.save {
         let mut json = serde_json::to_string_pretty(interview.answers())
             .map_err(|e| io_error(path, io::Error::from(e)))?;
@@ -117,7 +118,15 @@ fn converse(
     writeln!(out, "{}", w.keys)?;
     let mut line = String::new();
     while let Some(question) = interview.next_question() {
-        ask(policy, &question, lang, interview.answered() + 1, out)?;
+        let text = interview.question_text(question.fact, lang);
+        ask(
+            policy,
+            &question,
+            &text,
+            lang,
+            interview.answered() + 1,
+            out,
+        )?;
         write!(out, "> ")?;
         out.flush()?;
         line.clear();
@@ -189,6 +198,7 @@ fn take(
 fn ask(
     policy: &Policy,
     question: &Question,
+    text: &str,
     lang: &str,
     number: usize,
     out: &mut impl Write,
@@ -196,13 +206,6 @@ fn ask(
     let w = ask_words(lang);
     let checked = policy.checked();
     let info = checked.fact(question.fact);
-    let mut text = render(checked, &info.ask, lang, |_| None);
-    if text.is_empty() {
-        text = info
-            .description
-            .clone()
-            .unwrap_or_else(|| info.name.clone());
-    }
     writeln!(out, "\n{number}. {text}")?;
     for (i, choice) in choices(checked, question.fact, lang).iter().enumerate() {
         writeln!(out, "   {}. {choice}", i + 1)?;

@@ -15,20 +15,25 @@ use asylon::{Diagnostic, Severity};
 /// document on stdout.
 pub fn print(error: &asylon::Error, json: bool) {
     if json {
-        let document = Failed {
-            ok: false,
-            lists: Lists::of(error.records()),
-        };
-        let mut out = std::io::stdout().lock();
-        // A record is plain data, and nothing more can be done when stdout is closed.
-        let _ = serde_json::to_writer(&mut out, &document);
-        let _ = writeln!(out);
-        let _ = out.flush();
+        print_failed(error.records());
     } else {
         let text: String = error.diagnostics().iter().map(render).collect();
         // Nothing more can be done when stderr itself is closed.
         let _ = std::io::stderr().lock().write_all(text.as_bytes());
     }
+}
+
+/// The JSON document of a failed command, on stdout.
+pub fn print_failed(records: &[Diagnostic]) {
+    let document = Failed {
+        ok: false,
+        lists: Lists::of(records),
+    };
+    let mut out = std::io::stdout().lock();
+    // A record is plain data, and nothing more can be done when stdout is closed.
+    let _ = serde_json::to_writer(&mut out, &document);
+    let _ = writeln!(out);
+    let _ = out.flush();
 }
 
 /// What `--format json` prints when a command fails.

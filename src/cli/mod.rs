@@ -6,6 +6,7 @@ mod diagnostics;
 mod diff;
 mod explain;
 mod fmt;
+pub mod internal;
 mod schema;
 mod test;
 mod text;
@@ -187,8 +188,24 @@ enum Format {
     Json,
 }
 
+impl Cli {
+    /// Whether the command prints its diagnostics as JSON (`--format json`).
+    pub fn wants_json(&self) -> bool {
+        let format = match &self.command {
+            Command::Check { format, .. }
+            | Command::Eval { format, .. }
+            | Command::Explain { format, .. }
+            | Command::Diff { format, .. }
+            | Command::Test { format, .. } => Some(*format),
+            _ => None,
+        };
+        format == Some(Format::Json)
+    }
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
+    internal::panic_if_asked();
     let result = match cli.command {
         Command::Check {
             policy,
@@ -378,7 +395,15 @@ fn eval(
         Format::Json => serde_json::to_writer(&mut out, &decision)
             .map_err(io::Error::from)
             .and_then(|()| writeln!(out)),
-        Format::Text => write!(out, "{}", text::decision(&policy, &decision)),
+        Format::Text => {
+            // Read again only for the questions to ask next: they show the facts given.
+            let known = policy.facts_from_named_json(&name, &text).ok();
+            write!(
+                out,
+                "{}",
+                text::decision(&policy, &decision, known.as_ref())
+            )
+        }
     };
     Ok(exit_after_write(written))
 }

@@ -4,8 +4,9 @@
 use std::fmt::Write as _;
 
 use asylon::decision::{Decision, ReasonKind};
-use asylon::internal::message::{format_date, render};
-use asylon::Policy;
+use asylon::internal::message::format_date;
+use asylon::interview::question_text;
+use asylon::{Facts, Policy};
 
 use super::words::words;
 
@@ -34,8 +35,8 @@ pub(super) fn wrap(out: &mut String, first: &str, indent: usize, text: &str) {
     out.push('\n');
 }
 
-/// The whole decision as text.
-pub fn decision(policy: &Policy, d: &Decision) -> String {
+/// The whole decision as text; the questions to ask next show the facts in `known`.
+pub fn decision(policy: &Policy, d: &Decision, known: Option<&Facts>) -> String {
     let w = words(&d.lang);
     let checked = policy.checked();
     let mut out = String::new();
@@ -169,13 +170,9 @@ pub fn decision(policy: &Policy, d: &Decision) -> String {
             let question = checked
                 .fact_named(fact)
                 .map(|f| {
-                    let info = checked.fact(f);
-                    let q = render(checked, &info.ask, &d.lang, |_| None);
-                    if q.is_empty() {
-                        info.description.clone().unwrap_or_default()
-                    } else {
-                        q
-                    }
+                    question_text(checked, f, &d.lang, |shown| {
+                        known.and_then(|k| k.get(shown)).cloned()
+                    })
                 })
                 .unwrap_or_default();
             let line = if question.is_empty() {
