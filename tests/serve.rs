@@ -355,6 +355,38 @@ fn the_policy_its_schemas_health_readiness_and_metrics_are_served() {
 }
 
 #[test]
+fn openapi_describes_every_route_with_the_libraries_schemas() {
+    let server = Server::start(&[POLICY]);
+    let doc = server.get("/openapi.json", &[]).json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    for path in [
+        "/v1/policies",
+        "/v1/policies/{name}",
+        "/v1/policies/{name}/schema",
+        "/v1/policies/{name}/evaluate",
+        "/v1/policies/{name}/batch",
+        "/v1/policies/{name}/next-question",
+        "/v1/policies/{name}/explain",
+        "/v1/admin/reload",
+        "/health",
+        "/ready",
+        "/metrics",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} is not described");
+    }
+    let schemas = &doc["components"]["schemas"];
+    let facts = asylon(&["schema", POLICY], "");
+    let mut facts: Value = serde_json::from_str(&facts.stdout).expect("JSON");
+    facts.as_object_mut().map(|o| o.remove("$schema"));
+    assert_eq!(schemas["Facts0"], facts);
+    assert!(schemas["Decision"]["properties"]["outcomes"].is_object());
+    assert!(
+        !doc.to_string().contains("#/$defs/"),
+        "every reference resolves in the document"
+    );
+}
+
+#[test]
 fn bad_input_is_a_4xx_with_records_never_a_500() {
     let server = Server::start(&[POLICY, "--max-body", "2000"]);
     let malformed = server.post_json(&evaluate_path(), "{\"person\": ");

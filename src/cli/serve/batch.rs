@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 use asylon::compile::lines::LineEvaluator;
 
 use super::errors::ApiError;
-use super::request::{content_type, too_large, JSON_LINES};
+use super::request::{content_type, options, too_large, JSON_LINES};
 use super::routes::{batch_query, policy, with_revision, BatchQuery, Chunk};
 use super::App;
 
@@ -43,10 +43,7 @@ pub async fn batch(
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(too_large(limit));
     }
-    let options = super::super::eval_options(
-        query.as_of.as_deref(),
-        query.lang.as_deref().unwrap_or("en"),
-    )?;
+    let options = options(query.as_of.as_deref(), query.lang.as_deref())?;
     let ctx = LineEvaluator::new(loaded.policy.clone(), options, query.compact);
 
     let (in_tx, in_rx) = mpsc::channel::<Bytes>(IN_FLIGHT);

@@ -15,6 +15,7 @@ mod describe;
 mod errors;
 mod guard;
 mod metrics;
+mod openapi;
 mod request;
 mod routes;
 mod state;
@@ -64,6 +65,8 @@ pub struct App {
     registry: Registry,
     config: Config,
     metrics: Metrics,
+    /// Whether `/v1` routes need a bearer token (the OpenAPI document says so).
+    secured: bool,
 }
 
 /// Runs the service until SIGTERM or ctrl-c; requests in flight are finished first.
@@ -91,6 +94,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
         registry,
         config: args.config.clone(),
         metrics: Metrics::default(),
+        secured: token.is_some(),
     });
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -120,10 +120,7 @@ impl<'a> Case<'a> {
         if is_envelope(text) {
             let envelope: Envelope<'a> =
                 serde_json::from_str(text).map_err(|e| ApiError::json(&e))?;
-            let options = super::super::eval_options(
-                envelope.as_of.as_deref(),
-                envelope.lang.as_deref().unwrap_or("en"),
-            )?;
+            let options = options(envelope.as_of.as_deref(), envelope.lang.as_deref())?;
             Ok(Case {
                 facts: envelope.facts.get(),
                 options,
@@ -133,12 +130,28 @@ impl<'a> Case<'a> {
         } else {
             Ok(Case {
                 facts: text,
-                options: super::super::eval_options(None, "en")?,
+                options: options(None, None)?,
                 outcome: None,
                 unknown: Vec::new(),
             })
         }
     }
+}
+
+/// The evaluation date (default: today) and language (default: English). A language is
+/// a tag such as `es` or `pt-BR`: a decision's `lang` is never empty.
+pub fn options(as_of: Option<&str>, lang: Option<&str>) -> Result<EvalOptions, ApiError> {
+    let lang = lang.unwrap_or("en");
+    let tag = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    if lang.is_empty() || lang.len() > 35 || !lang.chars().all(tag) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "asylon::serve::lang",
+            format!("`{lang}` is not a language tag"),
+            "write a language tag such as `en` or `es`; texts fall back to English",
+        ));
+    }
+    Ok(super::super::eval_options(as_of, lang)?)
 }
 
 /// Whether the body is an object with a `facts` key at its top level.
@@ -177,5 +190,7 @@ mod tests {
         let e = Case::parse(br#"{"facts": {}, "as_of": "17 June"}"#).unwrap_err();
         assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(e.errors[0].code, "asylon::bad_date");
+        let e = Case::parse(br#"{"facts": {}, "lang": ""}"#).unwrap_err();
+        assert_eq!(e.errors[0].code, "asylon::serve::lang");
     }
 }

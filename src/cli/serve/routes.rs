@@ -38,6 +38,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/health", get(health))
         .route("/ready", get(ready))
         .route("/metrics", get(metrics))
+        .route("/openapi.json", get(openapi))
         .fallback(not_found)
         .with_state(app)
 }
@@ -288,6 +289,11 @@ async fn metrics(State(app): State<Arc<App>>) -> Response {
         app.metrics.render(),
     )
         .into_response()
+}
+
+async fn openapi(State(app): State<Arc<App>>) -> Response {
+    let body = to_json(&super::openapi::document(&app.registry, app.secured));
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 async fn not_found() -> ApiError {
