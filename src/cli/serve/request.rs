@@ -117,23 +117,23 @@ impl<'a> Case<'a> {
                 "send the JSON as UTF-8",
             )
         })?;
-        if is_envelope(text) {
-            let envelope: Envelope<'a> =
-                serde_json::from_str(text).map_err(|e| ApiError::json(&e))?;
-            let options = options(envelope.as_of.as_deref(), envelope.lang.as_deref())?;
-            Ok(Case {
-                facts: envelope.facts.get(),
-                options,
-                outcome: envelope.outcome,
-                unknown: envelope.unknown,
-            })
-        } else {
-            Ok(Case {
+        match envelope(text) {
+            Some(Ok(envelope)) => {
+                let options = options(envelope.as_of.as_deref(), envelope.lang.as_deref())?;
+                Ok(Case {
+                    facts: envelope.facts.get(),
+                    options,
+                    outcome: envelope.outcome,
+                    unknown: envelope.unknown,
+                })
+            }
+            Some(Err(e)) => Err(ApiError::json(&e)),
+            None => Ok(Case {
                 facts: text,
                 options: options(None, None)?,
                 outcome: None,
                 unknown: Vec::new(),
-            })
+            }),
         }
     }
 }
@@ -154,13 +154,27 @@ pub fn options(as_of: Option<&str>, lang: Option<&str>) -> Result<EvalOptions, A
     Ok(super::super::eval_options(as_of, lang)?)
 }
 
-/// Whether the body is an object with a `facts` key at its top level.
-fn is_envelope(text: &str) -> bool {
+/// Any object with a `facts` key at its top level.
+#[derive(Deserialize)]
+struct Probe<'a> {
+    #[serde(borrow, default)]
+    facts: Option<&'a RawValue>,
+}
+
+/// The envelope, when the body is an object with a `facts` key at its top level (`None`:
+/// a fact object). Read once when it is one; a fact object without the word `facts` is
+/// not read here at all.
+fn envelope(text: &str) -> Option<Result<Envelope<'_>, serde_json::Error>> {
     if !text.contains("\"facts\"") {
-        return false;
+        return None;
     }
-    serde_json::from_str::<std::collections::BTreeMap<String, &RawValue>>(text)
-        .is_ok_and(|map| map.contains_key("facts"))
+    match serde_json::from_str::<Envelope<'_>>(text) {
+        Ok(envelope) => Some(Ok(envelope)),
+        Err(e) => match serde_json::from_str::<Probe<'_>>(text) {
+            Ok(Probe { facts: Some(_) }) => Some(Err(e)),
+            _ => None,
+        },
+    }
 }
 
 #[cfg(test)]
@@ -179,7 +193,7 @@ mod tests {
         assert_eq!(wrapped.options.lang, "es");
         assert_eq!(wrapped.options.as_of.to_string(), "2024-06-17");
         // A nested `facts` key is a fact's, not an envelope.
-        assert!(!is_envelope(r#"{"case": {"facts": 1}}"#));
+        assert!(envelope(r#"{"case": {"facts": 1}}"#).is_none());
     }
 
     #[test]
