@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 use asylon::compile::lines::LineEvaluator;
 
 use super::errors::ApiError;
-use super::request::{content_type, options, too_large, JSON_LINES};
+use super::request::{content_type, options, within, JSON_LINES};
 use super::routes::{batch_query, policy, with_revision, BatchQuery, Chunk};
 use super::App;
 
@@ -36,13 +36,7 @@ pub async fn batch(
     content_type(&headers, JSON_LINES)?;
     let query = batch_query(query)?;
     let limit = app.config.max_batch_body;
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit as u64) {
-        return Err(too_large(limit));
-    }
+    within(&headers, limit)?;
     let options = options(query.as_of.as_deref(), query.lang.as_deref())?;
     let ctx = LineEvaluator::new(loaded.policy.clone(), options, query.compact);
 

@@ -206,6 +206,12 @@ fn log_reloads(results: &[routes::ReloadResult]) {
     }
 }
 
+/// Locks `m`; a thread that panicked while holding it left plain data (counts, a
+/// reload's diagnostics, file stamps) behind.
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// How often `--watch` looks at the policies' files.
 const WATCH_EVERY: Duration = Duration::from_millis(500);
 

@@ -54,9 +54,8 @@ pub fn too_large(limit: usize) -> ApiError {
     )
 }
 
-/// Reads a JSON body of at most `limit` bytes.
-pub async fn json_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Bytes, ApiError> {
-    content_type(headers, JSON)?;
+/// Refuses a body whose declared length is over `limit` before reading any of it.
+pub fn within(headers: &HeaderMap, limit: usize) -> Result<(), ApiError> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -64,6 +63,13 @@ pub async fn json_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(too_large(limit));
     }
+    Ok(())
+}
+
+/// Reads a JSON body of at most `limit` bytes.
+pub async fn json_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Bytes, ApiError> {
+    content_type(headers, JSON)?;
+    within(headers, limit)?;
     // A body that ends early is as unusable as one too long; neither is the service's
     // fault.
     axum::body::to_bytes(body, limit)

@@ -109,6 +109,26 @@ async fn schema(
     Ok(answer(&loaded, body))
 }
 
+/// The policy version asked about, and the body of a request about one case.
+async fn case_request(
+    app: &App,
+    name: &str,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<(Arc<Loaded>, Bytes), ApiError> {
+    let loaded = policy(app, name)?;
+    let bytes = json_body(headers, body, app.config.max_body).await?;
+    Ok((loaded, bytes))
+}
+
+/// The decision for a case: the call `asylon eval` makes, diagnostics pointing into the
+/// facts' text.
+fn decide(loaded: &Loaded, case: &Case<'_>) -> Result<asylon::Decision, ApiError> {
+    Ok(loaded
+        .policy
+        .evaluate_json("request", case.facts, &case.options)?)
+}
+
 /// The decision, exactly as `asylon eval --format json` prints it (the same library call
 /// and serializer).
 async fn evaluate(
@@ -117,12 +137,9 @@ async fn evaluate(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let loaded = policy(&app, &name)?;
-    let bytes = json_body(&headers, body, app.config.max_body).await?;
+    let (loaded, bytes) = case_request(&app, &name, &headers, body).await?;
     let case = Case::parse(&bytes)?;
-    let decision = loaded
-        .policy
-        .evaluate_json("request", case.facts, &case.options)?;
+    let decision = decide(&loaded, &case)?;
     app.metrics.decision(&name, &decision);
     Ok(answer(&loaded, to_json(&decision)))
 }
@@ -145,12 +162,9 @@ async fn next(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let loaded = policy(&app, &name)?;
-    let bytes = json_body(&headers, body, app.config.max_body).await?;
+    let (loaded, bytes) = case_request(&app, &name, &headers, body).await?;
     let case = Case::parse(&bytes)?;
-    let decision = loaded
-        .policy
-        .evaluate_json("request", case.facts, &case.options)?;
+    let decision = decide(&loaded, &case)?;
     let checked = loaded.policy.checked();
     let skip: Vec<_> = (case.unknown.iter())
         .filter_map(|n| checked.fact_named(n))
@@ -175,8 +189,7 @@ async fn explain_one(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let loaded = policy(&app, &name)?;
-    let bytes = json_body(&headers, body, app.config.max_body).await?;
+    let (loaded, bytes) = case_request(&app, &name, &headers, body).await?;
     let case = Case::parse(&bytes)?;
     let Some(outcome) = case.outcome.as_deref() else {
         return Err(ApiError::new(
@@ -187,9 +200,7 @@ async fn explain_one(
         ));
     };
     // Evaluating the text first gives diagnostics that point into it, as `explain` does.
-    loaded
-        .policy
-        .evaluate_json("request", case.facts, &case.options)?;
+    decide(&loaded, &case)?;
     let facts = loaded.policy.facts_from_named_json("request", case.facts)?;
     let explanation = explain(&loaded.policy, &facts, &case.options, outcome)?;
     Ok(answer(&loaded, to_json(&explanation)))

@@ -16,6 +16,8 @@ use sha2::{Digest, Sha256};
 
 use asylon::{Diagnostic, Policy};
 
+use super::lock;
+
 /// One loaded version of a policy.
 pub struct Loaded {
     /// The checked policy.
@@ -208,11 +210,6 @@ impl Registry {
     pub fn entries(&self) -> &[Entry] {
         &self.entries
     }
-}
-
-/// Locks `m`; a thread that panicked while holding it left plain data behind.
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]
