@@ -25,12 +25,20 @@ struct Server {
 }
 
 impl Server {
-    /// Starts `asylon serve ARGS --listen 127.0.0.1:0` and reads the address it printed.
+    /// Starts `asylon serve ARGS --listen 127.0.0.1:0 --quiet` and reads the address it
+    /// printed.
     fn start(args: &[&str]) -> Server {
+        let mut args = args.to_vec();
+        args.push("--quiet");
+        Server::start_logging(&args)
+    }
+
+    /// The same with the access log.
+    fn start_logging(args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_asylon"))
             .arg("serve")
             .args(args)
-            .args(["--listen", "127.0.0.1:0", "--quiet"])
+            .args(["--listen", "127.0.0.1:0"])
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -614,4 +622,50 @@ fn a_policy_that_does_not_check_is_not_served() {
     let run = asylon(&["serve", &policy.path, "--listen", "127.0.0.1:0"], "");
     assert_eq!(run.code, 1);
     assert!(run.stdout.is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn facts_are_logged_only_in_the_decision_log_asked_for() {
+    let facts = r#"{"person": {"nationality": "VE", "unaccompanied_child": true}}"#;
+    let body = format!(r#"{{"facts": {facts}, "as_of": "{AS_OF}"}}"#);
+
+    // By default: the access log, without facts or decisions.
+    let server = Server::start_logging(&[POLICY]);
+    assert_eq!(server.post_json(&evaluate_path(), &body).status, 200);
+    let (_, log) = server.terminate();
+    assert!(
+        log.contains("POST /v1/policies/us-mexico-border/evaluate 200"),
+        "{log}"
+    );
+    for private in ["VE", "unaccompanied", "nationality", "outcomes"] {
+        assert!(!log.contains(private), "`{private}` in the log: {log}");
+    }
+
+    // Asked for: one line per evaluation, with the facts and the decision.
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("decisions.jsonl");
+    let path_text = path.to_string_lossy().into_owned();
+    let server = Server::start(&[POLICY, "--decision-log", &path_text]);
+    let answer = server.post_json(&evaluate_path(), &body);
+    server.post_json(&evaluate_path(), &body);
+    drop(server);
+    let text = std::fs::read_to_string(&path).expect("the decision log");
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(
+        lines[0]["facts"],
+        serde_json::from_str::<Value>(facts).expect("JSON")
+    );
+    assert_eq!(lines[0]["decision"], answer.json());
+    assert_eq!(lines[0]["revision"].as_str(), answer.revision.as_deref());
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&path)
+        .expect("metadata")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o077, 0, "readable by its owner only");
 }

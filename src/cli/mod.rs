@@ -202,6 +202,11 @@ enum Command {
         /// No access log.
         #[arg(long)]
         quiet: bool,
+        /// Append every evaluation, WITH ITS FACTS and decision, to this file (one JSON
+        /// line each, created readable by its owner only). Off by default: facts about
+        /// asylum seekers are sensitive.
+        #[arg(long, value_name = "FILE")]
+        decision_log: Option<std::path::PathBuf>,
     },
     /// Run the tests written in a policy (`test "…"` blocks).
     Test {
@@ -304,6 +309,7 @@ pub fn run(cli: Cli) -> ExitCode {
             max_concurrent,
             timeout_ms,
             quiet,
+            decision_log,
         } => {
             return serve::run(serve::ServeArgs {
                 policies,
@@ -318,6 +324,7 @@ pub fn run(cli: Cli) -> ExitCode {
                     timeout: std::time::Duration::from_millis(timeout_ms),
                 },
                 quiet,
+                decision_log,
             })
         }
         Command::Batch {

@@ -8,9 +8,10 @@
 //! CORS, the access log), [`metrics`].
 //!
 //! Privacy: the access log has the method, path, status, latency and revision of each
-//! request — never facts, never decisions.
+//! request — never facts, never decisions. Only `--decision-log` keeps facts.
 
 mod batch;
+mod decisions;
 mod describe;
 mod errors;
 mod guard;
@@ -45,6 +46,8 @@ pub struct ServeArgs {
     pub config: Config,
     /// No access log.
     pub quiet: bool,
+    /// Where to append each evaluation with its facts (off by default).
+    pub decision_log: Option<PathBuf>,
 }
 
 /// The service's limits.
@@ -67,6 +70,8 @@ pub struct App {
     metrics: Metrics,
     /// Whether `/v1` routes need a bearer token (the OpenAPI document says so).
     secured: bool,
+    /// The opt-in decision log.
+    decisions: Option<decisions::DecisionLog>,
 }
 
 /// Runs the service until SIGTERM or ctrl-c; requests in flight are finished first.
@@ -90,11 +95,24 @@ pub fn run(args: ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let decisions = match args
+        .decision_log
+        .as_deref()
+        .map(decisions::DecisionLog::open)
+    {
+        None => None,
+        Some(Ok(log)) => Some(log),
+        Some(Err(e)) => {
+            eprintln!("error: cannot open the decision log: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let app = Arc::new(App {
         registry,
         config: args.config.clone(),
         metrics: Metrics::default(),
         secured: token.is_some(),
+        decisions,
     });
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

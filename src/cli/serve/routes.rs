@@ -141,6 +141,12 @@ async fn evaluate(
     let case = Case::parse(&bytes)?;
     let decision = decide(&loaded, &case)?;
     app.metrics.decision(&name, &decision);
+    if let Some(log) = &app.decisions {
+        if let Err(e) = log.write(&name, &loaded.revision, case.facts, &decision) {
+            // The decision is made; the service's own failure is logged without facts.
+            eprintln!("error: cannot write the decision log: {e}");
+        }
+    }
     Ok(answer(&loaded, to_json(&decision)))
 }
 
