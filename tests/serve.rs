@@ -669,3 +669,34 @@ fn facts_are_logged_only_in_the_decision_log_asked_for() {
         .mode();
     assert_eq!(mode & 0o077, 0, "readable by its owner only");
 }
+
+#[test]
+fn deeply_nested_bodies_are_refused_and_the_service_lives_on() {
+    let server = Server::start(&[POLICY]);
+    let depth = 100_000;
+    let bodies = [
+        format!("{}{}", "[".repeat(depth), "]".repeat(depth)),
+        format!(
+            r#"{{"facts": {}1{}}}"#,
+            r#"{"a":"#.repeat(depth),
+            "}".repeat(depth)
+        ),
+        format!(
+            r#"{{"person": {}{}}}"#,
+            "[".repeat(depth),
+            "]".repeat(depth)
+        ),
+    ];
+    for body in &bodies {
+        for route in ["evaluate", "next-question", "explain"] {
+            let answer = server.post_json(&format!("/v1/policies/{NAME}/{route}"), body);
+            assert!(
+                (400..500).contains(&answer.status),
+                "{route}: {} {}",
+                answer.status,
+                answer.body
+            );
+        }
+    }
+    assert_eq!(server.get("/health", &[]).status, 200);
+}
