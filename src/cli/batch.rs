@@ -145,7 +145,7 @@ fn progress_bar(size: u64) -> indicatif::ProgressBar {
     bar
 }
 
-struct Counts {
+pub(super) struct Counts {
     cases: usize,
     errors: usize,
 }
@@ -230,8 +230,9 @@ impl<R: Read> Blocks<R> {
 /// Bytes of results gathered before they are written.
 const WRITE_BYTES: usize = 1 << 20;
 
-/// Reads, evaluates and writes chunk after chunk, on the calling thread alone.
-fn stream(
+/// Reads, evaluates and writes chunk after chunk, on the calling thread alone (also the
+/// service's batch route, with the request body and the response).
+pub(super) fn stream(
     ctx: &LineEvaluator,
     input: Box<dyn Read + Send>,
     mut output: Box<dyn Write + Send>,

@@ -8,6 +8,8 @@ mod explain;
 mod fmt;
 pub mod internal;
 mod schema;
+#[cfg(feature = "serve")]
+mod serve;
 mod test;
 mod text;
 mod words;
@@ -161,6 +163,52 @@ enum Command {
         #[arg(long)]
         decision: bool,
     },
+    /// Serve policies over HTTP: evaluate, batch, next-question, explain, schema.
+    ///
+    /// Each policy is served under its directory's (or file's) name, e.g.
+    /// `POST /v1/policies/us-mexico-border/evaluate`. The access log (stderr) has the
+    /// method, path, status, latency and policy revision of each request, never facts or
+    /// decisions. The first line on stdout is the address listened on.
+    #[cfg(feature = "serve")]
+    Serve {
+        /// The policies: directories of `.asylon` files, or files.
+        #[arg(required = true)]
+        policies: Vec<String>,
+        /// The address to listen on (port 0: any free port).
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+        listen: String,
+        /// Reload a policy when its files change; a version that does not check is not
+        /// loaded (the last good one keeps answering, `/health` shows why).
+        #[arg(long)]
+        watch: bool,
+        /// A file holding a bearer token that every `/v1` request must carry.
+        #[arg(long, value_name = "FILE")]
+        token_file: Option<std::path::PathBuf>,
+        /// An origin allowed to call from a browser (CORS); repeat for several. CORS is
+        /// off without one.
+        #[arg(long = "cors-origin", value_name = "ORIGIN")]
+        cors_origins: Vec<String>,
+        /// Bytes in one request body (batch aside).
+        #[arg(long, default_value_t = 1 << 20, value_name = "BYTES")]
+        max_body: usize,
+        /// Bytes in one batch request body.
+        #[arg(long, default_value_t = 256 << 20, value_name = "BYTES")]
+        max_batch_body: usize,
+        /// Requests answered at once; more are refused with 503 and Retry-After.
+        #[arg(long, default_value_t = 256, value_name = "N")]
+        max_concurrent: usize,
+        /// Milliseconds to answer one request (a batch: to start answering).
+        #[arg(long, default_value_t = 10_000, value_name = "MS")]
+        timeout_ms: u64,
+        /// No access log.
+        #[arg(long)]
+        quiet: bool,
+        /// Append every evaluation, WITH ITS FACTS and decision, to this file (one JSON
+        /// line each, created readable by its owner only). Off by default: facts about
+        /// asylum seekers are sensitive.
+        #[arg(long, value_name = "FILE")]
+        decision_log: Option<std::path::PathBuf>,
+    },
     /// Run the tests written in a policy (`test "…"` blocks).
     Test {
         /// The policy: a `.asylon` file or a directory of them.
@@ -266,6 +314,36 @@ pub fn run(cli: Cli) -> ExitCode {
             coverage,
             format,
         } => test::run(&policy, format, coverage),
+        #[cfg(feature = "serve")]
+        Command::Serve {
+            policies,
+            listen,
+            watch,
+            token_file,
+            cors_origins,
+            max_body,
+            max_batch_body,
+            max_concurrent,
+            timeout_ms,
+            quiet,
+            decision_log,
+        } => {
+            return serve::run(serve::ServeArgs {
+                policies,
+                listen,
+                watch,
+                token_file,
+                cors_origins,
+                config: serve::Config {
+                    max_body,
+                    max_batch_body,
+                    max_concurrent,
+                    timeout: std::time::Duration::from_millis(timeout_ms),
+                },
+                quiet,
+                decision_log,
+            })
+        }
         Command::Batch {
             policy,
             cases,

@@ -1,0 +1,238 @@
+//! The policies a service answers with: each loaded from its path, named after it, with
+//! the revision (a content hash) of the sources it was checked from, swapped atomically
+//! when it is reloaded.
+//!
+//! A reload checks the new version before anything changes: a version that does not
+//! check is not loaded, the last good one keeps answering, and its diagnostics are kept
+//! for `/health`. A request holds the `Arc` of the version it started with, so requests
+//! in flight finish on the old version after a swap.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use arc_swap::ArcSwap;
+use sha2::{Digest, Sha256};
+
+use asylon::{Diagnostic, Policy};
+
+use super::lock;
+
+/// One loaded version of a policy.
+pub struct Loaded {
+    /// The checked policy.
+    pub policy: Policy,
+    /// `sha256:` and the hex digest of its sources (file names and texts, in load
+    /// order): the same rules give the same revision on any machine.
+    pub revision: String,
+}
+
+/// A policy the service answers with, under its name.
+pub struct Entry {
+    /// The name in the URL: the directory's (or file's, without `.asylon`) name.
+    pub name: String,
+    /// Where it is loaded from.
+    pub path: PathBuf,
+    current: ArcSwap<Loaded>,
+    /// The diagnostics of the last reload that failed, cleared by one that succeeds.
+    failed: Mutex<Option<Vec<Diagnostic>>>,
+    /// What the files looked like when last read, to notice changes.
+    stamp: Mutex<Stamp>,
+}
+
+/// Every policy, in the order given on the command line.
+pub struct Registry {
+    entries: Vec<Entry>,
+}
+
+/// Names, sizes and modification times of a policy's files.
+type Stamp = Vec<(PathBuf, u64, Option<SystemTime>)>;
+
+/// What a reload did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Reloaded {
+    /// The sources are those already loaded.
+    Unchanged,
+    /// A new revision answers from now on.
+    Swapped,
+}
+
+impl Loaded {
+    /// Loads and checks the policy at `path`.
+    pub fn load(path: &Path) -> Result<Loaded, asylon::Error> {
+        let policy = Policy::load(path)?;
+        let revision = revision(&policy);
+        Ok(Loaded { policy, revision })
+    }
+}
+
+/// The content hash of a policy's sources.
+pub fn revision(policy: &Policy) -> String {
+    let mut hash = Sha256::new();
+    for (_, file) in policy.checked().sources.iter() {
+        // Lengths first, so that moving text from one file to the next changes the hash.
+        let name = file_name(&file.name);
+        hash.update((name.len() as u64).to_le_bytes());
+        hash.update(name.as_bytes());
+        hash.update((file.text.len() as u64).to_le_bytes());
+        hash.update(file.text.as_bytes());
+    }
+    let digest = hash.finalize();
+    let mut out = String::with_capacity(7 + 64);
+    out.push_str("sha256:");
+    for byte in digest {
+        out.push_str(&format!("{byte:02x}"));
+    }
+    out
+}
+
+/// The last part of a path: a revision does not depend on where the policy is.
+fn file_name(path: &str) -> &str {
+    Path::new(path)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or(path)
+}
+
+/// The name a policy is served under: its directory's name, or its file's without the
+/// extension.
+pub fn policy_name(path: &Path) -> String {
+    let name = if path.is_dir() {
+        path.canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+    } else {
+        path.file_stem().map(|n| n.to_string_lossy().into_owned())
+    };
+    name.unwrap_or_else(|| path.display().to_string())
+}
+
+fn stamp(path: &Path) -> Stamp {
+    let files: Vec<PathBuf> = if path.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+            .map(|dir| {
+                dir.filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "asylon"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        files
+    } else {
+        vec![path.to_path_buf()]
+    };
+    files
+        .into_iter()
+        .map(|p| {
+            let meta = std::fs::metadata(&p).ok();
+            let len = meta.as_ref().map_or(0, |m| m.len());
+            let modified = meta.and_then(|m| m.modified().ok());
+            (p, len, modified)
+        })
+        .collect()
+}
+
+impl Entry {
+    /// The version answering now.
+    pub fn current(&self) -> Arc<Loaded> {
+        self.current.load_full()
+    }
+
+    /// The diagnostics of the last failed reload, if the last reload failed.
+    pub fn failed(&self) -> Option<Vec<Diagnostic>> {
+        lock(&self.failed).clone()
+    }
+
+    /// Loads the policy again; swaps it in when it checks and its sources changed.
+    /// When it does not check, the last good version stays and the error is kept.
+    pub fn reload(&self) -> Result<Reloaded, asylon::Error> {
+        *lock(&self.stamp) = stamp(&self.path);
+        match Loaded::load(&self.path) {
+            Ok(new) => {
+                *lock(&self.failed) = None;
+                if new.revision == self.current.load().revision {
+                    return Ok(Reloaded::Unchanged);
+                }
+                self.current.store(Arc::new(new));
+                Ok(Reloaded::Swapped)
+            }
+            Err(e) => {
+                *lock(&self.failed) = Some(e.records().to_vec());
+                Err(e)
+            }
+        }
+    }
+
+    /// Whether the files changed since they were last read.
+    pub fn changed(&self) -> bool {
+        *lock(&self.stamp) != stamp(&self.path)
+    }
+}
+
+impl Registry {
+    /// Loads every policy; the first that does not check, or a name given twice, is
+    /// the error.
+    pub fn load(paths: &[String]) -> Result<Registry, asylon::Error> {
+        let mut entries: Vec<Entry> = Vec::with_capacity(paths.len());
+        for path in paths {
+            let path = PathBuf::from(path);
+            let before = stamp(&path);
+            let loaded = Loaded::load(&path)?;
+            let name = policy_name(&path);
+            if entries.iter().any(|e| e.name == name) {
+                return Err(asylon::Error::from_reports(
+                    asylon::ErrorKind::Io,
+                    vec![miette::miette!(
+                        code = "asylon::serve::duplicate_name",
+                        help = "serve policies from directories with different names",
+                        "two policies would be served as `{name}`"
+                    )],
+                ));
+            }
+            entries.push(Entry {
+                name,
+                path,
+                current: ArcSwap::from_pointee(loaded),
+                failed: Mutex::new(None),
+                stamp: Mutex::new(before),
+            });
+        }
+        Ok(Registry { entries })
+    }
+
+    /// The policy served as `name`.
+    pub fn get(&self, name: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.name == name)
+    }
+
+    /// Every policy, in the order given.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_revision_depends_on_the_texts_not_on_where_they_are() {
+        let text = r#"
+            policy "Age" version "1"
+            facts person { age: int at least 0 "age in years" }
+            outcome adult when person.age >= 18 title en "An adult"
+        "#;
+        let here = Policy::from_sources([("here/p.asylon".to_string(), text.to_string())])
+            .expect("the policy checks");
+        let there = Policy::from_sources([("there/p.asylon".to_string(), text.to_string())])
+            .expect("the policy checks");
+        let other =
+            Policy::from_sources([("here/p.asylon".to_string(), text.replace("\"1\"", "\"2\""))])
+                .expect("the policy checks");
+        assert_eq!(revision(&here), revision(&there));
+        assert_ne!(revision(&here), revision(&other));
+        assert!(revision(&here).starts_with("sha256:"));
+        assert_eq!(revision(&here).len(), 7 + 64);
+    }
+}
