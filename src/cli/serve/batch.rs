@@ -14,7 +14,7 @@ use axum::response::Response;
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
-use asylon::compile::lines::LineEvaluator;
+use asylon::internal::compile::lines::LineEvaluator;
 
 use super::errors::ApiError;
 use super::request::{content_type, options, within, JSON_LINES};

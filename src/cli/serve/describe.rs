@@ -7,11 +7,12 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use asylon::answer::choices;
-use asylon::checked::{CheckedPolicy, FactId};
-use asylon::internal::message::render;
-use asylon::interview::Question;
+use asylon::internal::answer::choices;
+use asylon::internal::checked::{CheckedPolicy, FactId};
+use asylon::internal::message::{render, template};
+use asylon::interview::{question_text, Question};
 use asylon::value::Type;
+use asylon::Facts;
 
 use super::state::Loaded;
 
@@ -84,7 +85,7 @@ impl<'a> Description<'a> {
     pub fn of(name: &'a str, loaded: &'a Loaded) -> Description<'a> {
         let checked = loaded.policy.checked();
         let langs = &checked.languages;
-        let by_lang = |m: &asylon::checked::Message| -> BTreeMap<String, String> {
+        let by_lang = |m: &asylon::internal::checked::Message| -> BTreeMap<String, String> {
             langs
                 .iter()
                 .map(|l| (l.clone(), render(checked, m, l, |_| None)))
@@ -101,7 +102,12 @@ impl<'a> Description<'a> {
                     name: info.name.clone(),
                     ty: type_name(checked, &info.ty),
                     description: info.description.clone(),
-                    ask: by_lang(&info.ask),
+                    // A question may show other answers: its placeholders stay, for the
+                    // client to fill (as the facts schema keeps them).
+                    ask: langs
+                        .iter()
+                        .map(|l| (l.clone(), template(checked, &info.ask, l)))
+                        .collect(),
                     choices: values
                         .into_iter()
                         .enumerate()
@@ -160,14 +166,14 @@ struct Choice {
 }
 
 impl QuestionView {
-    /// The question `q`, in `lang`.
-    pub fn of(checked: &CheckedPolicy, q: &Question, lang: &str) -> QuestionView {
+    /// The question `q`, in `lang`, showing the answers in `known`.
+    pub fn of(checked: &CheckedPolicy, q: &Question, lang: &str, known: &Facts) -> QuestionView {
         let info = checked.fact(q.fact);
         let labels = choices(checked, q.fact, lang);
         QuestionView {
             fact: q.name.clone(),
             ty: type_name(checked, &info.ty),
-            ask: render(checked, &info.ask, lang, |_| None),
+            ask: question_text(checked, q.fact, lang, |f| known.get(f).cloned()),
             description: info.description.clone(),
             choices: enum_values(checked, &info.ty)
                 .into_iter()

@@ -175,13 +175,14 @@ async fn next(
     let skip: Vec<_> = (case.unknown.iter())
         .filter_map(|n| checked.fact_named(n))
         .collect();
-    let question = next_question(&loaded.policy, &decision, &skip);
+    let known = loaded.policy.facts_from_named_json("request", case.facts)?;
+    let question = next_question(&loaded.policy, &decision, &skip, &known);
     let remaining = (decision.missing.iter())
         .filter(|n| checked.fact_named(n).is_some_and(|f| !skip.contains(&f)))
         .count();
     let body = to_json(&Next {
         revision: &loaded.revision,
-        question: question.map(|q| QuestionView::of(checked, &q, &case.options.lang)),
+        question: question.map(|q| QuestionView::of(checked, &q, &case.options.lang, &known)),
         remaining,
         decision: &decision,
     });
