@@ -5,7 +5,7 @@ use std::thread;
 
 use asylon::explain::explain;
 use asylon::interview::next_question;
-use asylon::{Decision, EvalOptions, Facts};
+use asylon::{Decision, EvalOptions, FactId, Facts};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use serde_json::Value;
@@ -74,6 +74,18 @@ impl Policy {
         self.inner
             .facts_from_value(&value)
             .map_err(|e| raise(py, &e))
+    }
+
+    /// The ids of facts named by their dotted names; a name the policy does not have
+    /// is the builder's `FactsError`, with its "did you mean".
+    fn fact_ids(&self, py: Python<'_>, names: &[String]) -> PyResult<Vec<FactId>> {
+        let checked = self.inner.checked();
+        let mut builder = Facts::builder(&self.inner);
+        for name in names {
+            builder = builder.unknown(name);
+        }
+        builder.build().map_err(|e| raise(py, &e))?;
+        Ok(names.iter().filter_map(|n| checked.fact_named(n)).collect())
     }
 
     /// One case's decision, from its facts as JSON.
@@ -236,22 +248,24 @@ impl Policy {
     /// The next question for a case: the unknown fact that the most undetermined
     /// outcomes wait on, as `{"fact", "question", "decides", "type", "choices",
     /// "labels"}` with texts in `lang`; `None` when nothing left to ask can change the
-    /// decision.
-    #[pyo3(signature = (facts, *, as_of=None, lang="en"))]
+    /// decision. `skip` names facts not to ask again (answered "I don't know").
+    #[pyo3(signature = (facts, *, as_of=None, lang="en", skip=Vec::new()))]
     fn next_question<'py>(
         &self,
         py: Python<'py>,
         facts: &Bound<'py, PyAny>,
         as_of: Option<&Bound<'py, PyAny>>,
         lang: &str,
+        skip: Vec<String>,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
         let options = self.options(py, as_of, lang)?;
         let facts = self.read_facts(py, facts)?;
+        let skip = self.fact_ids(py, &skip)?;
         let decision = self
             .inner
             .evaluate(&facts, &options)
             .map_err(|e| raise(py, &e))?;
-        let Some(question) = next_question(&self.inner, &decision, &[]) else {
+        let Some(question) = next_question(&self.inner, &decision, &skip) else {
             return Ok(None);
         };
         let checked = self.inner.checked();

@@ -121,3 +121,10 @@ def test_exceptions_pickle_with_their_diagnostics(policy):
     assert type(again) is asylon.FactsError
     assert again.diagnostics == raised.value.diagnostics
     assert str(again) == str(raised.value)
+
+
+def test_skipping_a_fact_the_policy_does_not_have_is_a_facts_error(policy):
+    with pytest.raises(asylon.FactsError) as raised:
+        policy.next_question({}, as_of=AS_OF, skip=["person.unacompanied_child"])
+    assert raised.value.path == "person.unacompanied_child"
+    assert "unaccompanied_child" in raised.value.help

@@ -53,10 +53,16 @@ class Policy:
     ) -> List[Any]:
         """Every case's decision in order, the GIL released while deciding."""
     def next_question(
-        self, facts: Facts, *, as_of: AsOf = None, lang: str = "en"
+        self,
+        facts: Facts,
+        *,
+        as_of: AsOf = None,
+        lang: str = "en",
+        skip: Iterable[str] = (),
     ) -> Optional[Dict[str, Any]]:
         """The fact to ask next (``fact``, ``question``, ``decides``, ``type``,
-        ``choices``, ``labels``), or ``None`` when nothing left can change the decision."""
+        ``choices``, ``labels``), leaving out the facts in ``skip``, or ``None`` when
+        nothing left can change the decision."""
     def explain(
         self, facts: Facts, outcome: str, *, as_of: AsOf = None, lang: str = "en"
     ) -> Dict[str, Any]:
