@@ -14,6 +14,10 @@ use crate::convert::{to_json, to_python, Unsupported};
 use crate::describe;
 use crate::errors::{exception, raise, unsupported_exception};
 
+/// How many cases each thread of `evaluate_many` decides between two trips to Python:
+/// enough that starting the threads costs little, few enough to stay in cache.
+const RUN_PER_JOB: usize = 256;
+
 /// A policy, loaded and checked once, then evaluated against any number of cases from
 /// any number of threads. Immutable: pickling it stores its sources, and unpickling
 /// checks them again.
@@ -219,26 +223,37 @@ impl Policy {
             }
         };
         let options = self.options(py, as_of, lang)?;
-        let mut values = Vec::new();
-        for case in cases.try_iter()? {
-            values.push(to_json(&case?)?);
-        }
         let jobs = jobs
             .unwrap_or_else(|| thread::available_parallelism().map_or(1, |n| n.get()))
-            .clamp(1, values.len().max(1));
-        let results: Vec<Result<Decision, Failure>> =
-            py.detach(|| self.decide_all(values, &options, jobs));
+            .max(1);
         let out = PyList::empty(py);
-        for (index, result) in results.iter().enumerate() {
-            match result {
-                Ok(decision) => out.append(to_python(py, decision)?)?,
-                Err(failure) => {
-                    let e = failure.exception(py)?;
-                    e.setattr("index", index)?;
-                    if raise_first {
-                        return Err(PyErr::from_value(e));
+        let mut cases = cases.try_iter()?;
+        // A run of cases at a time, not the whole input: the facts, the decisions and
+        // the dicts made from them stay in cache, and memory stays flat for a caseload.
+        let run = RUN_PER_JOB * jobs;
+        loop {
+            let mut values = Vec::with_capacity(run);
+            for case in cases.by_ref().take(run) {
+                values.push(to_json(&case?)?);
+            }
+            if values.is_empty() {
+                break;
+            }
+            let jobs = jobs.min(values.len().div_ceil(RUN_PER_JOB));
+            let results: Vec<Result<Decision, Failure>> =
+                py.detach(|| self.decide_all(values, &options, jobs));
+            for result in results {
+                let index = out.len();
+                match result {
+                    Ok(decision) => out.append(to_python(py, &decision)?)?,
+                    Err(failure) => {
+                        let e = failure.exception(py)?;
+                        e.setattr("index", index)?;
+                        if raise_first {
+                            return Err(PyErr::from_value(e));
+                        }
+                        out.append(e)?;
                     }
-                    out.append(e)?;
                 }
             }
         }
