@@ -66,15 +66,5 @@ fn texts(policy: &CheckedPolicy, message: &Message) -> Value {
 
 /// A type as a policy declares it: `bool`, `date`, `list of string`, an enum's name.
 fn type_name(policy: &CheckedPolicy, ty: &Type) -> String {
-    match ty {
-        Type::Bool => "bool".into(),
-        Type::Int => "int".into(),
-        Type::Decimal => "decimal".into(),
-        Type::String => "string".into(),
-        Type::Date => "date".into(),
-        Type::Duration => "duration".into(),
-        Type::Enum(id) => policy.enum_info(*id).name.clone(),
-        Type::List(inner) => format!("list of {}", type_name(policy, inner)),
-        Type::Any => "any".into(),
-    }
+    ty.written(&|id| policy.enum_info(id).name.clone())
 }

@@ -9,6 +9,7 @@
 mod convert;
 mod describe;
 mod errors;
+mod many;
 mod policy;
 
 use pyo3::prelude::*;
@@ -19,5 +20,6 @@ use pyo3::prelude::*;
 #[pymodule(gil_used = false)]
 fn _asylon(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<policy::Policy>()?;
+    m.add_class::<many::Decisions>()?;
     Ok(())
 }

@@ -13,10 +13,7 @@ use serde_json::Value;
 use crate::convert::{to_json, to_python, Unsupported};
 use crate::describe;
 use crate::errors::{exception, raise, unsupported_exception};
-
-/// How many cases each thread of `evaluate_many` decides between two trips to Python:
-/// enough that starting the threads costs little, few enough to stay in cache.
-const RUN_PER_JOB: usize = 256;
+use crate::many::Decisions;
 
 /// A policy, loaded and checked once, then evaluated against any number of cases from
 /// any number of threads. Immutable: pickling it stores its sources, and unpickling
@@ -27,13 +24,13 @@ pub struct Policy {
 }
 
 /// Why one case gave no decision: the library's error, or a Python value that is no fact.
-enum Failure {
+pub(crate) enum Failure {
     Asylon(asylon::Error),
     Python(Unsupported),
 }
 
 impl Failure {
-    fn exception<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    pub(crate) fn exception<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         match self {
             Failure::Asylon(e) => exception(py, e),
             Failure::Python(u) => unsupported_exception(py, u),
@@ -199,65 +196,41 @@ impl Policy {
     }
 
     /// Decides many cases, in order, with the GIL released while the engine works
-    /// (`jobs` threads, default one per core). Each result is what `evaluate` returns.
-    /// With `errors="raise"` the first case that fails raises its exception, with its
-    /// position as `.index`; with `errors="return"` that case's place in the list holds
-    /// the exception instead.
+    /// (`jobs` threads, default one per core), and returns the list of their results,
+    /// each what `evaluate` returns. With `errors="raise"` the first case that fails
+    /// raises its exception, with its position as `.index`; with `errors="return"` that
+    /// case's place in the list holds the exception instead.
     #[pyo3(signature = (cases, *, as_of=None, lang="en", jobs=None, errors="raise"))]
     fn evaluate_many<'py>(
-        &self,
-        py: Python<'py>,
+        slf: &Bound<'py, Self>,
         cases: &Bound<'py, PyAny>,
         as_of: Option<&Bound<'py, PyAny>>,
         lang: &str,
         jobs: Option<usize>,
         errors: &str,
     ) -> PyResult<Bound<'py, PyList>> {
-        let raise_first = match errors {
-            "raise" => true,
-            "return" => false,
-            other => {
-                return Err(pyo3::exceptions::PyValueError::new_err(format!(
-                    "errors must be \"raise\" or \"return\", not {other:?}"
-                )))
-            }
-        };
-        let options = self.options(py, as_of, lang)?;
-        let jobs = jobs
-            .unwrap_or_else(|| thread::available_parallelism().map_or(1, |n| n.get()))
-            .max(1);
+        let py = slf.py();
+        let mut decisions = Policy::evaluate_iter(slf, cases, as_of, lang, jobs, errors)?;
         let out = PyList::empty(py);
-        let mut cases = cases.try_iter()?;
-        // A run of cases at a time, not the whole input: the facts, the decisions and
-        // the dicts made from them stay in cache, and memory stays flat for a caseload.
-        let run = RUN_PER_JOB * jobs;
-        loop {
-            let mut values = Vec::with_capacity(run);
-            for case in cases.by_ref().take(run) {
-                values.push(to_json(&case?)?);
-            }
-            if values.is_empty() {
-                break;
-            }
-            let jobs = jobs.min(values.len().div_ceil(RUN_PER_JOB));
-            let results: Vec<Result<Decision, Failure>> =
-                py.detach(|| self.decide_all(values, &options, jobs));
-            for result in results {
-                let index = out.len();
-                match result {
-                    Ok(decision) => out.append(to_python(py, &decision)?)?,
-                    Err(failure) => {
-                        let e = failure.exception(py)?;
-                        e.setattr("index", index)?;
-                        if raise_first {
-                            return Err(PyErr::from_value(e));
-                        }
-                        out.append(e)?;
-                    }
-                }
-            }
+        while let Some(item) = decisions.next_item(py)? {
+            out.append(item)?;
         }
         Ok(out)
+    }
+
+    /// `evaluate_many` as an iterator: a run of cases is read and decided as the
+    /// decisions are asked for, so a caseload streams through in flat memory.
+    #[pyo3(signature = (cases, *, as_of=None, lang="en", jobs=None, errors="raise"))]
+    fn evaluate_iter<'py>(
+        slf: &Bound<'py, Self>,
+        cases: &Bound<'py, PyAny>,
+        as_of: Option<&Bound<'py, PyAny>>,
+        lang: &str,
+        jobs: Option<usize>,
+        errors: &str,
+    ) -> PyResult<Decisions> {
+        let options = slf.get().options(slf.py(), as_of, lang)?;
+        Decisions::new(slf.clone().unbind(), cases, options, jobs, errors)
     }
 
     /// The next question for a case: the unknown fact that the most undetermined
@@ -375,7 +348,7 @@ impl Policy {
 impl Policy {
     /// Every case decided on `jobs` threads, each over a contiguous run of cases, so
     /// the results come back in the input's order.
-    fn decide_all(
+    pub(crate) fn decide_all(
         &self,
         values: Vec<Result<Value, Unsupported>>,
         options: &EvalOptions,

@@ -74,3 +74,19 @@ def test_evaluate_many_may_return_errors_in_place(policy):
 def test_evaluate_many_refuses_an_unknown_errors_mode(policy):
     with pytest.raises(ValueError):
         policy.evaluate_many([], errors="ignore")
+
+
+def test_evaluate_iter_streams_the_same_decisions(policy):
+    cases = CASES * 60
+    decisions = policy.evaluate_iter(iter(cases), as_of=AS_OF, jobs=2)
+    assert iter(decisions) is decisions
+    assert list(decisions) == policy.evaluate_many(cases, as_of=AS_OF, jobs=1)
+
+
+def test_evaluate_iter_raises_where_the_failing_case_stands(policy):
+    decisions = policy.evaluate_iter([CASES[0], {"nope": 1}, CASES[1]], as_of=AS_OF)
+    assert next(decisions) == policy.evaluate(CASES[0], as_of=AS_OF)
+    with pytest.raises(asylon.FactsError) as raised:
+        next(decisions)
+    assert raised.value.index == 1
+    assert list(decisions) == []

@@ -15,7 +15,7 @@ that does not check raises ``PolicyError``; both are ``asylon.Error`` and carry 
 diagnostic as data.
 """
 
-from ._asylon import Policy
+from ._asylon import Decisions, Policy
 from ._errors import Error, EvalError, FactsError, PolicyError
 
-__all__ = ["Policy", "Error", "FactsError", "PolicyError", "EvalError"]
+__all__ = ["Policy", "Decisions", "Error", "FactsError", "PolicyError", "EvalError"]

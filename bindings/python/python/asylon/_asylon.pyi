@@ -2,10 +2,16 @@
 
 import os
 from datetime import date
-from typing import Any, Dict, Iterable, List, Literal, Mapping, Optional, Union
+from typing import Any, Dict, Iterable, Iterator, List, Literal, Mapping, Optional, Union
 
 Facts = Mapping[str, Any]
 AsOf = Union[date, str, None]
+
+class Decisions(Iterator[Any]):
+    """The decisions of many cases, in order, made a run at a time as asked for."""
+
+    def __iter__(self) -> "Decisions": ...
+    def __next__(self) -> Any: ...
 
 class Policy:
     """A policy, loaded and checked once, then evaluated against any number of cases
@@ -52,6 +58,16 @@ class Policy:
         errors: Literal["raise", "return"] = "raise",
     ) -> List[Any]:
         """Every case's decision in order, the GIL released while deciding."""
+    def evaluate_iter(
+        self,
+        cases: Iterable[Facts],
+        *,
+        as_of: AsOf = None,
+        lang: str = "en",
+        jobs: Optional[int] = None,
+        errors: Literal["raise", "return"] = "raise",
+    ) -> "Decisions":
+        """``evaluate_many`` as an iterator: a caseload streams through in flat memory."""
     def next_question(
         self,
         facts: Facts,
