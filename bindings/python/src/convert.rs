@@ -26,10 +26,18 @@ fn date_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
 /// `datetime.date` is its `YYYY-MM-DD` text, tuples are lists.
 pub fn to_json(obj: &Bound<'_, PyAny>) -> PyResult<Result<Value, Unsupported>> {
     let mut path = String::new();
-    value(obj, &mut path)
+    value(obj, &mut path, 0)
 }
 
-fn value(obj: &Bound<'_, PyAny>, path: &mut String) -> PyResult<Result<Value, Unsupported>> {
+/// How deep dicts and lists may nest: a fact file's bound (serde_json's), so that a
+/// self-made deep structure is refused rather than overflowing the stack.
+const MAX_DEPTH: usize = 128;
+
+fn value(
+    obj: &Bound<'_, PyAny>,
+    path: &mut String,
+    depth: usize,
+) -> PyResult<Result<Value, Unsupported>> {
     let unsupported = |path: &str, message: String| {
         Ok(Err(Unsupported {
             path: path.to_string(),
@@ -62,6 +70,15 @@ fn value(obj: &Bound<'_, PyAny>, path: &mut String) -> PyResult<Result<Value, Un
     if let Ok(s) = obj.cast::<PyString>() {
         return Ok(Ok(Value::String(s.to_cow()?.into_owned())));
     }
+    let nests = obj.is_instance_of::<PyDict>()
+        || obj.is_instance_of::<PyList>()
+        || obj.is_instance_of::<PyTuple>();
+    if nests && depth >= MAX_DEPTH {
+        return unsupported(
+            path,
+            format!("the facts nest deeper than {MAX_DEPTH} dicts and lists"),
+        );
+    }
     if let Ok(dict) = obj.cast::<PyDict>() {
         let mut map = Map::new();
         for (key, item) in dict.iter() {
@@ -77,7 +94,7 @@ fn value(obj: &Bound<'_, PyAny>, path: &mut String) -> PyResult<Result<Value, Un
                 path.push('.');
             }
             path.push_str(&key);
-            let item = value(&item, path)?;
+            let item = value(&item, path, depth + 1)?;
             path.truncate(len);
             match item {
                 Ok(v) => map.insert(key.to_string(), v),
@@ -91,7 +108,7 @@ fn value(obj: &Bound<'_, PyAny>, path: &mut String) -> PyResult<Result<Value, Un
         for (i, item) in obj.try_iter()?.enumerate() {
             let len = path.len();
             path.push_str(&format!("[{i}]"));
-            let item = value(&item?, path)?;
+            let item = value(&item?, path, depth + 1)?;
             path.truncate(len);
             match item {
                 Ok(v) => items.push(v),

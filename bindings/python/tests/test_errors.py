@@ -128,3 +128,15 @@ def test_skipping_a_fact_the_policy_does_not_have_is_a_facts_error(policy):
         policy.next_question({}, as_of=AS_OF, skip=["person.unacompanied_child"])
     assert raised.value.path == "person.unacompanied_child"
     assert "unaccompanied_child" in raised.value.help
+
+
+def test_facts_nested_without_end_are_refused_not_a_crash(policy):
+    deep = {}
+    here = deep
+    for _ in range(100_000):
+        here["x"] = {}
+        here = here["x"]
+    with pytest.raises(asylon.FactsError) as raised:
+        policy.evaluate(deep, as_of=AS_OF)
+    assert raised.value.code == "asylon::facts::python_value"
+    assert "deeper" in str(raised.value)
