@@ -51,6 +51,28 @@ impl Type {
     pub fn is_number(&self) -> bool {
         matches!(self, Type::Int | Type::Decimal | Type::Any)
     }
+
+    /// The type as a policy writes it (`bool`, `list of Location`), each enum named by
+    /// `enum_name`: for diagnostics and for front ends that describe a policy's facts.
+    ///
+    /// ```
+    /// use asylon::value::{EnumId, Type};
+    /// let ty = Type::List(Box::new(Type::Enum(EnumId(0))));
+    /// assert_eq!(ty.written(&|_| "Ground".to_string()), "list of Ground");
+    /// ```
+    pub fn written(&self, enum_name: &dyn Fn(EnumId) -> String) -> String {
+        match self {
+            Type::Bool => "bool".into(),
+            Type::Int => "int".into(),
+            Type::Decimal => "decimal".into(),
+            Type::String => "string".into(),
+            Type::Date => "date".into(),
+            Type::Duration => "duration".into(),
+            Type::Enum(id) => enum_name(*id),
+            Type::List(inner) => format!("list of {}", inner.written(enum_name)),
+            Type::Any => "any value".into(),
+        }
+    }
 }
 
 /// A duration: a number of months (years are twelve) and a number of days. Months and

@@ -14,17 +14,7 @@ impl Checker<'_> {
     }
 
     fn type_name(&self, ty: &Type) -> String {
-        match ty {
-            Type::Bool => "bool".into(),
-            Type::Int => "int".into(),
-            Type::Decimal => "decimal".into(),
-            Type::String => "string".into(),
-            Type::Date => "date".into(),
-            Type::Duration => "duration".into(),
-            Type::Enum(id) => self.enums[id.0 as usize].name.clone(),
-            Type::List(inner) => format!("list of {}", self.type_name(inner)),
-            Type::Any => "any value".into(),
-        }
+        ty.written(&|id| self.enums[id.0 as usize].name.clone())
     }
 
     /// Reports a mismatch unless `e` fits `expected`.

@@ -12,7 +12,6 @@ use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use arc_swap::ArcSwap;
-use sha2::{Digest, Sha256};
 
 use asylon::{Diagnostic, Policy};
 
@@ -61,37 +60,9 @@ impl Loaded {
     /// Loads and checks the policy at `path`.
     pub fn load(path: &Path) -> Result<Loaded, asylon::Error> {
         let policy = Policy::load(path)?;
-        let revision = revision(&policy);
+        let revision = policy.revision();
         Ok(Loaded { policy, revision })
     }
-}
-
-/// The content hash of a policy's sources.
-pub fn revision(policy: &Policy) -> String {
-    let mut hash = Sha256::new();
-    for (_, file) in policy.checked().sources.iter() {
-        // Lengths first, so that moving text from one file to the next changes the hash.
-        let name = file_name(&file.name);
-        hash.update((name.len() as u64).to_le_bytes());
-        hash.update(name.as_bytes());
-        hash.update((file.text.len() as u64).to_le_bytes());
-        hash.update(file.text.as_bytes());
-    }
-    let digest = hash.finalize();
-    let mut out = String::with_capacity(7 + 64);
-    out.push_str("sha256:");
-    for byte in digest {
-        out.push_str(&format!("{byte:02x}"));
-    }
-    out
-}
-
-/// The last part of a path: a revision does not depend on where the policy is.
-fn file_name(path: &str) -> &str {
-    Path::new(path)
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or(path)
 }
 
 /// The name a policy is served under: its directory's name, or its file's without the
@@ -209,30 +180,5 @@ impl Registry {
     /// Every policy, in the order given.
     pub fn entries(&self) -> &[Entry] {
         &self.entries
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_revision_depends_on_the_texts_not_on_where_they_are() {
-        let text = r#"
-            policy "Age" version "1"
-            facts person { age: int at least 0 "age in years" }
-            outcome adult when person.age >= 18 title en "An adult"
-        "#;
-        let here = Policy::from_sources([("here/p.asylon".to_string(), text.to_string())])
-            .expect("the policy checks");
-        let there = Policy::from_sources([("there/p.asylon".to_string(), text.to_string())])
-            .expect("the policy checks");
-        let other =
-            Policy::from_sources([("here/p.asylon".to_string(), text.replace("\"1\"", "\"2\""))])
-                .expect("the policy checks");
-        assert_eq!(revision(&here), revision(&there));
-        assert_ne!(revision(&here), revision(&other));
-        assert!(revision(&here).starts_with("sha256:"));
-        assert_eq!(revision(&here).len(), 7 + 64);
     }
 }
