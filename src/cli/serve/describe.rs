@@ -204,15 +204,5 @@ fn enum_values(checked: &CheckedPolicy, ty: &Type) -> Vec<String> {
 
 /// A type as the language writes it: `bool`, `date`, `list of ground`.
 fn type_name(checked: &CheckedPolicy, ty: &Type) -> String {
-    match ty {
-        Type::Bool => "bool".into(),
-        Type::Int => "int".into(),
-        Type::Decimal => "decimal".into(),
-        Type::String => "string".into(),
-        Type::Date => "date".into(),
-        Type::Duration => "duration".into(),
-        Type::Enum(id) => checked.enum_info(*id).name.clone(),
-        Type::List(inner) => format!("list of {}", type_name(checked, inner)),
-        Type::Any => "any".into(),
-    }
+    ty.written(&|id| checked.enum_info(id).name.clone())
 }
