@@ -2,7 +2,7 @@
 //! or reports: ids, types, choices, and their texts in each of the policy's languages.
 
 use asylon::internal::checked::{CheckedPolicy, FactInfo, Message};
-use asylon::internal::message::render;
+use asylon::internal::message::template;
 use asylon::value::Type;
 use serde_json::{json, Map, Value};
 
@@ -53,13 +53,13 @@ pub fn outcomes(policy: &CheckedPolicy) -> Value {
     Value::Array(outcomes.collect())
 }
 
-/// A message in every language it has. Interpolated values render as the policy's
-/// own placeholder text: there is no case here to take them from.
+/// A message in every language it has, each interpolation kept as `{name}`: there is
+/// no case here to take its value from (as `asylon schema` keeps them).
 fn texts(policy: &CheckedPolicy, message: &Message) -> Value {
     let texts: Map<String, Value> = message
         .texts
         .iter()
-        .map(|(lang, _)| (lang.clone(), json!(render(policy, message, lang, |_| None))))
+        .map(|(lang, _)| (lang.clone(), json!(template(policy, message, lang))))
         .collect();
     Value::Object(texts)
 }

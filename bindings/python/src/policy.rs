@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::thread;
 
 use asylon::explain::explain;
-use asylon::interview::next_question;
+use asylon::interview::{next_question, question_text};
 use asylon::{Decision, EvalOptions, FactId, Facts};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -260,7 +260,7 @@ impl Policy {
             .inner
             .evaluate(&facts, &options)
             .map_err(|e| raise(py, &e))?;
-        let Some(question) = next_question(&self.inner, &decision, &skip) else {
+        let Some(question) = next_question(&self.inner, &decision, &skip, &facts) else {
             return Ok(None);
         };
         let checked = self.inner.checked();
@@ -283,7 +283,8 @@ impl Policy {
         };
         let asked = serde_json::json!({
             "fact": question.name,
-            "question": in_lang(&info["question"]),
+            // The question shows the answers given so far, in the language asked for.
+            "question": question_text(checked, question.fact, lang, |f| facts.get(f).cloned()),
             "description": info["description"],
             "decides": question.decides,
             "type": info["type"],
