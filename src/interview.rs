@@ -27,6 +27,22 @@
 //!
 //! An answer is kept only if the facts it makes are valid and tell a possible story (the
 //! policy's `impossible` rules); otherwise it is refused and nothing changes.
+//!
+//! # How many questions at most
+//!
+//! Every question asks a relevant fact not answered "I don't know", so the number of
+//! such facts, [`remaining_at_most`], bounds the questions still to come. It is an upper
+//! bound, not a count, because an answer can decide outcomes that other facts were
+//! waiting on: answering a fact never makes another fact relevant (a part of a condition
+//! whose value is known contributes no missing fact, and filling in facts only makes more
+//! parts known), while it may make several irrelevant at once.
+//!
+//! # "I don't know" in the answers
+//!
+//! A fact answered "I don't know" is written as `null` in the answers (`null` means
+//! unknown in a fact file), so a saved interview remembers it. [`Interview::resume`]
+//! takes such a file back and does not ask its `null` facts again; [`Interview::new`]
+//! asks them.
 
 use crate::checked::{CheckedPolicy, FactId, Ref};
 use crate::decision::Decision;
@@ -97,6 +113,20 @@ pub fn next_question(
     })
 }
 
+/// At most how many questions an interview still asks, the next one included, after
+/// reaching `decision` with the facts in `skip` answered "I don't know": the facts some
+/// undetermined outcome is missing, less those in `skip`. `0` exactly when
+/// [`next_question`] has nothing to ask. See the module documentation for why it is an
+/// upper bound.
+pub fn remaining_at_most(policy: &Policy, decision: &Decision, skip: &[FactId]) -> usize {
+    let checked = policy.checked();
+    decision
+        .missing
+        .iter()
+        .filter(|name| checked.fact_named(name).is_some_and(|f| !skip.contains(&f)))
+        .count()
+}
+
 /// Whether every fact the question of `fact` shows is in `known`.
 fn can_be_asked(policy: &CheckedPolicy, fact: FactId, known: &Facts) -> bool {
     policy
@@ -138,8 +168,9 @@ pub fn question_text(
 #[derive(Debug, Clone)]
 struct Step {
     fact: FactId,
-    /// What the fact file held for this fact before (absent, or `null`).
-    before: Option<serde_json::Value>,
+    /// What the fact file held for this fact before (absent, or `null`); for "I don't
+    /// know", `None` when the answers were left unchanged.
+    before: Option<Option<serde_json::Value>>,
     dont_know: bool,
 }
 
@@ -159,6 +190,8 @@ pub struct Interview {
 
 impl Interview {
     /// Starts an interview from the facts already known (a fact object; `{}` for none).
+    /// A fact given as `null` is unknown and asked like any other (see
+    /// [`Interview::resume`] to leave it unasked).
     pub fn new(
         policy: &Policy,
         options: EvalOptions,
@@ -174,6 +207,24 @@ impl Interview {
             facts,
             decision,
         })
+    }
+
+    /// Goes on with an interview saved from [`Interview::answers`]: as [`Interview::new`],
+    /// but a fact given as `null` (or inside a group given as `null`) was answered "I
+    /// don't know" and is not asked again. Like the other starting facts, it cannot be
+    /// taken back with [`Interview::back`].
+    pub fn resume(
+        policy: &Policy,
+        options: EvalOptions,
+        saved: serde_json::Value,
+    ) -> Result<Interview, Error> {
+        let mut interview = Interview::new(policy, options, saved)?;
+        let checked = policy.checked();
+        interview.dont_know = (0..checked.facts.len())
+            .map(|i| FactId(i as u32))
+            .filter(|f| given_as_null(&interview.answers, &checked.fact(*f).name))
+            .collect();
+        Ok(interview)
     }
 
     /// The policy the interview is about.
@@ -196,7 +247,8 @@ impl Interview {
         &self.answers
     }
 
-    /// The facts answered "I don't know", in the order asked.
+    /// The facts answered "I don't know": those given as `null` to
+    /// [`Interview::resume`] in declaration order, then those answered, in the order asked.
     pub fn unknown(&self) -> &[FactId] {
         &self.dont_know
     }
@@ -204,6 +256,12 @@ impl Interview {
     /// How many answers can be taken back with [`Interview::back`].
     pub fn answered(&self) -> usize {
         self.history.len()
+    }
+
+    /// At most how many questions are left, the next one included (see
+    /// [`remaining_at_most`]); `0` when the interview is over.
+    pub fn remaining_at_most(&self) -> usize {
+        remaining_at_most(&self.policy, &self.decision, &self.dont_know)
     }
 
     /// The question to ask now, `None` when the interview is over.
@@ -231,22 +289,39 @@ impl Interview {
         self.decision = decision;
         self.history.push(Step {
             fact,
-            before,
+            before: Some(before),
             dont_know: false,
         });
         Ok(())
     }
 
-    /// Records "I don't know": the fact stays unknown and is not asked again.
+    /// Records "I don't know": the fact is unknown (`null` in the answers) and is not
+    /// asked again.
     pub fn dont_know(&mut self, fact: FactId) {
-        if !self.dont_know.contains(&fact) {
-            self.dont_know.push(fact);
-            self.history.push(Step {
-                fact,
-                before: None,
-                dont_know: true,
-            });
+        if self.dont_know.contains(&fact) {
+            return;
         }
+        let name = self.policy.checked().fact(fact).name.clone();
+        let mut answers = self.answers.clone();
+        let before = set_path(&mut answers, &name, Some(serde_json::Value::Null));
+        // `null` is valid for every fact; a fact known before is unknown now, so the
+        // decision is made again. Should that fail, the answers stay as they were and
+        // the fact is still not asked again.
+        let before = match evaluate(&self.policy, &self.options, &answers) {
+            Ok((facts, decision)) => {
+                self.answers = answers;
+                self.facts = facts;
+                self.decision = decision;
+                Some(before)
+            }
+            Err(_) => None,
+        };
+        self.dont_know.push(fact);
+        self.history.push(Step {
+            fact,
+            before,
+            dont_know: true,
+        });
     }
 
     /// Takes back the last answer; returns its fact, or `None` when nothing was answered
@@ -255,9 +330,10 @@ impl Interview {
         let step = self.history.pop()?;
         if step.dont_know {
             self.dont_know.retain(|f| *f != step.fact);
-        } else {
+        }
+        if let Some(before) = step.before {
             let name = self.policy.checked().fact(step.fact).name.clone();
-            set_path(&mut self.answers, &name, step.before);
+            set_path(&mut self.answers, &name, before);
             // The answers were valid before this step, and evaluating is deterministic.
             if let Ok((facts, decision)) = evaluate(&self.policy, &self.options, &self.answers) {
                 self.facts = facts;
@@ -285,6 +361,23 @@ fn evaluate(
     let facts = policy.facts_from_value(answers)?;
     let decision = policy.evaluate(&facts, options)?;
     Ok((facts, decision))
+}
+
+/// Whether the fact at a dotted path is given as `null`, itself or in a group given as
+/// `null`.
+fn given_as_null(root: &serde_json::Value, path: &str) -> bool {
+    let mut node = root;
+    for key in path.split('.') {
+        match node {
+            serde_json::Value::Null => return true,
+            serde_json::Value::Object(map) => match map.get(key) {
+                Some(next) => node = next,
+                None => return false,
+            },
+            _ => return false,
+        }
+    }
+    node.is_null()
 }
 
 /// Sets (or with `None`, removes) the value at a dotted path of a fact object, creating
@@ -379,10 +472,11 @@ mod tests {
         let next = interview.next_question().expect("a question");
         assert_eq!(next.name, "p.a");
         interview.answer(next.fact, json!(true)).expect("valid");
-        assert_eq!(interview.answers(), &json!({"p": {"a": true}}));
+        assert_eq!(interview.answers(), &json!({"p": {"a": true, "b": null}}));
         assert_eq!(interview.back(), Some(next.fact));
-        assert_eq!(interview.answers(), &json!({"p": {}}));
+        assert_eq!(interview.answers(), &json!({"p": {"b": null}}));
         assert_eq!(interview.back(), Some(b));
+        assert_eq!(interview.answers(), &json!({"p": {}}));
         assert_eq!(interview.next_question().map(|q| q.fact), Some(b));
         assert_eq!(interview.back(), None);
     }
@@ -420,6 +514,152 @@ mod tests {
             interview.question_text(student, "en"),
             "At 30, are you still a student?"
         );
+    }
+
+    #[test]
+    fn a_saved_dont_know_is_not_asked_again_on_resume_but_is_by_new() {
+        let policy = Policy::from_source("interview.asylon", POLICY).expect("the policy checks");
+        let options = EvalOptions::on("2024-06-17").expect("a date");
+        let mut first = Interview::new(&policy, options.clone(), json!({})).expect("valid");
+        let b = first.next_question().expect("a question").fact;
+        first.dont_know(b);
+        let saved = first.answers().clone();
+        assert_eq!(saved, json!({"p": {"b": null}}));
+
+        let resumed = Interview::resume(&policy, options.clone(), saved.clone()).expect("valid");
+        assert_eq!(resumed.unknown(), [b]);
+        assert_eq!(resumed.next_question(), first.next_question());
+        assert_eq!(
+            resumed.answered(),
+            0,
+            "a resumed \"I don't know\" is a starting fact"
+        );
+
+        let again = Interview::new(&policy, options, saved).expect("valid");
+        assert_eq!(again.next_question().map(|q| q.fact), Some(b));
+    }
+
+    #[test]
+    fn a_group_given_as_null_is_not_asked_on_resume() {
+        let resumed = {
+            let policy = Policy::from_source("i.asylon", POLICY).expect("the policy checks");
+            let options = EvalOptions::on("2024-06-17").expect("a date");
+            Interview::resume(&policy, options, json!({"p": null})).expect("valid")
+        };
+        assert_eq!(resumed.unknown().len(), 4);
+        assert_eq!(resumed.next_question(), None);
+        assert_eq!(resumed.remaining_at_most(), 0);
+        assert!(given_as_null(&json!({"p": {"a": null}}), "p.a"));
+        assert!(!given_as_null(&json!({"p": {}}), "p.a"));
+        assert!(!given_as_null(&json!({"p": {"a": false}}), "p.a"));
+    }
+
+    #[test]
+    fn at_most_counts_the_facts_still_waited_on_and_not_unknown() {
+        let mut interview = start(json!({}));
+        // a, b and c; d decides nothing.
+        assert_eq!(interview.remaining_at_most(), 3);
+        let b = interview.next_question().expect("a question").fact;
+        interview.answer(b, json!(false)).expect("valid");
+        // Only c is left: `one` and `three` no longer wait on a.
+        assert_eq!(interview.remaining_at_most(), 1);
+        let c = interview.next_question().expect("a question").fact;
+        interview.dont_know(c);
+        assert_eq!(interview.remaining_at_most(), 0);
+        assert_eq!(interview.next_question(), None);
+    }
+
+    /// The policies the bound is proven on: the small one above, the interview tests'
+    /// screening (lists, numbers, dates, a consistency rule) and the border policy.
+    fn policies() -> Vec<Policy> {
+        let dir = env!("CARGO_MANIFEST_DIR");
+        vec![
+            Policy::from_source("interview.asylon", POLICY).expect("the policy checks"),
+            Policy::load(&format!("{dir}/tests/fixtures/interview/screening.asylon"))
+                .expect("the screening policy checks"),
+            Policy::load(&format!("{dir}/policies/us-mexico-border"))
+                .expect("the border policy checks"),
+        ]
+    }
+
+    /// An answer to `fact` picked by `seed`, of the fact's type; some are refused
+    /// (out of bounds, impossible), as a person's may be.
+    fn some_answer(policy: &Policy, fact: FactId, seed: u64) -> serde_json::Value {
+        use crate::value::Type;
+        let checked = policy.checked();
+        let pick = |options: &[&str]| json!(options[seed as usize % options.len()]);
+        let variants = |e| {
+            let info = checked.enum_info(e);
+            info.variants
+                .iter()
+                .map(|v| v.name.clone())
+                .collect::<Vec<_>>()
+        };
+        match &checked.fact(fact).ty {
+            Type::Bool => json!(seed % 2 == 0),
+            Type::Int => json!([0, 3, 14, 17, 18, 30, 64, 200][seed as usize % 8]),
+            Type::Decimal => json!([0.5, 17.0, 1000.0][seed as usize % 3]),
+            Type::Date => pick(&[
+                "2019-07-16",
+                "2023-05-11",
+                "2024-06-03",
+                "2024-06-17",
+                "2030-01-01",
+            ]),
+            Type::Duration => pick(&["1 day", "60 days", "1 year"]),
+            Type::Enum(e) => {
+                let names = variants(*e);
+                json!(names[seed as usize % names.len()])
+            }
+            Type::List(inner) => match inner.as_ref() {
+                Type::Enum(e) => {
+                    let names = variants(*e);
+                    let chosen: Vec<_> = (names.iter().enumerate())
+                        .filter(|(i, _)| seed >> (i % 60) & 1 == 1)
+                        .map(|(_, n)| n.clone())
+                        .collect();
+                    json!(chosen)
+                }
+                _ => json!([]),
+            },
+            _ => json!("SV"),
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+        /// Whatever the person answers, the interview never asks more questions than
+        /// the bound said before any of them, and every question lowers the bound.
+        #[test]
+        fn the_interview_never_asks_more_than_at_most_said(
+            which in 0..3usize,
+            seeds in proptest::collection::vec(proptest::prelude::any::<u64>(), 60),
+        ) {
+            let policy = policies().swap_remove(which);
+            let options = EvalOptions::on("2024-06-17").expect("a date");
+            let mut interview = Interview::new(&policy, options, json!({})).expect("valid");
+            let mut bounds = Vec::new();
+            let mut seeds = seeds.into_iter();
+            while let Some(q) = interview.next_question() {
+                let bound = interview.remaining_at_most();
+                proptest::prop_assert!(bound >= 1);
+                if let Some(&before) = bounds.last() {
+                    proptest::prop_assert!(bound < before, "the bound went from {before} to {bound}");
+                }
+                bounds.push(bound);
+                let seed = seeds.next().unwrap_or(0);
+                // One in five: "I don't know"; a refused answer counts as one too.
+                if seed % 5 == 0 || interview.answer(q.fact, some_answer(&policy, q.fact, seed / 5)).is_err() {
+                    interview.dont_know(q.fact);
+                }
+            }
+            proptest::prop_assert_eq!(interview.remaining_at_most(), 0);
+            let asked = bounds.len();
+            for (i, bound) in bounds.iter().enumerate() {
+                proptest::prop_assert!(asked - i <= *bound, "{} asked after a bound of {}", asked - i, bound);
+            }
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@ use axum::Router;
 use serde::{Deserialize, Serialize};
 
 use asylon::explain::explain;
-use asylon::interview::next_question;
+use asylon::interview::{next_question, remaining_at_most};
 use asylon::schema::{decision_schema, fact_schema};
 
 use super::describe::{Description, QuestionView, Summary};
@@ -177,9 +177,7 @@ async fn next(
         .collect();
     let known = loaded.policy.facts_from_named_json("request", case.facts)?;
     let question = next_question(&loaded.policy, &decision, &skip, &known);
-    let remaining = (decision.missing.iter())
-        .filter(|n| checked.fact_named(n).is_some_and(|f| !skip.contains(&f)))
-        .count();
+    let remaining = remaining_at_most(&loaded.policy, &decision, &skip);
     let body = to_json(&Next {
         revision: &loaded.revision,
         question: question.map(|q| QuestionView::of(checked, &q, &case.options.lang, &known)),
