@@ -291,6 +291,10 @@ fn a_person_answers_in_a_real_terminal() {
     p.exp_string(&tty("¿Cuántos años tiene?"))
         .expect("the age again");
     p.send_line("10").expect("typed");
+    // Typed once the question is there: the line editor reads only what comes after.
+    p.exp_string(&tty("¿Viaja sin su padre ni su madre?"))
+        .expect("alone again");
+    p.exp_string(&tty("> ")).expect("a prompt");
     p.send_line("sí").expect("typed");
     p.exp_string(&tty("¿Dónde está ahora?")).expect("place");
     p.exp_string(&tty("3. En el extranjero"))
@@ -397,5 +401,297 @@ fn eval_shows_the_given_facts_in_the_questions_to_ask_next() {
         run.stdout.contains("still a student (student)"),
         "{}",
         run.stdout
+    );
+}
+
+/// `asylon ask` in a pseudo-terminal, from the repository's root; every wait fails after
+/// 20 seconds rather than blocking the tests.
+#[cfg(unix)]
+fn terminal(args: &[&str]) -> rexpect::session::PtySession {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_asylon"));
+    command.args(args).current_dir(env!("CARGO_MANIFEST_DIR"));
+    rexpect::session::spawn_command(command, Some(20_000)).expect("a terminal")
+}
+
+/// Waits for a question and its prompt, then types `keys` and Enter.
+#[cfg(unix)]
+fn answer(p: &mut rexpect::session::PtySession, question: &str, keys: &str) {
+    p.exp_string(&tty(question)).expect(question);
+    p.exp_string("> ").expect("a prompt");
+    p.send(keys).expect("typed");
+    p.send("\r").expect("Enter");
+    p.flush().expect("sent");
+}
+
+#[cfg(unix)]
+fn exit_code(p: &rexpect::session::PtySession) -> i32 {
+    match p.process().wait().expect("the interview exits") {
+        rexpect::process::WaitStatus::Exited(_, code) => code,
+        other => panic!("the interview did not exit by itself: {other:?}"),
+    }
+}
+
+const LEFT: &str = "\x1b[D";
+const UP: &str = "\x1b[A";
+
+#[cfg(unix)]
+#[test]
+fn arrow_keys_edit_the_answer_and_recall_earlier_ones() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let save = dir.path().join("answers.json");
+    let save = save.to_str().expect("UTF-8");
+    let mut p = terminal(&["ask", SCREENING, "--as-of", "2024-06-17", "--save", save]);
+    p.exp_string("Ctrl-C = stop")
+        .expect("the keys of a terminal");
+    answer(&mut p, "Are you afraid to go back?", "no");
+    // 7, back one character, 1: the answer is 17, not `7^[[D1`.
+    answer(&mut p, "How old are you?", &format!("7{LEFT}1"));
+    // Up twice: the answer before the last one, `no`.
+    answer(
+        &mut p,
+        "Are you travelling without a parent?",
+        &format!("{UP}{UP}"),
+    );
+    answer(&mut p, "Where are you now?", "3");
+    p.exp_string("Nothing more can change the answer.")
+        .expect("the end");
+    let rest = p.exp_eof().expect("the interview ends by itself");
+    assert!(!rest.contains("is not"), "no answer was refused: {rest}");
+    assert_eq!(exit_code(&p), 0);
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(save).expect("saved")).expect("JSON");
+    assert_eq!(
+        saved,
+        serde_json::json!({"person": {"fears_return": false, "age": 17, "alone": false},
+                           "place": "abroad"})
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_keeps_the_answers_so_far_and_exits_130_and_the_interview_goes_on_from_them() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let save = dir.path().join("answers.json");
+    let save = save.to_str().expect("UTF-8");
+    let mut p = terminal(&["ask", SCREENING, "--as-of", "2024-06-17", "--save", save]);
+    answer(&mut p, "Are you afraid to go back?", "yes");
+    answer(&mut p, "Why? Choose all that apply.", "?");
+    p.exp_string("How old are you?").expect("the age");
+    p.exp_string("> ").expect("a prompt");
+    p.send("1").expect("typed, not yet sent");
+    p.send_control('c').expect("Ctrl-C");
+    p.exp_string(&format!("Answers saved to {save}"))
+        .expect("where the answers are");
+    p.exp_string(&format!(
+        "To go on later: asylon ask {SCREENING} --facts {save} --save {save}"
+    ))
+    .expect("how to go on");
+    let rest = p.exp_eof().expect("the interview stops");
+    assert!(!rest.contains("Holds"), "no decision after Ctrl-C: {rest}");
+    assert_eq!(exit_code(&p), 130);
+
+    // What was answered, and "I don't know" as null; a half-typed answer is not one.
+    let text = std::fs::read_to_string(save).expect("saved");
+    let saved: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(
+        saved,
+        serde_json::json!({"person": {"fears_return": true, "grounds": null}})
+    );
+    // `eval` takes the saved file as it is.
+    let eval = asylon(&["eval", SCREENING, save, "--as-of", "2024-06-17"], "");
+    assert_eq!(eval.code, 0, "{}", eval.stderr);
+
+    // Going on asks nothing already answered, "I don't know" included.
+    let resumed = asylon(
+        &[
+            "ask",
+            SCREENING,
+            "--as-of",
+            "2024-06-17",
+            "--facts",
+            save,
+            "--save",
+            save,
+        ],
+        "30\n2\n2024-06-01\n",
+    );
+    assert_eq!(resumed.code, 0, "{}", resumed.stderr);
+    assert_eq!(
+        questions(&resumed.stdout),
+        [
+            "How old are you?",
+            "Where are you now?",
+            "On what day did you arrive?"
+        ]
+    );
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(save).expect("saved")).expect("JSON");
+    assert_eq!(
+        saved,
+        serde_json::json!({
+            "person": {"fears_return": true, "grounds": null, "age": 30},
+            "place": "border",
+            "entry": {"date": "2024-06-01"}
+        })
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_d_ends_the_interview_with_the_decision_so_far_and_exits_0() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let save = dir.path().join("answers.json");
+    let save = save.to_str().expect("UTF-8");
+    let mut p = terminal(&[
+        "ask",
+        SCREENING,
+        "--as-of",
+        "2024-06-17",
+        "--lang",
+        "es",
+        "--save",
+        save,
+    ]);
+    answer(&mut p, "¿Tiene miedo de regresar?", "no");
+    p.exp_string(&tty("¿Cuántos años tiene?")).expect("the age");
+    p.exp_string("> ").expect("a prompt");
+    p.send_control('d').expect("Ctrl-D");
+    p.exp_string(&tty(
+        "La entrevista terminó antes de responder todas las preguntas.",
+    ))
+    .expect("the input ended");
+    p.exp_string(&tty("Sin determinar"))
+        .expect("the decision so far");
+    p.exp_string(&tty(&format!(
+        "Para seguir más tarde: asylon ask {SCREENING} --lang es --facts {save} --save {save}"
+    )))
+    .expect("how to go on");
+    p.exp_eof().expect("the interview ends");
+    assert_eq!(exit_code(&p), 0);
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(save).expect("saved")).expect("JSON");
+    assert_eq!(
+        saved,
+        serde_json::json!({"person": {"fears_return": false}})
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_without_save_says_how_to_keep_the_answers_next_time() {
+    let mut p = terminal(&["ask", SCREENING, "--as-of", "2024-06-17"]);
+    answer(&mut p, "Are you afraid to go back?", "no");
+    p.exp_string("How old are you?").expect("the age");
+    p.exp_string("> ").expect("a prompt");
+    p.send_control('c').expect("Ctrl-C");
+    p.exp_string("Your answers were not kept. To keep them next time, start with --save FILE.")
+        .expect("how to keep them");
+    p.exp_eof().expect("the interview stops");
+    assert_eq!(exit_code(&p), 130);
+}
+
+/// The bounds an interview showed, in order (`(at most 3 more questions)`).
+fn bounds(transcript: &str) -> Vec<usize> {
+    transcript
+        .lines()
+        .filter_map(|l| {
+            let rest = l
+                .strip_prefix("(at most ")
+                .or_else(|| l.strip_prefix("(como máximo "))?;
+            rest.split(' ').next()?.parse().ok()
+        })
+        .collect()
+}
+
+#[test]
+fn each_question_says_at_most_how_many_are_left_and_the_number_goes_down() {
+    let run = asylon(
+        &["ask", SCREENING, "--as-of", "2024-06-17"],
+        "yes\n1, 3\n17\nno\n2\n2023-01-01\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let shown = bounds(&run.stdout);
+    let asked = questions(&run.stdout).len();
+    assert_eq!(shown.len(), asked, "one before each question");
+    for (i, bound) in shown.iter().enumerate() {
+        assert!(
+            asked - i <= *bound,
+            "{} asked after `at most {bound}`",
+            asked - i
+        );
+    }
+    assert!(shown.windows(2).all(|w| w[1] < w[0]), "{shown:?}");
+    assert!(run.stdout.contains("(at most 1 more question)\n"));
+
+    let es = asylon(
+        &["ask", SCREENING, "--as-of", "2024-06-17", "--lang", "es"],
+        "no\n?\nno\n",
+    );
+    assert_eq!(es.code, 0, "{}", es.stderr);
+    assert!(es.stdout.contains("(como máximo 6 preguntas más)\n1. "));
+    assert_eq!(bounds(&es.stdout), [6, 4, 3, 2]);
+}
+
+#[test]
+fn a_saved_dont_know_is_not_asked_again_unless_ask_unknown_says_so() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let start = dir.path().join("start.json");
+    std::fs::write(
+        &start,
+        r#"{"person": {"fears_return": true, "grounds": null, "age": null}}"#,
+    )
+    .expect("written");
+    let start = start.to_str().expect("UTF-8");
+    let args = ["ask", SCREENING, "--as-of", "2024-06-17", "--facts", start];
+    let resumed = asylon(&args, "no\n2\n2024-06-01\n");
+    assert_eq!(resumed.code, 0, "{}", resumed.stderr);
+    assert_eq!(
+        questions(&resumed.stdout),
+        [
+            "Are you travelling without a parent?",
+            "Where are you now?",
+            "On what day did you arrive?"
+        ]
+    );
+
+    let again = asylon(&[&args[..], &["--ask-unknown"]].concat(), "2\n?\n");
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(
+        questions(&again.stdout)[..2],
+        ["Why? Choose all that apply.", "How old are you?"]
+    );
+}
+
+#[test]
+fn input_that_ends_early_says_how_to_go_on_or_how_to_keep_the_answers() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let save = dir.path().join("my answers.json");
+    let save = save.to_str().expect("UTF-8");
+    let run = asylon(
+        &["ask", SCREENING, "--as-of", "2024-06-17", "--save", save],
+        "yes\n?\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "To go on later: asylon ask {SCREENING} --facts '{save}' --save '{save}'"
+        )),
+        "{}",
+        run.stderr
+    );
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(save).expect("saved")).expect("JSON");
+    assert_eq!(
+        saved,
+        serde_json::json!({"person": {"fears_return": true, "grounds": null}})
+    );
+
+    let unsaved = asylon(&["ask", SCREENING, "--as-of", "2024-06-17"], "yes\n");
+    assert!(
+        unsaved
+            .stderr
+            .contains("To keep them next time, start with --save FILE."),
+        "{}",
+        unsaved.stderr
     );
 }

@@ -108,7 +108,8 @@ enum Command {
         lang: String,
     },
     /// Interview a person: ask only what can still change the answer, then decide.
-    /// Reads answers line by line from stdin when it is not a terminal.
+    /// Reads answers line by line from stdin when it is not a terminal. Ctrl-C stops
+    /// the interview (exit 130); Ctrl-D ends it with the decision so far (exit 0).
     Ask {
         /// The policy: a `.asylon` file or a directory of them.
         policy: String,
@@ -118,12 +119,17 @@ enum Command {
         /// The evaluation date, YYYY-MM-DD (default: today).
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<String>,
-        /// Facts already known: a JSON fact file; they are not asked.
+        /// Facts already known: a JSON fact file, such as a saved interview; they are
+        /// not asked, nor are those given as `null` ("I don't know").
         #[arg(long, value_name = "FILE")]
         facts: Option<String>,
-        /// Write the answers, as a fact file `asylon eval` accepts, to this file.
+        /// Keep the answers in this file, a fact file `asylon eval` accepts ("I don't
+        /// know" as `null`), written after every answer and when the interview stops.
         #[arg(long, value_name = "FILE")]
         save: Option<String>,
+        /// Ask again the facts that --facts gives as `null` ("I don't know").
+        #[arg(long)]
+        ask_unknown: bool,
     },
     /// Show which outcomes two versions of a policy decide differently, each with a fact
     /// set on which they disagree.
@@ -283,6 +289,7 @@ pub fn run(cli: Cli) -> ExitCode {
             as_of,
             facts,
             save,
+            ask_unknown,
         } => eval_options(as_of.as_deref(), &lang)
             .and_then(|options| {
                 ask::run(ask::AskArgs {
@@ -290,6 +297,7 @@ pub fn run(cli: Cli) -> ExitCode {
                     options,
                     start: facts.as_deref(),
                     save: save.as_deref(),
+                    ask_unknown,
                 })
             })
             .map_err(fail(Format::Text)),

@@ -89,6 +89,12 @@ pub struct AskWords {
     pub unknowable: &'static str,
     pub input_ended: &'static str,
     pub saved: &'static str,
+    /// `{n}` is replaced by a number of questions, 2 or more (or 0).
+    pub at_most: &'static str,
+    pub at_most_one: &'static str,
+    pub keys_terminal: &'static str,
+    pub go_on: &'static str,
+    pub not_saved: &'static str,
 }
 
 pub fn ask_words(lang: &str) -> &'static AskWords {
@@ -117,6 +123,11 @@ static ASK_EN: AskWords = AskWords {
     unknowable: "The questions left are ones you did not know.",
     input_ended: "The interview ended before every question was answered.",
     saved: "Answers saved to",
+    at_most: "(at most {n} more questions)",
+    at_most_one: "(at most 1 more question)",
+    keys_terminal: "↑ ↓ = your earlier answers · Ctrl-C = stop",
+    go_on: "To go on later:",
+    not_saved: "Your answers were not kept. To keep them next time, start with --save FILE.",
 };
 
 static ASK_ES: AskWords = AskWords {
@@ -138,6 +149,11 @@ static ASK_ES: AskWords = AskWords {
     unknowable: "Las preguntas que quedan son las que usted no sabía.",
     input_ended: "La entrevista terminó antes de responder todas las preguntas.",
     saved: "Respuestas guardadas en",
+    at_most: "(como máximo {n} preguntas más)",
+    at_most_one: "(como máximo 1 pregunta más)",
+    keys_terminal: "↑ ↓ = sus respuestas anteriores · Ctrl-C = parar",
+    go_on: "Para seguir más tarde:",
+    not_saved: "Sus respuestas no se guardaron. Para guardarlas la próxima vez, empiece con --save ARCHIVO.",
 };
 
 /// The words of an explanation (`asylon explain`).
