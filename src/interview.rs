@@ -575,9 +575,9 @@ mod tests {
         let dir = env!("CARGO_MANIFEST_DIR");
         vec![
             Policy::from_source("interview.asylon", POLICY).expect("the policy checks"),
-            Policy::load(&format!("{dir}/tests/fixtures/interview/screening.asylon"))
+            Policy::load(format!("{dir}/tests/fixtures/interview/screening.asylon"))
                 .expect("the screening policy checks"),
-            Policy::load(&format!("{dir}/policies/us-mexico-border"))
+            Policy::load(format!("{dir}/policies/us-mexico-border"))
                 .expect("the border policy checks"),
         ]
     }
