@@ -695,3 +695,31 @@ fn input_that_ends_early_says_how_to_go_on_or_how_to_keep_the_answers() {
         unsaved.stderr
     );
 }
+
+#[test]
+fn a_saved_interview_goes_on_in_spanish_and_says_how_to_keep_the_answers() {
+    let run = asylon(
+        &[
+            "ask",
+            SCREENING,
+            "--as-of",
+            "2024-06-17",
+            "--lang",
+            "es",
+            "--facts",
+            "tests/fixtures/interview/saved.json",
+        ],
+        "?\nsí\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The fear was answered, its grounds were "no sé": neither is asked.
+    assert_eq!(
+        questions(&run.stdout),
+        [
+            "¿Cuántos años tiene?",
+            "¿Viaja sin su padre ni su madre?",
+            "¿Dónde está ahora?"
+        ]
+    );
+    insta::assert_snapshot!(format!("{}\n--- stderr ---\n{}", run.stdout, run.stderr));
+}
