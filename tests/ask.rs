@@ -723,3 +723,24 @@ fn a_saved_interview_goes_on_in_spanish_and_says_how_to_keep_the_answers() {
     );
     insta::assert_snapshot!(format!("{}\n--- stderr ---\n{}", run.stdout, run.stderr));
 }
+
+#[test]
+fn a_save_path_that_is_a_directory_is_refused_before_the_first_question() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let run = asylon(
+        &[
+            "ask",
+            SCREENING,
+            "--save",
+            dir.path().to_str().expect("UTF-8"),
+        ],
+        "yes\n",
+    );
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("asylon::io"), "{}", run.stderr);
+    assert!(
+        run.stdout.is_empty(),
+        "no question was asked: {}",
+        run.stdout
+    );
+}

@@ -83,6 +83,13 @@ pub fn run(args: AskArgs<'_>) -> Result<ExitCode, asylon::Error> {
     } else {
         Interview::resume(&policy, args.options.clone(), start)?
     };
+    let keep = |interview: &Interview| match args.save {
+        Some(path) => save(path, interview.answers()).map_err(|e| io_error(path, e)),
+        None => Ok(()),
+    };
+    // Written once now, so a file that cannot be written is found out before the first
+    // question, and a stop before the first answer still leaves the starting facts.
+    keep(&interview)?;
     let mut out = io::stdout().lock();
     let stdin = io::stdin();
     let mut input = match Terminal::open() {
@@ -92,10 +99,6 @@ pub fn run(args: AskArgs<'_>) -> Result<ExitCode, asylon::Error> {
             echo: !stdin.is_terminal(),
             input: stdin.lock(),
         },
-    };
-    let keep = |interview: &Interview| match args.save {
-        Some(path) => save(path, interview.answers()).map_err(|e| io_error(path, e)),
-        None => Ok(()),
     };
     let end = converse(&policy, &mut interview, &lang, &mut input, &mut out, &keep);
     let written = match end {
@@ -193,6 +196,7 @@ fn io_error(path: &str, e: io::Error) -> asylon::Error {
         asylon::ErrorKind::Io,
         vec![miette::miette!(
             code = "asylon::io",
+            help = "give --save the path of a file in a directory you can write to",
             "cannot write `{path}`: {e}"
         )],
     )
