@@ -121,7 +121,7 @@ pub fn run(args: AskArgs<'_>) -> Result<ExitCode, asylon::Error> {
             written
         }
         Err(e) => {
-            // The output is gone (a closed pipe): the answers are still kept.
+            // Reading the answers or writing the transcript failed: what was answered is kept.
             keep(&interview)?;
             Err(e)
         }
