@@ -571,15 +571,18 @@ mod tests {
 
     /// The policies the bound is proven on: the small one above, the interview tests'
     /// screening (lists, numbers, dates, a consistency rule) and the border policy.
-    fn policies() -> Vec<Policy> {
+    fn policies() -> &'static [Policy] {
+        static POLICIES: std::sync::OnceLock<Vec<Policy>> = std::sync::OnceLock::new();
         let dir = env!("CARGO_MANIFEST_DIR");
-        vec![
-            Policy::from_source("interview.asylon", POLICY).expect("the policy checks"),
-            Policy::load(format!("{dir}/tests/fixtures/interview/screening.asylon"))
-                .expect("the screening policy checks"),
-            Policy::load(format!("{dir}/policies/us-mexico-border"))
-                .expect("the border policy checks"),
-        ]
+        POLICIES.get_or_init(|| {
+            vec![
+                Policy::from_source("interview.asylon", POLICY).expect("the policy checks"),
+                Policy::load(format!("{dir}/tests/fixtures/interview/screening.asylon"))
+                    .expect("the screening policy checks"),
+                Policy::load(format!("{dir}/policies/us-mexico-border"))
+                    .expect("the border policy checks"),
+            ]
+        })
     }
 
     /// An answer to `fact` picked by `seed`, of the fact's type; some are refused
@@ -627,7 +630,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
 
         /// Whatever the person answers, the interview never asks more questions than
         /// the bound said before any of them, and every question lowers the bound.
@@ -636,9 +639,9 @@ mod tests {
             which in 0..3usize,
             seeds in proptest::collection::vec(proptest::prelude::any::<u64>(), 60),
         ) {
-            let policy = policies().swap_remove(which);
+            let policy = &policies()[which];
             let options = EvalOptions::on("2024-06-17").expect("a date");
-            let mut interview = Interview::new(&policy, options, json!({})).expect("valid");
+            let mut interview = Interview::new(policy, options, json!({})).expect("valid");
             let mut bounds = Vec::new();
             let mut seeds = seeds.into_iter();
             while let Some(q) = interview.next_question() {
@@ -650,7 +653,7 @@ mod tests {
                 bounds.push(bound);
                 let seed = seeds.next().unwrap_or(0);
                 // One in five: "I don't know"; a refused answer counts as one too.
-                if seed % 5 == 0 || interview.answer(q.fact, some_answer(&policy, q.fact, seed / 5)).is_err() {
+                if seed % 5 == 0 || interview.answer(q.fact, some_answer(policy, q.fact, seed / 5)).is_err() {
                     interview.dont_know(q.fact);
                 }
             }
