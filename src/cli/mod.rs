@@ -143,14 +143,23 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
-    /// Print policies in the canonical layout, keeping comments (rewrites the files).
+    /// Lay policies out in the canonical layout, keeping comments.
+    ///
+    /// Without options, rewrites each file that is not laid out canonically and names it;
+    /// `-` reads a policy on standard input and writes it, formatted, on standard output.
+    /// `--check` and `--diff` change nothing and exit 1 when a file would change (0 when
+    /// none would), as `rustfmt --check` does, so either can gate a pull request.
     Fmt {
-        /// `.asylon` files, or directories of them.
+        /// `.asylon` files, directories of them, or `-` for standard input.
         #[arg(required = true)]
         paths: Vec<String>,
         /// Change nothing: list the files that would change, exit 1 if any.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "diff")]
         check: bool,
+        /// Change nothing: print a unified diff of what would change (`patch -p1`
+        /// applies it), exit 1 if anything would.
+        #[arg(long)]
+        diff: bool,
     },
     /// Print the JSON Schema (2020-12) of a policy's fact objects, or with `--decision`
     /// of what `eval --format json` prints.
@@ -308,7 +317,14 @@ pub fn run(cli: Cli) -> ExitCode {
         )
         .map_err(fail(format)),
         Command::Schema { policy, decision } => schema::run(policy.as_deref(), decision),
-        Command::Fmt { paths, check } => fmt::run(&paths, check),
+        Command::Fmt { paths, check, diff } => fmt::run(
+            &paths,
+            match (check, diff) {
+                (true, _) => fmt::Mode::Check,
+                (_, true) => fmt::Mode::Diff,
+                _ => fmt::Mode::Write,
+            },
+        ),
         Command::Test {
             policy,
             coverage,
