@@ -125,8 +125,12 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         save: Option<String>,
     },
-    /// Show which outcomes two versions of a policy decide differently, each with a fact
-    /// set on which they disagree.
+    /// Show what differs between two versions of a policy: the outcomes they decide
+    /// differently (each with a fact set both accept on which they disagree), the facts
+    /// contract, and the texts people read, per language.
+    ///
+    /// Exit codes as diff(1): 0 when the policies agree on everything, 1 when they
+    /// differ, 2 when either cannot be read.
     Diff {
         /// The old policy.
         old: String,
@@ -308,14 +312,15 @@ pub fn run(cli: Cli) -> ExitCode {
             as_of,
             old_as_of,
             format,
-        } => diff::run(
-            &old,
-            &new,
-            as_of.as_deref(),
-            old_as_of.as_deref(),
-            format == Format::Json,
-        )
-        .map_err(fail(format)),
+        } => {
+            return diff::run(
+                &old,
+                &new,
+                as_of.as_deref(),
+                old_as_of.as_deref(),
+                format == Format::Json,
+            )
+        }
         Command::Schema { policy, decision } => schema::run(policy.as_deref(), decision),
         Command::Fmt { paths, check, diff } => fmt::run(
             &paths,
