@@ -6,6 +6,7 @@ mod diagnostics;
 mod diff;
 mod explain;
 mod fmt;
+mod graph;
 pub mod internal;
 mod schema;
 #[cfg(feature = "serve")]
@@ -71,9 +72,11 @@ enum Command {
         /// The evaluation date, YYYY-MM-DD (default: today).
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<String>,
-        /// Text for people, or one JSON object for tools.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        /// Text for people, one JSON object for tools, or the decision drawn (DOT for
+        /// Graphviz, a Mermaid flowchart): nodes coloured true, false or unknown, the
+        /// path that decided it thick, the unknown facts that could still change it.
+        #[arg(long, value_enum, default_value_t = explain::ExplainFormat::Text)]
+        format: explain::ExplainFormat,
         /// The language of titles and explanations (falls back to English).
         #[arg(long, default_value = "en", value_name = "CODE")]
         lang: String,
@@ -165,6 +168,20 @@ enum Command {
         #[arg(long)]
         diff: bool,
     },
+    /// Draw the policy: facts → definitions → outcomes, exceptions as "unless" edges to
+    /// what they defeat, each source quote a node linked to the rule it authorises.
+    ///
+    /// `asylon graph POLICY | dot -Tsvg > policy.svg` renders it with Graphviz.
+    Graph {
+        /// The policy: a `.asylon` file or a directory of them.
+        policy: String,
+        /// DOT for Graphviz, a Mermaid flowchart, or the nodes and edges as JSON.
+        #[arg(long, value_enum, default_value_t = graph::GraphFormat::Dot)]
+        format: graph::GraphFormat,
+        /// Only what this outcome depends on.
+        #[arg(long, value_name = "ID")]
+        outcome: Option<String>,
+    },
     /// Print the JSON Schema (2020-12) of a policy's fact objects, or with `--decision`
     /// of what `eval --format json` prints.
     Schema {
@@ -255,9 +272,9 @@ impl Cli {
         let format = match &self.command {
             Command::Check { format, .. }
             | Command::Eval { format, .. }
-            | Command::Explain { format, .. }
             | Command::Diff { format, .. }
             | Command::Test { format, .. } => Some(*format),
+            Command::Explain { format, .. } => Some(format.diagnostics()),
             _ => None,
         };
         format == Some(Format::Json)
@@ -289,7 +306,12 @@ pub fn run(cli: Cli) -> ExitCode {
             lang,
         } => eval_options(as_of.as_deref(), &lang)
             .and_then(|options| explain::run(&policy, &facts, &outcome, &options, format))
-            .map_err(fail(format)),
+            .map_err(fail(format.diagnostics())),
+        Command::Graph {
+            policy,
+            format,
+            outcome,
+        } => graph::run(&policy, format, outcome.as_deref()).map_err(fail(Format::Text)),
         Command::Ask {
             policy,
             lang,
