@@ -44,8 +44,9 @@ pub fn decision_graph(e: &Explanation) -> Graph {
     // The condition decides unless an exception defeated the outcome (then only that
     // exception did), or the condition held and an exception may apply.
     let defeated = !e.defeated_by.is_empty();
-    let condition_decides = !defeated
-        && !(e.status == Status::Undetermined && truth(&e.condition.value) == Truth::True);
+    let held_but_may_be_defeated =
+        e.status == Status::Undetermined && truth(&e.condition.value) == Truth::True;
+    let condition_decides = !(defeated || held_but_may_be_defeated);
     let c = d.node(&e.condition, condition_decides);
     d.edge(&c, &top, GraphEdgeKind::Reads, condition_decides);
     for x in &e.exceptions {
