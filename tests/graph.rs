@@ -152,7 +152,8 @@ fn outcome_keeps_only_what_the_outcome_depends_on() {
 #[test]
 fn an_unknown_outcome_is_an_error_that_suggests_one() {
     let run = asylon(&["graph", BASE, "--outcome", "ban_aplies"], "");
-    assert_eq!(run.code, 1);
+    assert_eq!(run.code, 2, "a usage error, as for explain");
+    assert!(run.stdout.is_empty());
     assert!(
         run.stderr.contains("asylon::unknown_outcome"),
         "{}",

@@ -72,7 +72,9 @@ pub fn run(
     Ok(super::exit_after_write(written))
 }
 
-fn is_unknown_outcome(e: &asylon::Error) -> bool {
+/// Whether the error is an outcome id the policy does not have: a mistake in the command
+/// line (exit 2), not in the policy or the facts.
+pub(super) fn is_unknown_outcome(e: &asylon::Error) -> bool {
     e.diagnostics().iter().any(|d| {
         d.code()
             .is_some_and(|c| c.to_string() == "asylon::unknown_outcome")

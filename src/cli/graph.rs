@@ -20,15 +20,22 @@ pub enum GraphFormat {
     Json,
 }
 
-/// Prints the graph of the policy at `path`, or of the part `outcome` depends on.
+/// Prints the graph of the policy at `path`, or of the part `outcome` depends on (an
+/// outcome the policy does not have is a usage error: exit 2, as for `explain`).
 pub fn run(
     path: &str,
     format: GraphFormat,
     outcome: Option<&str>,
 ) -> Result<ExitCode, asylon::Error> {
     let policy = Policy::load(path)?;
-    let graph = policy_graph(&policy, outcome)?;
-    Ok(print(&graph, format))
+    match policy_graph(&policy, outcome) {
+        Ok(graph) => Ok(print(&graph, format)),
+        Err(e) if super::explain::is_unknown_outcome(&e) => {
+            super::diagnostics::print(&e, false);
+            Ok(ExitCode::from(2))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Writes a graph on standard output.
