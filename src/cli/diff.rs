@@ -96,7 +96,12 @@ fn text(old: &str, new: &str, options: &DiffOptions, report: &DiffReport) -> Str
             "on every input tried"
         };
         if report.differs() {
-            let _ = writeln!(out, "\nTheir verdicts agree {scope} both accept.");
+            let accept = if report.contract.is_empty() {
+                ""
+            } else {
+                " both accept"
+            };
+            let _ = writeln!(out, "\nTheir verdicts agree {scope}{accept}.");
         } else {
             let _ = writeln!(out, "\nThey agree {scope}.");
         }
@@ -202,12 +207,14 @@ fn texts(out: &mut String, changes: &[TextChange]) {
             TextOwner::Definition => "definition",
             TextOwner::Exception => "exception",
             TextOwner::Fact => "fact",
+            TextOwner::Variant => "value",
         };
         let field = match c.field {
             TextField::Title => "title",
             TextField::Explanation => "explanation",
             TextField::Source => "source",
             TextField::Question => "question",
+            TextField::Label => "label",
         };
         let lang = c
             .lang

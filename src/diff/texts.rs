@@ -1,6 +1,6 @@
 //! What people read that changed: the titles, explanations and sources of outcomes, the
 //! titles and sources of exceptions, the sources of definitions, the questions facts
-//! ask — each per language, so an edit that only rewords the Spanish explanation is seen.
+//! ask, the labels of enum variants — each per language, so an edit that only rewords the Spanish explanation is seen.
 //!
 //! A rule with versions is compared on the version in force on each side's date, the one
 //! a decision on that date shows.
@@ -22,6 +22,8 @@ pub enum TextOwner {
     Exception,
     /// A fact, by its dotted name.
     Fact,
+    /// An enum's variant, as `Enum.variant`.
+    Variant,
 }
 
 /// Which text of its owner changed.
@@ -36,6 +38,8 @@ pub enum TextField {
     Source,
     /// A fact's `ask`.
     Question,
+    /// An enum variant's label.
+    Label,
 }
 
 /// One text that differs between the two policies.
@@ -135,6 +139,33 @@ pub(super) fn changes(
                 new: b,
             })
         });
+    }
+    for new_enum in &new.enums {
+        let Some(old_enum) = old.enums.iter().find(|e| e.name == new_enum.name) else {
+            continue;
+        };
+        for variant in &new_enum.variants {
+            let Some(old_variant) = old_enum.variants.iter().find(|v| v.name == variant.name)
+            else {
+                continue;
+            };
+            messages(
+                old,
+                &old_variant.label,
+                new,
+                &variant.label,
+                &mut |lang, a, b| {
+                    out.push(TextChange {
+                        owner: TextOwner::Variant,
+                        name: format!("{}.{}", new_enum.name, variant.name),
+                        field: TextField::Label,
+                        lang: Some(lang),
+                        old: a,
+                        new: b,
+                    })
+                },
+            );
+        }
     }
     out
 }
