@@ -79,6 +79,13 @@ fn standard_input_that_does_not_parse_is_a_diagnostic_naming_stdin() {
 }
 
 #[test]
+fn standard_input_is_formatted_alone() {
+    let run = asylon(&["fmt", "-", TIDY], &read(MESSY));
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+}
+
+#[test]
 fn check_and_diff_cannot_be_asked_together() {
     let run = asylon(&["fmt", "--check", "--diff", TIDY], "");
     assert_eq!(run.code, 2, "{}", run.stderr);

@@ -25,6 +25,11 @@ const STDIN: &str = "<stdin>";
 
 /// Formats every `.asylon` file under `paths` (`-`: standard input) as `mode` says.
 pub(super) fn run(paths: &[String], mode: Mode) -> Result<ExitCode, Failure> {
+    if paths.len() > 1 && paths.iter().any(|p| p == "-") {
+        // Formatted standard input and the names of rewritten files would share stdout.
+        eprintln!("error: `-` (standard input) is formatted alone, without other paths");
+        return Ok(ExitCode::from(2));
+    }
     let mut files = Vec::new();
     for p in paths {
         if p == "-" {
