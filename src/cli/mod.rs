@@ -157,7 +157,7 @@ enum Command {
     /// `--check` and `--diff` change nothing and exit 1 when a file would change (0 when
     /// none would), as `rustfmt --check` does, so either can gate a pull request.
     Fmt {
-        /// `.asylon` files, directories of them, or `-` for standard input.
+        /// `.asylon` files, directories of them, or `-` (alone) for standard input.
         #[arg(required = true)]
         paths: Vec<String>,
         /// Change nothing: list the files that would change, exit 1 if any.
