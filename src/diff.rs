@@ -10,10 +10,23 @@
 //! are tried with the fewest known facts first, so a witness says no more than it must,
 //! and fact sets either policy calls impossible are skipped.
 //!
-//! The search is *complete* — no witness found means the two agree on every input —
-//! when every such fact is a `bool`, an enum or a small list of enum values, or is only
-//! ever compared directly with constants and `today`, and the combinations fit in the
-//! budget. Otherwise the report says it is not complete, and why.
+//! A witness is a fact set both policies accept: a fact only one of them declares (added,
+//! removed, renamed) is left unknown in it, and a value only one side's type or bounds
+//! allow is not tried.
+//!
+//! The search is *complete* — no witness found means the two agree on every input both
+//! accept — when every such fact is a `bool`, an enum or a small list of enum values, or
+//! is only ever compared directly with constants and `today`, and the combinations fit
+//! in the budget. Otherwise the report says it is not complete, and why.
+//!
+//! Beside the verdicts, the report lists what a reviewer must see even when no verdict
+//! changes: the texts people read ([`texts`]) and the facts contract ([`contract`]).
+
+pub mod contract;
+pub mod texts;
+
+pub use contract::{ContractChange, ContractChangeKind, Which};
+pub use texts::{TextChange, TextField, TextOwner};
 
 use std::collections::BTreeSet;
 
@@ -75,6 +88,18 @@ pub struct DiffReport {
     pub differences: Vec<Difference>,
     /// How many outcomes were compared.
     pub outcomes_compared: usize,
+    /// The changes to the facts contract: facts added, removed, renamed, retyped.
+    pub contract: Vec<ContractChange>,
+    /// The texts people read that changed, per language.
+    pub texts: Vec<TextChange>,
+}
+
+impl DiffReport {
+    /// Whether the two policies differ in anything the report covers: a verdict, the
+    /// facts contract or a text. `asylon diff` exits 1 when they do, as `diff(1)` does.
+    pub fn differs(&self) -> bool {
+        !(self.differences.is_empty() && self.contract.is_empty() && self.texts.is_empty())
+    }
 }
 
 /// One side of the comparison.
@@ -121,6 +146,13 @@ pub fn diff(old: &Policy, new: &Policy, options: &DiffOptions) -> DiffReport {
         incomplete: Vec::new(),
         differences: Vec::new(),
         outcomes_compared: ids.len(),
+        contract: contract::changes(old_side.policy, new_side.policy),
+        texts: texts::changes(
+            old_side.policy,
+            old_side.as_of,
+            new_side.policy,
+            new_side.as_of,
+        ),
     };
     for id in ids {
         let old_rule = old_side.policy.outcome_named(&id);
@@ -416,7 +448,7 @@ fn verdict(side: &Side<'_>, rule: Option<RuleId>, facts: &Facts) -> Option<Statu
     })
 }
 
-fn insert_dotted(
+pub(crate) fn insert_dotted(
     map: &mut serde_json::Map<String, serde_json::Value>,
     name: &str,
     value: serde_json::Value,
@@ -501,6 +533,15 @@ fn fact_slot(
     let old_id = old.fact_named(name);
     let new_id = new.fact_named(name);
     let mut json: Vec<serde_json::Value> = Vec::new();
+    if old_id.is_none() || new_id.is_none() {
+        // The other policy refuses a fact set naming it: a witness leaves it unknown.
+        return FactSlot {
+            name: name.to_string(),
+            old: old_id,
+            new: new_id,
+            candidates: Vec::new(),
+        };
+    }
     for (policy, id) in [(new, new_id), (old, old_id)] {
         if let Some(id) = id {
             for v in candidates(policy, id, constants, as_of, notes) {
@@ -530,7 +571,8 @@ fn fact_slot(
             let n = convert(new, new_id, &v);
             (v, o, n)
         })
-        .filter(|(_, o, n)| o.is_some() || n.is_some())
+        // A witness is accepted by both policies.
+        .filter(|(_, o, n)| o.is_some() && n.is_some())
         .collect();
     FactSlot {
         name: name.to_string(),

@@ -92,7 +92,7 @@
 //!    lints run the evaluator over the policy it built.
 //! 8. `diagnostic`, `error`: an [`Error`] and its [`Diagnostic`] records.
 //! 9. [`Policy`] (`policy`), [`FactsBuilder`] (`builder`), then [`explain`], [`interview`],
-//!    [`diff`], [`schema`].
+//!    [`diff`], [`schema`], [`graph`].
 //!
 //! What the command line, the benchmarks, the fuzz targets and the tests need from the
 //! inside is in `asylon::internal`, hidden from these docs and not a stable interface.
@@ -104,6 +104,7 @@ pub mod diff;
 pub mod explain;
 pub mod facts;
 pub mod format;
+pub mod graph;
 pub mod interview;
 pub mod schema;
 pub mod testing;

@@ -8,13 +8,27 @@ use common::{asylon, eval_json, status};
 const VERSIONS: &str = "tests/fixtures/valid/versions.asylon";
 const BASE: &str = "tests/fixtures/diff/base";
 
+const CONTRACT: &str = "tests/fixtures/diff/contract";
+const TEXTS_OLD: &str = "tests/fixtures/diff/texts/old.asylon";
+const TEXTS_NEW: &str = "tests/fixtures/diff/texts/new.asylon";
+
+/// The JSON report, checking the exit code says whether the policies differ.
 fn diff_json(args: &[&str]) -> serde_json::Value {
     let mut all = vec!["diff"];
     all.extend_from_slice(args);
     all.extend_from_slice(&["--format", "json"]);
     let run = asylon(&all, "");
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    serde_json::from_str(&run.stdout).expect("diff prints one JSON object")
+    let report: serde_json::Value =
+        serde_json::from_str(&run.stdout).expect("diff prints one JSON object");
+    let differs = [
+        &report["differences"],
+        &report["contract"],
+        &report["texts"],
+    ]
+    .iter()
+    .any(|list| list.as_array().is_some_and(|l| !l.is_empty()));
+    assert_eq!(run.code, i32::from(differs), "{}", run.stderr);
+    report
 }
 
 #[test]
@@ -126,7 +140,7 @@ fn a_removed_exception_changes_the_verdict_for_the_people_it_covered() {
 
 #[test]
 fn every_witness_replays_through_eval_with_the_claimed_verdicts() {
-    for new in ["threshold", "no_exception", "refactored"] {
+    for new in ["threshold", "no_exception", "refactored", "contract"] {
         let new = format!("tests/fixtures/diff/{new}");
         let report = diff_json(&[BASE, &new, "--as-of", "2024-06-17"]);
         for d in report["differences"].as_array().unwrap() {
@@ -185,15 +199,142 @@ fn diff_text_for_people() {
         ],
         "",
     );
-    assert_eq!(run.code, 0);
+    assert_eq!(run.code, 1);
     insta::assert_snapshot!(run.stdout);
 }
 
 #[test]
-fn diff_refuses_an_invalid_policy() {
+fn diff_refuses_an_invalid_policy_with_exit_2() {
     let run = asylon(&["diff", BASE, "tests/fixtures/invalid/cycle.asylon"], "");
-    assert_eq!(run.code, 1);
+    assert_eq!(run.code, 2);
     assert!(run.stderr.contains("asylon::cycle"), "{}", run.stderr);
+    let run = asylon(&["diff", BASE, "tests/fixtures/diff/nowhere"], "");
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let run = asylon(
+        &[
+            "diff",
+            BASE,
+            "tests/fixtures/invalid/cycle.asylon",
+            "--format",
+            "json",
+        ],
+        "",
+    );
+    assert_eq!(run.code, 2);
+    let error: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(error["ok"], false);
+}
+
+#[test]
+fn exit_codes_are_those_of_diff_1() {
+    let code = |new: &str| asylon(&["diff", BASE, new, "--as-of", "2024-06-17"], "").code;
+    assert_eq!(code("tests/fixtures/diff/refactored"), 0);
+    assert_eq!(code(BASE), 0);
+    assert_eq!(code("tests/fixtures/diff/threshold"), 1);
+    assert_eq!(code(CONTRACT), 1);
+    let run = asylon(&["diff", TEXTS_OLD, TEXTS_NEW, "--as-of", "2024-06-17"], "");
+    assert_eq!(run.code, 1, "a change of texts only is a difference");
+}
+
+#[test]
+fn a_spanish_only_rewording_is_reported_per_language() {
+    let report = diff_json(&[TEXTS_OLD, TEXTS_NEW, "--as-of", "2024-06-17"]);
+    assert_eq!(report["differences"], serde_json::json!([]));
+    assert_eq!(report["contract"], serde_json::json!([]));
+    let texts = report["texts"].as_array().unwrap();
+    let explanation = texts
+        .iter()
+        .find(|t| t["field"] == "explanation")
+        .expect("the explanation changed");
+    assert_eq!(explanation["lang"], "es");
+    assert_eq!(explanation["owner"], "outcome");
+    assert_eq!(explanation["name"], "ban_applies");
+    // The English explanation did not change, so it is not reported.
+    assert_eq!(
+        texts.iter().filter(|t| t["field"] == "explanation").count(),
+        1
+    );
+    insta::assert_json_snapshot!(report["texts"]);
+}
+
+#[test]
+fn changed_texts_for_people() {
+    let run = asylon(&["diff", TEXTS_OLD, TEXTS_NEW, "--as-of", "2024-06-17"], "");
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn contract_changes_each_with_an_example_one_policy_accepts_and_the_other_refuses() {
+    let report = diff_json(&[BASE, CONTRACT, "--as-of", "2024-06-17"]);
+    let changes = report["contract"].as_array().unwrap();
+    let kinds: Vec<(&str, &str)> = changes
+        .iter()
+        .map(|c| (c["change"].as_str().unwrap(), c["fact"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("variants", "method"),
+            ("bound", "crossings"),
+            ("renamed", "unaccompanied_child"),
+            ("added", "entry.days_ago"),
+            ("removed", "entry.date"),
+        ]
+    );
+    for c in changes {
+        let example = c["example"].to_string();
+        let accepts = |policy: &str| {
+            asylon(
+                &[
+                    "eval",
+                    policy,
+                    "-",
+                    "--as-of",
+                    "2024-06-17",
+                    "--format",
+                    "json",
+                ],
+                &example,
+            )
+            .code
+                == 0
+        };
+        let expected = match c["accepted_by"].as_str() {
+            Some("old") => (true, false),
+            Some("new") => (false, true),
+            other => panic!("no example for {c}: {other:?}"),
+        };
+        assert_eq!((accepts(BASE), accepts(CONTRACT)), expected, "{c}");
+    }
+    insta::assert_json_snapshot!(report["contract"]);
+}
+
+#[test]
+fn a_witness_next_to_a_renamed_fact_is_accepted_by_both_policies() {
+    let report = diff_json(&[BASE, CONTRACT, "--as-of", "2024-06-17"]);
+    let d = &report["differences"][0];
+    assert_eq!(d["outcome"], "ban_applies");
+    // Neither the old nor the new name of the renamed fact: each policy refuses the
+    // other's.
+    assert!(d["witness"].get("child").is_none(), "{d}");
+    assert!(d["witness"].get("unaccompanied_child").is_none(), "{d}");
+    let witness = d["witness"].to_string();
+    assert_eq!(
+        status(&eval_json(BASE, &witness, "2024-06-17"), "ban_applies"),
+        d["old"]
+    );
+    assert_eq!(
+        status(&eval_json(CONTRACT, &witness, "2024-06-17"), "ban_applies"),
+        d["new"]
+    );
+}
+
+#[test]
+fn contract_changes_for_people() {
+    let run = asylon(&["diff", BASE, CONTRACT, "--as-of", "2024-06-17"], "");
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!(run.stdout);
 }
 
 #[test]

@@ -9,9 +9,33 @@ use asylon::explain::{explain, ExceptionNode, Explanation, Node, NodeKind};
 use asylon::internal::message::format_date;
 use asylon::{EvalOptions, Policy, Status};
 
+use super::graph::{print, GraphFormat};
 use super::text::wrap;
 use super::words::{explain_words, ExplainWords};
 use super::Format;
+
+/// How `asylon explain` writes its explanation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExplainFormat {
+    /// An indented tree for people.
+    Text,
+    /// One JSON object for tools.
+    Json,
+    /// The decision drawn in Graphviz's DOT.
+    Dot,
+    /// The decision drawn as a Mermaid flowchart.
+    Mermaid,
+}
+
+impl ExplainFormat {
+    /// How diagnostics are printed: as JSON for `--format json`, else drawn on stderr.
+    pub fn diagnostics(self) -> Format {
+        match self {
+            ExplainFormat::Json => Format::Json,
+            _ => Format::Text,
+        }
+    }
+}
 
 /// Explains `outcome` for the facts in `facts` (a file, or `-` for stdin).
 pub fn run(
@@ -19,7 +43,7 @@ pub fn run(
     facts: &str,
     outcome: &str,
     options: &EvalOptions,
-    format: Format,
+    format: ExplainFormat,
 ) -> Result<ExitCode, asylon::Error> {
     let policy = Policy::load(path)?;
     let (name, text) = super::read_facts(facts, policy.limits().max_facts_bytes)?;
@@ -30,22 +54,27 @@ pub fn run(
         Ok(e) => e,
         // An outcome id the policy does not have is a mistake in the command line.
         Err(e) if is_unknown_outcome(&e) => {
-            super::diagnostics::print(&e, format == Format::Json);
+            super::diagnostics::print(&e, format == ExplainFormat::Json);
             return Ok(ExitCode::from(2));
         }
         Err(e) => return Err(e),
     };
+    let graph = |format| print(&asylon::graph::decision_graph(&explanation), format);
     let mut out = io::stdout().lock();
     let written = match format {
-        Format::Json => serde_json::to_writer_pretty(&mut out, &explanation)
+        ExplainFormat::Json => serde_json::to_writer_pretty(&mut out, &explanation)
             .map_err(io::Error::from)
             .and_then(|()| writeln!(out)),
-        Format::Text => write!(out, "{}", render(&explanation)),
+        ExplainFormat::Text => write!(out, "{}", render(&explanation)),
+        ExplainFormat::Dot => return Ok(graph(GraphFormat::Dot)),
+        ExplainFormat::Mermaid => return Ok(graph(GraphFormat::Mermaid)),
     };
     Ok(super::exit_after_write(written))
 }
 
-fn is_unknown_outcome(e: &asylon::Error) -> bool {
+/// Whether the error is an outcome id the policy does not have: a mistake in the command
+/// line (exit 2), not in the policy or the facts.
+pub(super) fn is_unknown_outcome(e: &asylon::Error) -> bool {
     e.diagnostics().iter().any(|d| {
         d.code()
             .is_some_and(|c| c.to_string() == "asylon::unknown_outcome")

@@ -1,6 +1,7 @@
-//! `asylon fmt`: rewrites policy files in the canonical layout, or checks that they are.
+//! `asylon fmt`: rewrites policy files in the canonical layout, checks that they are, or
+//! shows what would change; `-` formats standard input onto standard output.
 
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -8,26 +9,50 @@ use miette::{NamedSource, Report};
 
 use super::{Failure, Format};
 
-/// Formats every `.asylon` file under `paths`; with `check`, only says which would
-/// change (exit 1 when one would).
-pub(super) fn run(paths: &[String], check: bool) -> Result<ExitCode, Failure> {
+/// What `asylon fmt` does with a file that is not in the canonical layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Mode {
+    /// Rewrite it (standard input: print the formatted text).
+    Write,
+    /// Say that it would change; exit 1.
+    Check,
+    /// Print a unified diff of the change; exit 1.
+    Diff,
+}
+
+/// The name standard input goes by in diagnostics and diffs.
+const STDIN: &str = "<stdin>";
+
+/// Formats every `.asylon` file under `paths` (`-`: standard input) as `mode` says.
+pub(super) fn run(paths: &[String], mode: Mode) -> Result<ExitCode, Failure> {
+    if paths.len() > 1 && paths.iter().any(|p| p == "-") {
+        // Formatted standard input and the names of rewritten files would share stdout.
+        eprintln!("error: `-` (standard input) is formatted alone, without other paths");
+        return Ok(ExitCode::from(2));
+    }
     let mut files = Vec::new();
     for p in paths {
-        collect(Path::new(p), &mut files).map_err(|e| io_failure(p, e))?;
+        if p == "-" {
+            files.push(None);
+        } else {
+            collect(Path::new(p), &mut files).map_err(|e| io_failure(p, e))?;
+        }
     }
     let mut reports = Vec::new();
-    let mut changed = Vec::new();
+    let mut changed = false;
+    let mut out = io::stdout().lock();
+    let mut written = Ok(());
     for path in &files {
-        let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| io_failure(&name, e))?;
-        match asylon::format::format_source(&text) {
-            Ok(formatted) if formatted != text => {
-                if !check {
-                    std::fs::write(path, &formatted).map_err(|e| io_failure(&name, e))?;
-                }
-                changed.push(name);
-            }
-            Ok(_) => {}
+        let name = path
+            .as_ref()
+            .map_or(STDIN.to_string(), |p| p.display().to_string());
+        let text = match path {
+            Some(p) => std::fs::read_to_string(p),
+            None => read_stdin(),
+        }
+        .map_err(|e| io_failure(&name, e))?;
+        let formatted = match asylon::format::format_source(&text) {
+            Ok(formatted) => formatted,
             Err(errors) => {
                 let source = NamedSource::new(name, text).with_language("asylon");
                 reports.extend(
@@ -35,13 +60,24 @@ pub(super) fn run(paths: &[String], check: bool) -> Result<ExitCode, Failure> {
                         .into_iter()
                         .map(|e| Report::new(e).with_source_code(source.clone())),
                 );
+                continue;
             }
+        };
+        let differs = formatted != text;
+        changed |= differs;
+        if let (Mode::Write, Some(p), true) = (mode, path, differs) {
+            std::fs::write(p, &formatted).map_err(|e| io_failure(&name, e))?;
         }
-    }
-    let mut out = io::stdout().lock();
-    for name in &changed {
-        let verb = if check { "would reformat" } else { "formatted" };
-        let _ = writeln!(out, "{verb} {name}");
+        written = written.and_then(|()| match (mode, path) {
+            // Standard input always goes back out, changed or not, as a filter does.
+            (Mode::Write, None) => out.write_all(formatted.as_bytes()),
+            (Mode::Write, Some(_)) if differs => writeln!(out, "formatted {name}"),
+            (Mode::Check, _) if differs => writeln!(out, "would reformat {name}"),
+            (Mode::Diff, _) if differs => {
+                write!(out, "{}", unified_diff(&name, &text, &formatted))
+            }
+            _ => Ok(()),
+        });
     }
     if !reports.is_empty() {
         return Err(Failure {
@@ -49,20 +85,36 @@ pub(super) fn run(paths: &[String], check: bool) -> Result<ExitCode, Failure> {
             format: Format::Text,
         });
     }
-    let _ = out.flush();
-    Ok(if check && !changed.is_empty() {
+    let code = super::exit_after_write(written);
+    Ok(if mode != Mode::Write && changed {
         ExitCode::from(1)
     } else {
-        ExitCode::SUCCESS
+        code
     })
 }
 
+/// The change from `old` to `new` as a unified diff (`--- a/NAME`, `+++ b/NAME`, three
+/// lines of context), as `diff -u` and `git diff` print it, so `patch -p1` applies it.
+fn unified_diff(name: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string()
+}
+
+fn read_stdin() -> io::Result<String> {
+    let mut text = String::new();
+    io::stdin().read_to_string(&mut text)?;
+    Ok(text)
+}
+
 /// `.asylon` files: the file itself, or every one under a directory, in name order.
-fn collect(path: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+fn collect(path: &Path, out: &mut Vec<Option<PathBuf>>) -> io::Result<()> {
     if !path.is_dir() {
         // Reading a missing file reports it, with its name.
         std::fs::metadata(path)?;
-        out.push(path.to_path_buf());
+        out.push(Some(path.to_path_buf()));
         return Ok(());
     }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
@@ -74,7 +126,7 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
         if p.is_dir() {
             collect(&p, out)?;
         } else if p.extension().is_some_and(|x| x == "asylon") {
-            out.push(p);
+            out.push(Some(p));
         }
     }
     Ok(())

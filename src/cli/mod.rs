@@ -6,6 +6,7 @@ mod diagnostics;
 mod diff;
 mod explain;
 mod fmt;
+mod graph;
 pub mod internal;
 mod schema;
 #[cfg(feature = "serve")]
@@ -71,9 +72,11 @@ enum Command {
         /// The evaluation date, YYYY-MM-DD (default: today).
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<String>,
-        /// Text for people, or one JSON object for tools.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        /// Text for people, one JSON object for tools, or the decision drawn (DOT for
+        /// Graphviz, a Mermaid flowchart): nodes coloured true, false or unknown, the
+        /// path that decided it thick, the unknown facts that could still change it.
+        #[arg(long, value_enum, default_value_t = explain::ExplainFormat::Text)]
+        format: explain::ExplainFormat,
         /// The language of titles and explanations (falls back to English).
         #[arg(long, default_value = "en", value_name = "CODE")]
         lang: String,
@@ -131,8 +134,12 @@ enum Command {
         #[arg(long)]
         ask_unknown: bool,
     },
-    /// Show which outcomes two versions of a policy decide differently, each with a fact
-    /// set on which they disagree.
+    /// Show what differs between two versions of a policy: the outcomes they decide
+    /// differently (each with a fact set both accept on which they disagree), the facts
+    /// contract, and the texts people read, per language.
+    ///
+    /// Exit codes as diff(1): 0 when the policies agree on everything, 1 when they
+    /// differ, 2 when either cannot be read.
     Diff {
         /// The old policy.
         old: String,
@@ -149,14 +156,37 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
-    /// Print policies in the canonical layout, keeping comments (rewrites the files).
+    /// Lay policies out in the canonical layout, keeping comments.
+    ///
+    /// Without options, rewrites each file that is not laid out canonically and names it;
+    /// `-` reads a policy on standard input and writes it, formatted, on standard output.
+    /// `--check` and `--diff` change nothing and exit 1 when a file would change (0 when
+    /// none would), as `rustfmt --check` does, so either can gate a pull request.
     Fmt {
-        /// `.asylon` files, or directories of them.
+        /// `.asylon` files, directories of them, or `-` (alone) for standard input.
         #[arg(required = true)]
         paths: Vec<String>,
         /// Change nothing: list the files that would change, exit 1 if any.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "diff")]
         check: bool,
+        /// Change nothing: print a unified diff of what would change (`patch -p1`
+        /// applies it), exit 1 if anything would.
+        #[arg(long)]
+        diff: bool,
+    },
+    /// Draw the policy: facts → definitions → outcomes, exceptions as "unless" edges to
+    /// what they defeat, each source quote a node linked to the rule it authorises.
+    ///
+    /// `asylon graph POLICY | dot -Tsvg > policy.svg` renders it with Graphviz.
+    Graph {
+        /// The policy: a `.asylon` file or a directory of them.
+        policy: String,
+        /// DOT for Graphviz, a Mermaid flowchart, or the nodes and edges as JSON.
+        #[arg(long, value_enum, default_value_t = graph::GraphFormat::Dot)]
+        format: graph::GraphFormat,
+        /// Only what this outcome depends on.
+        #[arg(long, value_name = "ID")]
+        outcome: Option<String>,
     },
     /// Print the JSON Schema (2020-12) of a policy's fact objects, or with `--decision`
     /// of what `eval --format json` prints.
@@ -248,9 +278,9 @@ impl Cli {
         let format = match &self.command {
             Command::Check { format, .. }
             | Command::Eval { format, .. }
-            | Command::Explain { format, .. }
             | Command::Diff { format, .. }
             | Command::Test { format, .. } => Some(*format),
+            Command::Explain { format, .. } => Some(format.diagnostics()),
             _ => None,
         };
         format == Some(Format::Json)
@@ -282,7 +312,12 @@ pub fn run(cli: Cli) -> ExitCode {
             lang,
         } => eval_options(as_of.as_deref(), &lang)
             .and_then(|options| explain::run(&policy, &facts, &outcome, &options, format))
-            .map_err(fail(format)),
+            .map_err(fail(format.diagnostics())),
+        Command::Graph {
+            policy,
+            format,
+            outcome,
+        } => graph::run(&policy, format, outcome.as_deref()).map_err(fail(Format::Text)),
         Command::Ask {
             policy,
             lang,
@@ -307,16 +342,24 @@ pub fn run(cli: Cli) -> ExitCode {
             as_of,
             old_as_of,
             format,
-        } => diff::run(
-            &old,
-            &new,
-            as_of.as_deref(),
-            old_as_of.as_deref(),
-            format == Format::Json,
-        )
-        .map_err(fail(format)),
+        } => {
+            return diff::run(
+                &old,
+                &new,
+                as_of.as_deref(),
+                old_as_of.as_deref(),
+                format == Format::Json,
+            )
+        }
         Command::Schema { policy, decision } => schema::run(policy.as_deref(), decision),
-        Command::Fmt { paths, check } => fmt::run(&paths, check),
+        Command::Fmt { paths, check, diff } => fmt::run(
+            &paths,
+            match (check, diff) {
+                (true, _) => fmt::Mode::Check,
+                (_, true) => fmt::Mode::Diff,
+                _ => fmt::Mode::Write,
+            },
+        ),
         Command::Test {
             policy,
             coverage,
