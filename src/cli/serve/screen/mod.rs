@@ -116,7 +116,11 @@ async fn index(Shared(screen): Shared<Screen>) -> Response {
         h1 { (w.screenings) }
         ul { @for e in entries { li { a href={"/screen/" (e.name)} { (e.current().policy.checked().header.name) } } } }
     };
-    html_page(StatusCode::OK, bare("en", w.screenings, body), None)
+    html_page(
+        StatusCode::OK,
+        bare("en", w.screenings, &screen.quick_exit, body),
+        None,
+    )
 }
 
 /// The policy served as `name`, or the page saying there is none.
@@ -135,7 +139,7 @@ fn policy(screen: &Screen, name: &str, lang: &str) -> Result<Arc<Loaded>, Respon
                     p { a href={"/screen/" (only.name)} { (only.current().policy.checked().header.name) } }
                 }
             };
-            html_page(StatusCode::NOT_FOUND, bare(lang, w.error_title, body), None)
+            html_page(StatusCode::NOT_FOUND, bare(lang, w.error_title, &screen.quick_exit, body), None)
         })
 }
 
@@ -332,7 +336,7 @@ async fn step(
     };
     let mut state = match State::from_fields(&fields) {
         Ok(s) => s,
-        Err(e) => return problem(&screen, &name, &loaded, &fallback, &[e.0]),
+        Err(e) => return problem(&screen, &name, &loaded, &fallback, &[*e.0]),
     };
     state.lang = chosen_language(&loaded, &state.lang);
     let from_review = field(&fields, "ret") == Some("review");
@@ -460,7 +464,7 @@ fn answer(
                 None,
             )
         }
-        Err(e) => again(vec![e], None),
+        Err(e) => again(vec![*e], None),
     }
 }
 
@@ -477,7 +481,7 @@ async fn save(
     };
     let fallback = unreachable_state("en");
     let state = match form(&screen, &headers, body).await {
-        Ok(fields) => State::from_fields(&fields).map_err(|e| e.0),
+        Ok(fields) => State::from_fields(&fields).map_err(|e| *e.0),
         Err(e) => Err(e),
     };
     let state = match state {
@@ -583,7 +587,7 @@ async fn resume(
     }
     match answers_object(&given) {
         Ok(answers) => state.answers = answers,
-        Err(e) => return refused(&state, vec![e.0]),
+        Err(e) => return refused(&state, vec![*e.0]),
     }
     if let Err(e) = state.evaluate(&loaded.policy) {
         let errors = e.records().to_vec();

@@ -152,7 +152,7 @@ impl Frame<'_> {
             None => String::new(),
         };
         let decides: Vec<&str> = (q.decision.undetermined.iter())
-            .filter(|u| u.missing.iter().any(|m| *m == info.name))
+            .filter(|u| u.missing.contains(&info.name))
             .map(|u| u.title.as_str())
             .collect();
         let errors = html! {
@@ -207,7 +207,7 @@ impl Frame<'_> {
     /// The form that continues from a saved file, with why the last one was refused.
     pub fn resume(&self, w: &Words, errors: &[Diagnostic]) -> Markup {
         html! {
-            details.no-print open[!errors.is_empty()] {
+            details.resume.no-print open[!errors.is_empty()] {
                 summary { (w.resume_title) }
                 @if !errors.is_empty() {
                     div.error id="resume-err" role="alert" { @for e in errors { (diagnostic(e, w)) } }
@@ -246,10 +246,13 @@ impl Frame<'_> {
                         @let q = self.ask(f, facts);
                         div data-fact=(info.name) {
                             dt { (q) }
-                            dd { (get(&self.state.answers, &info.name).map(|v| shown(checked, f, v, w)).unwrap_or_default()) }
-                            @if changeable {
-                                button.link.change type="submit" name="change" value=(info.name)
-                                    aria-label={(w.change) ": " (q)} { (w.change) }
+                            dd {
+                                span { (get(&self.state.answers, &info.name).map(|v| shown(checked, f, v, w)).unwrap_or_default()) }
+                                @if changeable {
+                                    " "
+                                    button.link.change type="submit" name="change" value=(info.name)
+                                        aria-label={(w.change) ": " (q)} { (w.change) }
+                                }
                             }
                         }
                     }
@@ -385,7 +388,7 @@ fn diagnostic(e: &Diagnostic, w: &Words) -> Markup {
 }
 
 /// A page without a policy: a list of the screenings served, or that there is none.
-pub fn bare(lang: &str, title: &str, body: Markup) -> Markup {
+pub fn bare(lang: &str, title: &str, quick_exit: &str, body: Markup) -> Markup {
     let w = words(lang);
     html! {
         (DOCTYPE)
@@ -396,7 +399,15 @@ pub fn bare(lang: &str, title: &str, body: Markup) -> Markup {
                 title { (title) }
                 style { (PreEscaped(STYLE)) }
             }
-            body { main id="main" { (body) } }
+            body {
+                header.bar {
+                    a.quick-exit href=(quick_exit) rel="noreferrer" title=(w.quick_exit_hint) {
+                        (w.quick_exit)
+                    }
+                }
+                main id="main" { (body) }
+                script { (PreEscaped(SCRIPT)) }
+            }
         }
     }
 }

@@ -61,7 +61,7 @@ pub fn read(
     fact: FactId,
     sent: &[&str],
     lang: &str,
-) -> Result<Option<Value>, asylon::Diagnostic> {
+) -> Result<Option<Value>, Box<asylon::Diagnostic>> {
     let text = match control(checked, fact, lang) {
         // No box ticked is an answer: none of them.
         Control::Any(_) if sent.iter().all(|s| s.trim().is_empty()) => "none".to_string(),
@@ -80,15 +80,15 @@ pub fn read(
     }
 }
 
-fn refused(e: &asylon::internal::answer::AnswerError) -> asylon::Diagnostic {
-    asylon::Diagnostic {
+fn refused(e: &asylon::internal::answer::AnswerError) -> Box<asylon::Diagnostic> {
+    Box::new(asylon::Diagnostic {
         code: "asylon::answer::invalid".into(),
         severity: asylon::Severity::Error,
         message: e.message.clone(),
         help: e.help.clone(),
         location: None,
         related: Vec::new(),
-    }
+    })
 }
 
 /// The controls of a question, showing `current` (the answer given before, if any);

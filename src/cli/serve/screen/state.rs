@@ -44,17 +44,17 @@ pub fn all<'a>(fields: &'a Fields, name: &str) -> Vec<&'a str> {
 /// Why a state cannot be read: only a form that was altered, or a file that is not a
 /// fact object.
 #[derive(Debug)]
-pub struct BadState(pub asylon::Diagnostic);
+pub struct BadState(pub Box<asylon::Diagnostic>);
 
 fn bad(code: &str, message: String, help: &str) -> BadState {
-    BadState(asylon::Diagnostic {
+    BadState(Box::new(asylon::Diagnostic {
         code: code.into(),
         severity: asylon::Severity::Error,
         message,
         help: Some(help.into()),
         location: None,
         related: Vec::new(),
-    })
+    }))
 }
 
 impl State {
