@@ -165,15 +165,16 @@ async fn start(
     let state = match state {
         Ok(s) => s,
         Err(e) => {
-            let state = State::new(&lang, None).unwrap_or_else(|_| unreachable_state(&lang));
+            let state = blank_state(&lang);
             return problem(&screen, &name, &loaded, &state, e.records());
         }
     };
     show(&screen, &name, &loaded, &state, Show::Next)
 }
 
-/// A state for today: making one without a date cannot fail (today is a date).
-fn unreachable_state(lang: &str) -> State {
+/// A screening without answers, evaluated today: the state of a page about a request
+/// whose own state cannot be read.
+fn blank_state(lang: &str) -> State {
     State {
         lang: lang.to_string(),
         as_of: jiff::Zoned::now().date().to_string(),
@@ -329,7 +330,7 @@ async fn step(
         Ok(l) => l,
         Err(r) => return r,
     };
-    let fallback = unreachable_state("en");
+    let fallback = blank_state("en");
     let fields = match form(&screen, &headers, body).await {
         Ok(f) => f,
         Err(e) => return problem(&screen, &name, &loaded, &fallback, &[e]),
@@ -479,7 +480,7 @@ async fn save(
         Ok(l) => l,
         Err(r) => return r,
     };
-    let fallback = unreachable_state("en");
+    let fallback = blank_state("en");
     let state = match form(&screen, &headers, body).await {
         Ok(fields) => State::from_fields(&fields).map_err(|e| *e.0),
         Err(e) => Err(e),
@@ -552,15 +553,7 @@ async fn resume(
     let lang = chosen_language(&loaded, &lang);
     let mut state = match State::new(&lang, as_of.as_deref()) {
         Ok(s) => s,
-        Err(e) => {
-            return problem(
-                &screen,
-                &name,
-                &loaded,
-                &unreachable_state(&lang),
-                e.records(),
-            )
-        }
+        Err(e) => return problem(&screen, &name, &loaded, &blank_state(&lang), e.records()),
     };
     let given = if file.trim().is_empty() { text } else { file };
     let refused = |state: &State, errors: Vec<Diagnostic>| {

@@ -411,3 +411,53 @@ pub fn bare(lang: &str, title: &str, quick_exit: &str, body: Markup) -> Markup {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POLICY: &str = r#"
+        policy "Escapes <b>"
+        fact x: bool "x" ask en "Is it <script>alert(1)</script>?" es "¿Es <i>así</i>?"
+        outcome o when x title en "O & <em>" es "O & <em>"
+          explain en "Because \"quoted\"" es "Porque"
+    "#;
+
+    #[test]
+    fn the_policy_s_texts_and_the_answers_are_escaped() {
+        let policy = Policy::from_source("escapes.asylon", POLICY).expect("the policy checks");
+        let mut state = State::new("en", Some("2024-06-17")).expect("a date");
+        let frame_with = |state: &State, f: &dyn Fn(&Frame<'_>) -> Markup| -> String {
+            let frame = Frame {
+                name: "escapes",
+                policy: &policy,
+                quick_exit: "https://exit.example/\"><script>",
+                state,
+            };
+            f(&frame).into_string()
+        };
+        let (facts, decision) = state.evaluate(&policy).expect("evaluates");
+        let fact = policy.checked().fact_named("x").expect("declared");
+        let question = frame_with(&state, &|frame| {
+            frame.question(&QuestionPage {
+                fact,
+                facts: &facts,
+                decision: &decision,
+                remaining: Some(1),
+                from_review: false,
+                errors: &[],
+                sent: None,
+            })
+        });
+        assert!(question.contains("Is it &lt;script&gt;alert(1)&lt;/script&gt;?"));
+        assert!(!question.contains("<script>alert"));
+        assert!(!question.contains("\"><script>"));
+        assert!(question.contains("Escapes &lt;b&gt;"));
+        state.set("x", serde_json::json!(true));
+        let (facts, decision) = state.evaluate(&policy).expect("evaluates");
+        let results = frame_with(&state, &|frame| frame.results(&facts, &decision));
+        assert!(results.contains("O &amp; &lt;em&gt;"), "{results}");
+        // The answers travel in a hidden field: their quotes stay inside its value.
+        assert!(results.contains(r#"name="answers" value="{&quot;x&quot;:true}""#));
+    }
+}

@@ -2,7 +2,8 @@
 //! choices, titles, explanations, sources) is the policy's; these are the buttons,
 //! headings and reminders around it. A language the page does not speak gets English.
 
-/// The words of the page in one language.
+/// The words of the page in one language: each field is the text of the button, heading
+/// or sentence it names.
 pub struct Words {
     /// The language these words are in (the `lang` of the elements holding them).
     pub lang: &'static str,
