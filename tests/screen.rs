@@ -530,3 +530,26 @@ fn every_screenshot_the_readme_shows_exists() {
         );
     }
 }
+
+#[test]
+fn a_quick_exit_that_is_not_a_web_address_is_refused() {
+    for url in ["javascript:alert(1)", "www.google.com", "https://"] {
+        let run = asylon(
+            &[
+                "serve",
+                POLICY,
+                "--listen",
+                "127.0.0.1:0",
+                "--quick-exit-url",
+                url,
+            ],
+            "",
+        );
+        assert_eq!(run.code, 2, "{url}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("asylon::serve::quick_exit_url"),
+            "{}",
+            run.stderr
+        );
+    }
+}

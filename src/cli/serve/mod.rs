@@ -86,6 +86,10 @@ pub struct App {
 
 /// Runs the service until SIGTERM or ctrl-c; requests in flight are finished first.
 pub fn run(args: ServeArgs) -> ExitCode {
+    if let Err(e) = screen::check_quick_exit(&args.quick_exit_url) {
+        super::diagnostics::print(&e, false);
+        return ExitCode::from(2);
+    }
     let registry = match Registry::load(&args.policies) {
         Ok(r) => r,
         Err(e) => {

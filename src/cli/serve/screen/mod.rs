@@ -79,6 +79,26 @@ pub fn router(app: Arc<App>, quick_exit: &str) -> Router {
         .with_state(screen)
 }
 
+/// Refuses a quick-exit address that is not a plain web address: the button must take
+/// the person away, not run anything.
+pub fn check_quick_exit(url: &str) -> Result<(), asylon::Error> {
+    let lower = url.to_ascii_lowercase();
+    let web = ["https://", "http://"]
+        .iter()
+        .any(|s| lower.starts_with(s) && lower.len() > s.len());
+    if web && !url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Ok(());
+    }
+    Err(asylon::Error::from_reports(
+        asylon::ErrorKind::Io,
+        vec![miette::miette!(
+            code = "asylon::serve::quick_exit_url",
+            help = "give a neutral web page, e.g. --quick-exit-url https://www.google.com/",
+            "`{url}` is not an http:// or https:// address"
+        )],
+    ))
+}
+
 /// An HTML page: never cached or stored (it shows a person's answers), no referrer.
 fn html_page(status: StatusCode, markup: Markup, loaded: Option<&Loaded>) -> Response {
     let mut response = (status, markup.into_string()).into_response();
