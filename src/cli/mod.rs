@@ -244,6 +244,10 @@ enum Command {
         /// asylum seekers are sensitive.
         #[arg(long, value_name = "FILE")]
         decision_log: Option<std::path::PathBuf>,
+        /// Where the screening page's quick-exit button leads (`/screen/{policy}`): a
+        /// neutral site the person is sent to at once.
+        #[arg(long, default_value = "https://www.google.com/", value_name = "URL")]
+        quick_exit_url: String,
     },
     /// Run the tests written in a policy (`test "…"` blocks).
     Test {
@@ -378,6 +382,7 @@ pub fn run(cli: Cli) -> ExitCode {
             timeout_ms,
             quiet,
             decision_log,
+            quick_exit_url,
         } => {
             return serve::run(serve::ServeArgs {
                 policies,
@@ -393,6 +398,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 },
                 quiet,
                 decision_log,
+                quick_exit_url,
             })
         }
         Command::Batch {

@@ -5,7 +5,7 @@
 //! their revisions, swapped on reload), [`request`] (bodies and their envelope),
 //! [`routes`] and [`batch`] (the endpoints), [`describe`] (a policy's facts and outcomes
 //! as JSON), [`errors`] (4xx answers as diagnostic records), [`guard`] (limits, tokens,
-//! CORS, the access log), [`metrics`].
+//! CORS, the access log), [`metrics`], [`screen`] (the screening page for people).
 //!
 //! Privacy: the access log has the method, path, status, latency and revision of each
 //! request — never facts, never decisions. Only `--decision-log` keeps facts.
@@ -19,6 +19,7 @@ mod metrics;
 mod openapi;
 mod request;
 mod routes;
+mod screen;
 mod state;
 
 use std::net::SocketAddr;
@@ -55,6 +56,8 @@ pub struct ServeArgs {
     pub quiet: bool,
     /// Where to append each evaluation with its facts (off by default).
     pub decision_log: Option<PathBuf>,
+    /// Where the screening page's quick exit leads.
+    pub quick_exit_url: String,
 }
 
 /// The service's limits.
@@ -83,6 +86,10 @@ pub struct App {
 
 /// Runs the service until SIGTERM or ctrl-c; requests in flight are finished first.
 pub fn run(args: ServeArgs) -> ExitCode {
+    if let Err(e) = screen::check_quick_exit(&args.quick_exit_url) {
+        super::diagnostics::print(&e, false);
+        return ExitCode::from(2);
+    }
     let registry = match Registry::load(&args.policies) {
         Ok(r) => r,
         Err(e) => {
@@ -149,7 +156,8 @@ async fn serve(app: Arc<App>, args: ServeArgs, token: Option<String>) -> ExitCod
         watch(Arc::clone(&app));
     }
     let router = guard::layers(
-        routes::router(Arc::clone(&app)),
+        routes::router(Arc::clone(&app))
+            .merge(screen::router(Arc::clone(&app), &args.quick_exit_url)),
         Arc::clone(&app),
         guard::Access {
             token,
