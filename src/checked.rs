@@ -52,7 +52,7 @@ impl Message {
             .iter()
             .flat_map(|(_, parts)| parts)
             .filter_map(|p| match p {
-                Part::Value(Ref::Fact(f), _) => Some(*f),
+                Part::Value(Ref::Fact(f), ..) => Some(*f),
                 _ => None,
             })
     }
@@ -63,8 +63,18 @@ impl Message {
 pub enum Part {
     /// Text as written.
     Text(String),
-    /// `{name}`: a value, formatted for the message's language.
-    Value(Ref, Type),
+    /// `{name}`: a value, formatted for the message's language; `{name or "text"}`
+    /// with the text to show when the value is unknown.
+    Value(Ref, Type, Shown),
+}
+
+/// How an interpolation was written: its fallback and where it is.
+#[derive(Debug, Clone, Default)]
+pub struct Shown {
+    /// `{name or "text"}`: what to show when the value is unknown.
+    pub fallback: Option<String>,
+    /// The `{name}` in the source.
+    pub span: Span,
 }
 
 /// What an interpolation or a name refers to.
@@ -79,8 +89,10 @@ pub enum Ref {
 /// The policy header.
 #[derive(Debug, Clone, Default)]
 pub struct Header {
-    /// `policy "…"`
+    /// `policy "…"` (in the form `policy en "…" es "…"`, the English title).
     pub name: String,
+    /// The title in every language it is written in (the plain form: English only).
+    pub title: Message,
     /// `version "…"`
     pub version: Option<String>,
     /// `source "…"`

@@ -65,6 +65,11 @@ pub struct Reason {
     pub exception: Option<String>,
     /// The condition as written in the policy.
     pub condition: String,
+    /// The condition with the value of each operand it compared, for this case:
+    /// `days since credible_fear.referral_date = 77 > 60`. Absent when it compares
+    /// nothing whose value would show (see the language guide, "Reasons").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_values: Option<String>,
     /// Its value for this case (`true`/`false`, `null` when unknown).
     pub value: serde_json::Value,
     /// The known facts it read, directly or through definitions.
@@ -154,8 +159,12 @@ pub struct ConflictingException {
 /// The decision for one case.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Decision {
-    /// The policy's name.
+    /// The policy's name (`policy "…"`; its English title).
     pub policy: String,
+    /// The policy's title in the decision's language, when the policy translates it
+    /// (`policy en "…" es "…"`) and it differs from `policy`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// The policy's version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
@@ -263,7 +272,11 @@ impl Decision {
         let policy = &*from.policy;
         let value = |r: &Ref| from.value(*r);
         let rule = |id: &str| policy.outcome_named(id).map(|r| policy.rule(r));
+        // The policy's own tag for it (`es` for `es-MX`); one it lacks reads English.
+        let lang =
+            crate::message::match_language(&policy.languages, lang).map_or("en", String::as_str);
         d.lang = lang.to_string();
+        d.title = policy_title(policy, lang);
         for h in &mut d.outcomes {
             if let Some(rule) = rule(&h.id) {
                 let (title, explain, _) = texts_of(rule, from.today);
@@ -292,6 +305,12 @@ impl Decision {
     }
 }
 
+/// The policy's title in `lang`, when it differs from its name.
+fn policy_title(policy: &CheckedPolicy, lang: &str) -> Option<String> {
+    let title = render(policy, &policy.header.title, lang, |_| None);
+    (!title.is_empty() && title != policy.header.name).then_some(title)
+}
+
 /// An outcome's title, explanation and sources: those of its version in force on
 /// `today`, for a rule that changed over time.
 fn texts_of(rule: &RuleInfo, today: Date) -> (&Message, &Message, &[String]) {
@@ -301,7 +320,9 @@ fn texts_of(rule: &RuleInfo, today: Date) -> (&Message, &Message, &[String]) {
     }
 }
 
-/// The title of an exception that defeated a rule, or its condition as written.
+/// The title of an exception that defeated a rule; for one written without a title, a
+/// sentence made from its name (`Exception “prior order” applies`), as a person reads
+/// this, not the condition (which the reasons show).
 fn defeat_title(
     policy: &CheckedPolicy,
     exception: &ExceptionInfo,
@@ -310,7 +331,7 @@ fn defeat_title(
 ) -> String {
     let title = render(policy, &exception.title, lang, value);
     if title.is_empty() {
-        fold_whitespace(policy.text(exception.when.span))
+        crate::message::untitled_exception(exception, lang)
     } else {
         title
     }
@@ -460,6 +481,7 @@ fn verdicts_and_texts(ev: &mut Evaluator<'_>, lang: &str) -> Result<Decision, Ev
     }
     Ok(Decision {
         policy: policy.header.name.clone(),
+        title: policy_title(policy, lang),
         version: policy.header.version.clone(),
         as_of: ev.today.to_string(),
         lang: lang.to_string(),
@@ -529,6 +551,7 @@ fn because(ev: &mut Evaluator<'_>, id: RuleId) -> Vec<Reason> {
             kind: ReasonKind::Condition,
             exception: None,
             condition: fold_whitespace(policy.text(part.span)),
+            with_values: crate::compared::with_values(ev, part),
             value: value.map_or(serde_json::Value::Null, |v| {
                 value_json(policy, &part.ty, &v)
             }),
@@ -561,6 +584,7 @@ fn exception_reason(ev: &mut Evaluator<'_>, e: ExceptionId) -> Reason {
         kind: ReasonKind::Exception,
         exception: Some(exc.name.clone()),
         condition,
+        with_values: crate::compared::with_values(ev, &exc.when),
         value: applies.map_or(serde_json::Value::Null, serde_json::Value::Bool),
         facts: facts_read(ev, &exc.when),
         defeated_by,

@@ -110,6 +110,7 @@ pub mod testing;
 pub mod value;
 
 mod builder;
+mod compared;
 mod diagnostic;
 mod error;
 mod eval;

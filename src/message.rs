@@ -35,6 +35,35 @@ fn words(lang: &str) -> Words {
     }
 }
 
+/// The language of `languages` (tags as a policy writes them) that a BCP 47 `tag`
+/// asks for: the same tag whatever its case (`ES` is `es`), else its base language
+/// (`es-MX` is `es`). `None` when the policy has neither.
+pub fn match_language<'l>(languages: &'l [String], tag: &str) -> Option<&'l String> {
+    let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+    let base = tag.split(['-', '_']).next().unwrap_or(tag);
+    (languages.iter().find(|l| same(l, tag))).or_else(|| languages.iter().find(|l| same(l, base)))
+}
+
+/// The title of an exception written without one: `Exception “prior order” applies`
+/// (its name's words), or for an inline `unless`, which has no name, `An exception to
+/// this rule applies`. English, or Spanish for `es`.
+pub fn untitled_exception(exception: &crate::checked::ExceptionInfo, lang: &str) -> String {
+    let spanish = primary(lang) == "es";
+    if exception.inline {
+        return if spanish {
+            "Se aplica una excepción a esta regla".into()
+        } else {
+            "An exception to this rule applies".into()
+        };
+    }
+    let words = exception.name.replace('_', " ");
+    if spanish {
+        format!("Se aplica la excepción «{words}»")
+    } else {
+        format!("Exception “{words}” applies")
+    }
+}
+
 /// `pt` for `pt-BR`.
 fn primary(lang: &str) -> &str {
     lang.split('-').next().unwrap_or(lang)
@@ -198,7 +227,10 @@ pub fn render(
     for p in parts {
         match p {
             Part::Text(t) => out.push_str(t),
-            Part::Value(r, ty) => out.push_str(&format_value(policy, ty, value(r).as_ref(), lang)),
+            Part::Value(r, ty, shown) => match (value(r), &shown.fallback) {
+                (None, Some(fallback)) => out.push_str(fallback),
+                (v, _) => out.push_str(&format_value(policy, ty, v.as_ref(), lang)),
+            },
         }
     }
     fold_whitespace(&out)
@@ -214,12 +246,12 @@ pub fn template(policy: &CheckedPolicy, message: &Message, lang: &str) -> String
     for p in parts {
         match p {
             Part::Text(t) => out.push_str(t),
-            Part::Value(crate::checked::Ref::Fact(f), _) => {
+            Part::Value(crate::checked::Ref::Fact(f), ..) => {
                 out.push('{');
                 out.push_str(&policy.fact(*f).name);
                 out.push('}');
             }
-            Part::Value(crate::checked::Ref::Rule(r), _) => {
+            Part::Value(crate::checked::Ref::Rule(r), ..) => {
                 out.push('{');
                 out.push_str(&policy.rule(*r).name);
                 out.push('}');
@@ -261,6 +293,19 @@ mod tests {
         assert_eq!(format_duration(Duration::months(12), "es"), "1 año");
         assert_eq!(format_duration(Duration::days(60), "es"), "60 días");
         assert_eq!(format_duration(Duration::days(60), "en"), "60 days");
+    }
+
+    #[test]
+    fn tags_match_whatever_their_case_and_region() {
+        let languages = ["en".to_string(), "es".to_string(), "pt-BR".to_string()];
+        let matched = |tag| match_language(&languages, tag).map(String::as_str);
+        assert_eq!(matched("ES"), Some("es"));
+        assert_eq!(matched("es-MX"), Some("es"));
+        assert_eq!(matched("en_US"), Some("en"));
+        assert_eq!(matched("pt-br"), Some("pt-BR"));
+        assert_eq!(matched("fr"), None);
+        assert_eq!(matched("pt"), None);
+        assert_eq!(matched(""), None);
     }
 
     #[test]

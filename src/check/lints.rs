@@ -347,10 +347,10 @@ fn unused(policy: &CheckedPolicy, out: &mut Vec<Lint>) {
         for (_, parts) in &m.texts {
             for p in parts {
                 match p {
-                    Part::Value(Ref::Fact(f), _) => {
+                    Part::Value(Ref::Fact(f), ..) => {
                         facts.insert(*f);
                     }
-                    Part::Value(Ref::Rule(r), _) => {
+                    Part::Value(Ref::Rule(r), ..) => {
                         rules.insert(*r);
                     }
                     Part::Text(_) => {}

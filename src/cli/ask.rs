@@ -63,7 +63,7 @@ pub fn run(args: AskArgs<'_>) -> Result<ExitCode, asylon::Error> {
             ));
         }
     }
-    let lang = args.options.lang.clone();
+    let lang = policy.resolve_language(&args.options.lang)?;
     let mut interview = Interview::new(&policy, args.options, start)?;
     let interactive = io::stdin().is_terminal();
     let stdin = io::stdin();
@@ -78,7 +78,12 @@ pub fn run(args: AskArgs<'_>) -> Result<ExitCode, asylon::Error> {
         &mut out,
     );
     let written = written.and_then(|()| {
-        let decision = text::decision(&policy, interview.decision(), Some(interview.facts()));
+        let decision = text::decision(
+            &policy,
+            interview.decision(),
+            Some(interview.facts()),
+            false,
+        );
         write!(out, "\n{decision}")
     });
     if let Some(path) = args.save {
@@ -112,8 +117,7 @@ fn converse(
     out: &mut impl Write,
 ) -> io::Result<()> {
     let w = ask_words(lang);
-    let checked = policy.checked();
-    writeln!(out, "{}", checked.header.name)?;
+    writeln!(out, "{}", policy.title(lang))?;
     writeln!(out, "{}", w.intro)?;
     writeln!(out, "{}", w.keys)?;
     let mut line = String::new();

@@ -182,7 +182,7 @@ async fn next(
         .count();
     let body = to_json(&Next {
         revision: &loaded.revision,
-        question: question.map(|q| QuestionView::of(checked, &q, &case.options.lang, &known)),
+        question: question.map(|q| QuestionView::of(checked, &q, &decision.lang, &known)),
         remaining,
         decision: &decision,
     });
