@@ -31,13 +31,31 @@ pub struct Message {
 
 impl Message {
     /// The parts in `lang`, falling back to English, then to the first language given.
+    /// A tag that is not one of the policy's (`ES`, `es-MX`) reads the language it asks
+    /// for, as [`crate::Policy::resolve_language`] matches it.
     pub fn get(&self, lang: &str) -> Option<&[Part]> {
+        self.pick(lang).map(|(_, parts)| parts)
+    }
+
+    /// The language [`Message::get`] reads for `lang`, with its parts.
+    pub fn pick(&self, lang: &str) -> Option<(&str, &[Part])> {
+        let base = lang.split(['-', '_']).next().unwrap_or(lang);
         self.texts
             .iter()
             .find(|(l, _)| l == lang)
+            .or_else(|| {
+                self.texts
+                    .iter()
+                    .find(|(l, _)| l.eq_ignore_ascii_case(lang))
+            })
+            .or_else(|| {
+                self.texts
+                    .iter()
+                    .find(|(l, _)| l.eq_ignore_ascii_case(base))
+            })
             .or_else(|| self.texts.iter().find(|(l, _)| l == "en"))
             .or_else(|| self.texts.first())
-            .map(|(_, parts)| parts.as_slice())
+            .map(|(l, parts)| (l.as_str(), parts.as_slice()))
     }
 
     /// Whether the message has text in `lang` itself (no fallback).

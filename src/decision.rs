@@ -19,6 +19,8 @@ use crate::eval::{EvalError, Evaluator};
 use crate::facts::Facts;
 use crate::message::{fold_whitespace, render};
 use crate::value::{Date, Type, Value};
+#[doc(hidden)] // The inside: values are the checked policy's.
+pub use crate::written::value_json;
 
 /// The verdict on one outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -254,13 +256,14 @@ impl Decision {
     ///     policy "P" version "1"
     ///     fact age: int "age in years"
     ///     outcome adult when age >= 18
-    ///       title en "An adult, {age} years old" es "Una persona adulta de {age} años"
+    ///       title en "An adult" es "Una persona adulta"
+    ///       explain en "You are {age} years old." es "Tiene {age} años."
     /// "#)?;
     /// let facts = policy.facts_from_json(r#"{"age": 20}"#)?;
     /// let english = policy.evaluate(&facts, &EvalOptions::on("2024-06-17")?)?;
-    /// let spanish = english.in_language("es");
-    /// assert_eq!(english.outcomes[0].title, "An adult, 20 years old");
-    /// assert_eq!(spanish.outcomes[0].title, "Una persona adulta de 20 años");
+    /// let spanish = english.in_language("es-MX");
+    /// assert_eq!(english.outcomes[0].explanation, "You are 20 years old.");
+    /// assert_eq!(spanish.outcomes[0].explanation, "Tiene 20 años.");
     /// assert_eq!(spanish.lang, "es");
     /// # Ok::<(), asylon::Error>(())
     /// ```
@@ -334,31 +337,6 @@ fn defeat_title(
         crate::message::untitled_exception(exception, lang)
     } else {
         title
-    }
-}
-
-/// A value as JSON, the way a fact file writes it.
-#[doc(hidden)] // The inside: values are the checked policy's.
-pub fn value_json(policy: &CheckedPolicy, ty: &Type, value: &Value) -> serde_json::Value {
-    use serde_json::Value as J;
-    match (value, ty) {
-        (Value::Bool(b), _) => J::Bool(*b),
-        (Value::Int(n), _) => J::from(*n),
-        (Value::Decimal(n), _) => serde_json::Number::from_f64(*n).map_or(J::Null, J::Number),
-        (Value::String(s), _) => J::String(s.to_string()),
-        (Value::Date(d), _) => J::String(d.to_string()),
-        (Value::Duration(d), _) => J::String(d.to_string()),
-        (Value::Enum(v), Type::Enum(id)) => {
-            J::String(policy.enum_info(*id).variants[*v as usize].name.clone())
-        }
-        (Value::Enum(v), _) => J::from(*v),
-        (Value::List(items), t) => {
-            let inner = match t {
-                Type::List(i) => i.as_ref(),
-                other => other,
-            };
-            J::Array(items.iter().map(|i| value_json(policy, inner, i)).collect())
-        }
     }
 }
 

@@ -116,6 +116,7 @@ mod error;
 mod eval;
 mod policy;
 mod suggest;
+mod written;
 
 // The inside, hidden from the docs; reached through `internal` (older paths from the
 // crate root keep compiling).

@@ -219,10 +219,10 @@ pub fn render(
     lang: &str,
     mut value: impl FnMut(&crate::checked::Ref) -> Option<Value>,
 ) -> String {
-    let Some(parts) = message.get(lang) else {
+    // Values are written in the language of the text chosen (`es` for `es-MX`).
+    let Some((lang, parts)) = message.pick(lang) else {
         return String::new();
     };
-    let lang = if message.has(lang) { lang } else { "en" };
     let mut out = String::new();
     for p in parts {
         match p {
