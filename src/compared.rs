@@ -24,7 +24,7 @@ pub(crate) fn with_values(ev: &mut Evaluator<'_>, e: &Expr) -> Option<String> {
     }
     let mut text = ev.policy.text(e.span).to_string();
     // From the end, so that the offsets still to come stay right.
-    inserts.sort_by(|a, b| b.0.cmp(&a.0));
+    inserts.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
     for (end, shown) in inserts {
         let at = (end - e.span.start) as usize;
         // Right after the operand's last character: its span may take the blanks after it.

@@ -18,7 +18,7 @@ use crate::checked::{
 use crate::eval::{EvalError, Evaluator};
 use crate::facts::Facts;
 use crate::message::{fold_whitespace, render};
-use crate::value::{Date, Type, Value};
+use crate::value::{Date, Value};
 #[doc(hidden)] // The inside: values are the checked policy's.
 pub use crate::written::value_json;
 

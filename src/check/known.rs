@@ -310,3 +310,102 @@ impl Proof<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::source::Sources;
+    use crate::syntax::parse_file;
+
+    /// The names refused by the proof in a policy with facts `a`, `b` (bool), `d`
+    /// (date), `n` (int) and the declarations `rest`.
+    fn refused(rest: &str) -> Vec<String> {
+        let text = format!(
+            "policy \"P\"\nfact a: bool \"a\"\nfact b: bool \"b\"\nfact d: date \"d\"\nfact n: int \"n\"\n{rest}"
+        );
+        let mut sources = Sources::default();
+        let file = sources.add("k.asylon", text.as_str());
+        let tree = parse_file(file, &text).expect("the test's policy parses");
+        match super::super::check(&sources, &[tree]) {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors.iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    fn explained(when: &str, shows: &str) -> Vec<String> {
+        refused(&format!(
+            "outcome o when {when} title en \"o\" explain en \"{shows}\""
+        ))
+    }
+
+    #[test]
+    fn a_condition_that_reads_the_value_makes_it_known() {
+        assert!(explained("days since d > 60", "{d}").is_empty());
+        assert!(explained("a and d is known", "{d}").is_empty());
+        assert!(explained("n + 1 > 3 and a", "{n}").is_empty());
+        assert!(explained("(n > 3 and a) or (n < 0 and b)", "{n}").is_empty());
+        assert!(explained("not (d is unknown)", "{d}").is_empty());
+    }
+
+    #[test]
+    fn a_condition_true_without_the_value_is_refused() {
+        let refused_d = ["`d` may be unknown when this explanation is shown"];
+        assert_eq!(explained("a", "{d}"), refused_d);
+        assert_eq!(explained("a or days since d > 60", "{d}"), refused_d);
+        assert_eq!(explained("d is known or a", "{d}"), refused_d);
+        assert_eq!(explained("not (days since d > 60 and a)", "{d}"), refused_d);
+        assert_eq!(
+            explained("if a then days since d > 1 else b", "{d}"),
+            refused_d
+        );
+    }
+
+    #[test]
+    fn a_fallback_needs_no_proof() {
+        assert!(explained("a", r#"{d or \"the day\"}"#).is_empty());
+    }
+
+    #[test]
+    fn definitions_are_followed_both_ways() {
+        // The condition names a definition that requires the value.
+        let through = "define late = days since d > 60\noutcome o when late title en \"o\" explain en \"{d}\"";
+        assert!(refused(through).is_empty());
+        // The value shown is a definition whose facts the condition requires.
+        let shown = "define deadline: date = d + 1 year\noutcome o when d < today title en \"o\" explain en \"{deadline}\"";
+        assert!(refused(shown).is_empty());
+        let unsure = "define deadline: date = d + 1 year\noutcome o when a title en \"o\" explain en \"{deadline}\"";
+        assert_eq!(
+            refused(unsure),
+            ["`deadline` may be unknown when this explanation is shown"]
+        );
+        // A constant is always known, even in a title.
+        assert!(refused("const limit = 60\noutcome o when a title en \"over {limit}\"").is_empty());
+    }
+
+    #[test]
+    fn an_exception_giving_true_can_make_an_outcome_hold_without_its_condition() {
+        let policy = "outcome o when days since d > 1 title en \"o\" explain en \"{d}\"\nexception e to o when a gives true";
+        assert_eq!(
+            refused(policy),
+            ["`d` may be unknown when this explanation is shown"]
+        );
+        let defeating = "outcome o when days since d > 1 title en \"o\" explain en \"{d}\"\nexception e to o when a";
+        assert!(refused(defeating).is_empty());
+    }
+
+    #[test]
+    fn titles_exception_titles_and_messages_have_their_own_conditions() {
+        assert_eq!(
+            refused("outcome o when days since d > 1 title en \"{d}\""),
+            ["`d` may be unknown when this title is shown"]
+        );
+        let exception = "outcome o when a title en \"o\"\nexception e to o when days since d > 1 title en \"since {d}\"";
+        assert!(refused(exception).is_empty());
+        let message = "impossible i when d > today message en \"{d} is in the future\"";
+        assert!(refused(message).is_empty());
+        let unsure = "impossible i when a message en \"{d}\"";
+        assert_eq!(
+            refused(unsure),
+            ["`d` may be unknown when this message is shown"]
+        );
+    }
+}
