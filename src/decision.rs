@@ -330,14 +330,29 @@ fn defeat_title(
     policy: &CheckedPolicy,
     exception: &ExceptionInfo,
     lang: &str,
-    value: impl FnMut(&Ref) -> Option<Value>,
+    mut value: impl FnMut(&Ref) -> Option<Value>,
 ) -> String {
-    let title = render(policy, &exception.title, lang, value);
-    if title.is_empty() {
-        crate::message::untitled_exception(exception, lang)
-    } else {
-        title
+    let title = render(policy, &exception.title, lang, &mut value);
+    if !title.is_empty() {
+        return title;
     }
+    if !exception.inline {
+        return crate::message::untitled_exception(Some(&exception.name), lang);
+    }
+    // An inline `unless` has no name of its own; `unless ban_exception` reads as the name
+    // it tests (as written: the condition of a version's `unless` also tests the dates).
+    let written = fold_whitespace(policy.text(exception.when.span));
+    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.';
+    if written.is_empty() || !written.chars().all(is_name) {
+        return crate::message::untitled_exception(None, lang);
+    }
+    if let Some(outcome) = policy.outcome_named(&written).map(|r| policy.rule(r)) {
+        let title = render(policy, &outcome.title, lang, &mut value);
+        if !title.is_empty() {
+            return title;
+        }
+    }
+    crate::message::untitled_exception(Some(&written), lang)
 }
 
 /// Builds the decision for the evaluator's case, which keeps what it takes to speak

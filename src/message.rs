@@ -44,19 +44,20 @@ pub fn match_language<'l>(languages: &'l [String], tag: &str) -> Option<&'l Stri
     (languages.iter().find(|l| same(l, tag))).or_else(|| languages.iter().find(|l| same(l, base)))
 }
 
-/// The title of an exception written without one: `Exception “prior order” applies`
-/// (its name's words), or for an inline `unless`, which has no name, `An exception to
-/// this rule applies`. English, or Spanish for `es`.
-pub fn untitled_exception(exception: &crate::checked::ExceptionInfo, lang: &str) -> String {
-    let spanish = primary(lang) == "es";
-    if exception.inline {
+/// The title of an exception written without one, from the words of a name:
+/// `Exception “prior order” applies` (the exception's name, or for an inline `unless`
+/// on a name, that name), else `An exception to this rule applies`. English, or Spanish
+/// for `es`.
+pub fn untitled_exception(name: Option<&str>, lang: &str) -> String {
+    let spanish = primary(lang).eq_ignore_ascii_case("es");
+    let Some(name) = name else {
         return if spanish {
             "Se aplica una excepción a esta regla".into()
         } else {
             "An exception to this rule applies".into()
         };
-    }
-    let words = exception.name.replace('_', " ");
+    };
+    let words = name.rsplit('.').next().unwrap_or(name).replace('_', " ");
     if spanish {
         format!("Se aplica la excepción «{words}»")
     } else {
