@@ -20,7 +20,7 @@ use crate::decision::{value_json, Status};
 use crate::error::{Error, ErrorKind};
 use crate::eval::Evaluator;
 use crate::facts::Facts;
-use crate::message::{fold_whitespace, format_value, render};
+use crate::message::{fold_whitespace, format_value, render, render_known, template};
 use crate::policy::{EvalOptions, Policy};
 use crate::value::{Type, Value};
 
@@ -335,10 +335,14 @@ impl Builder<'_> {
         let condition = self.node(&exc.when);
         let exceptions = self.exceptions(&exc.exceptions, &Type::Bool);
         let ev = &mut self.ev;
-        let title = render(policy, &exc.title, self.lang, |r| match r {
+        let mut value = |r: &crate::checked::Ref| match r {
             crate::checked::Ref::Fact(f) => ev.facts.get(*f).cloned(),
             crate::checked::Ref::Rule(r) => ev.rule(*r),
-        });
+        };
+        // Shown whether or not it applied, so a value in it may be unknown: the title as
+        // written then, with its `{name}`, rather than a sentence that says "unknown".
+        let title = render_known(policy, &exc.title, self.lang, &mut value)
+            .unwrap_or_else(|| template(policy, &exc.title, self.lang));
         ExceptionNode {
             exception: exc.name.clone(),
             title,
@@ -394,6 +398,32 @@ mod tests {
         let facts = policy.facts_from_json(facts).expect("valid facts");
         let options = EvalOptions::on("2024-06-17").expect("a date");
         explain(&policy, &facts, &options, outcome).expect("an explanation")
+    }
+
+    #[test]
+    fn an_exception_title_never_says_unknown_in_the_tree() {
+        let policy = Policy::from_source(
+            "t.asylon",
+            r#"
+            policy "T"
+            fact detained: bool "detained"
+            fact d: date "day of the order"
+            outcome o when detained title en "o"
+            exception e to o when days since d > 1 title en "An order of {d}"
+        "#,
+        )
+        .expect("the policy checks");
+        let options = EvalOptions::on("2024-06-17").expect("a date");
+        let title = |facts: &str| {
+            let facts = policy.facts_from_json(facts).expect("valid facts");
+            let e = explain(&policy, &facts, &options, "o").expect("an explanation");
+            e.exceptions[0].title.clone()
+        };
+        assert_eq!(title(r#"{"detained": true}"#), "An order of {d}");
+        assert_eq!(
+            title(r#"{"detained": true, "d": "2024-01-02"}"#),
+            "An order of January 2, 2024"
+        );
     }
 
     #[test]

@@ -237,6 +237,26 @@ pub fn render(
     fold_whitespace(&out)
 }
 
+/// Renders a message like [`render`], or `None` when a value it shows without a fallback
+/// is unknown: for texts shown where the checker cannot prove their values known (an
+/// exception's title in `explain`'s tree, whether or not it applied).
+pub fn render_known(
+    policy: &CheckedPolicy,
+    message: &Message,
+    lang: &str,
+    mut value: impl FnMut(&crate::checked::Ref) -> Option<Value>,
+) -> Option<String> {
+    let (_, parts) = message.pick(lang)?;
+    for p in parts {
+        if let Part::Value(r, _, shown) = p {
+            if shown.fallback.is_none() && value(r).is_none() {
+                return None;
+            }
+        }
+    }
+    Some(render(policy, message, lang, value))
+}
+
 /// A message in `lang` as its author wrote it, each interpolation as `{name}`: for
 /// readers that fill the values in themselves (a form built from `asylon schema`).
 pub fn template(policy: &CheckedPolicy, message: &Message, lang: &str) -> String {
