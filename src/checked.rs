@@ -31,13 +31,31 @@ pub struct Message {
 
 impl Message {
     /// The parts in `lang`, falling back to English, then to the first language given.
+    /// A tag that is not one of the policy's (`ES`, `es-MX`) reads the language it asks
+    /// for, as [`crate::Policy::resolve_language`] matches it.
     pub fn get(&self, lang: &str) -> Option<&[Part]> {
+        self.pick(lang).map(|(_, parts)| parts)
+    }
+
+    /// The language [`Message::get`] reads for `lang`, with its parts.
+    pub fn pick(&self, lang: &str) -> Option<(&str, &[Part])> {
+        let base = lang.split(['-', '_']).next().unwrap_or(lang);
         self.texts
             .iter()
             .find(|(l, _)| l == lang)
+            .or_else(|| {
+                self.texts
+                    .iter()
+                    .find(|(l, _)| l.eq_ignore_ascii_case(lang))
+            })
+            .or_else(|| {
+                self.texts
+                    .iter()
+                    .find(|(l, _)| l.eq_ignore_ascii_case(base))
+            })
             .or_else(|| self.texts.iter().find(|(l, _)| l == "en"))
             .or_else(|| self.texts.first())
-            .map(|(_, parts)| parts.as_slice())
+            .map(|(l, parts)| (l.as_str(), parts.as_slice()))
     }
 
     /// Whether the message has text in `lang` itself (no fallback).
@@ -52,7 +70,7 @@ impl Message {
             .iter()
             .flat_map(|(_, parts)| parts)
             .filter_map(|p| match p {
-                Part::Value(Ref::Fact(f), _) => Some(*f),
+                Part::Value(Ref::Fact(f), ..) => Some(*f),
                 _ => None,
             })
     }
@@ -63,8 +81,18 @@ impl Message {
 pub enum Part {
     /// Text as written.
     Text(String),
-    /// `{name}`: a value, formatted for the message's language.
-    Value(Ref, Type),
+    /// `{name}`: a value, formatted for the message's language; `{name or "text"}`
+    /// with the text to show when the value is unknown.
+    Value(Ref, Type, Shown),
+}
+
+/// How an interpolation was written: its fallback and where it is.
+#[derive(Debug, Clone, Default)]
+pub struct Shown {
+    /// `{name or "text"}`: what to show when the value is unknown.
+    pub fallback: Option<String>,
+    /// The `{name}` in the source.
+    pub span: Span,
 }
 
 /// What an interpolation or a name refers to.
@@ -79,8 +107,10 @@ pub enum Ref {
 /// The policy header.
 #[derive(Debug, Clone, Default)]
 pub struct Header {
-    /// `policy "…"`
+    /// `policy "…"` (in the form `policy en "…" es "…"`, the English title).
     pub name: String,
+    /// The title in every language it is written in (the plain form: English only).
+    pub title: Message,
     /// `version "…"`
     pub version: Option<String>,
     /// `source "…"`

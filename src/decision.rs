@@ -18,7 +18,9 @@ use crate::checked::{
 use crate::eval::{EvalError, Evaluator};
 use crate::facts::Facts;
 use crate::message::{fold_whitespace, render};
-use crate::value::{Date, Type, Value};
+use crate::value::{Date, Value};
+#[doc(hidden)] // The inside: values are the checked policy's.
+pub use crate::written::value_json;
 
 /// The verdict on one outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,6 +67,11 @@ pub struct Reason {
     pub exception: Option<String>,
     /// The condition as written in the policy.
     pub condition: String,
+    /// The condition with the value of each operand it compared, for this case:
+    /// `days since credible_fear.referral_date = 77 > 60`. Absent when it compares
+    /// nothing whose value would show (see the language guide, "Reasons").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_values: Option<String>,
     /// Its value for this case (`true`/`false`, `null` when unknown).
     pub value: serde_json::Value,
     /// The known facts it read, directly or through definitions.
@@ -154,8 +161,12 @@ pub struct ConflictingException {
 /// The decision for one case.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Decision {
-    /// The policy's name.
+    /// The policy's name (`policy "…"`; its English title).
     pub policy: String,
+    /// The policy's title in the decision's language, when the policy translates it
+    /// (`policy en "…" es "…"`) and it differs from `policy`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// The policy's version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
@@ -245,13 +256,14 @@ impl Decision {
     ///     policy "P" version "1"
     ///     fact age: int "age in years"
     ///     outcome adult when age >= 18
-    ///       title en "An adult, {age} years old" es "Una persona adulta de {age} años"
+    ///       title en "An adult" es "Una persona adulta"
+    ///       explain en "You are {age} years old." es "Tiene {age} años."
     /// "#)?;
     /// let facts = policy.facts_from_json(r#"{"age": 20}"#)?;
     /// let english = policy.evaluate(&facts, &EvalOptions::on("2024-06-17")?)?;
-    /// let spanish = english.in_language("es");
-    /// assert_eq!(english.outcomes[0].title, "An adult, 20 years old");
-    /// assert_eq!(spanish.outcomes[0].title, "Una persona adulta de 20 años");
+    /// let spanish = english.in_language("es-MX");
+    /// assert_eq!(english.outcomes[0].explanation, "You are 20 years old.");
+    /// assert_eq!(spanish.outcomes[0].explanation, "Tiene 20 años.");
     /// assert_eq!(spanish.lang, "es");
     /// # Ok::<(), asylon::Error>(())
     /// ```
@@ -263,7 +275,11 @@ impl Decision {
         let policy = &*from.policy;
         let value = |r: &Ref| from.value(*r);
         let rule = |id: &str| policy.outcome_named(id).map(|r| policy.rule(r));
+        // The policy's own tag for it (`es` for `es-MX`); one it lacks reads English.
+        let lang =
+            crate::message::match_language(&policy.languages, lang).map_or("en", String::as_str);
         d.lang = lang.to_string();
+        d.title = policy_title(policy, lang);
         for h in &mut d.outcomes {
             if let Some(rule) = rule(&h.id) {
                 let (title, explain, _) = texts_of(rule, from.today);
@@ -292,6 +308,12 @@ impl Decision {
     }
 }
 
+/// The policy's title in `lang`, when it differs from its name.
+fn policy_title(policy: &CheckedPolicy, lang: &str) -> Option<String> {
+    let title = render(policy, &policy.header.title, lang, |_| None);
+    (!title.is_empty() && title != policy.header.name).then_some(title)
+}
+
 /// An outcome's title, explanation and sources: those of its version in force on
 /// `today`, for a rule that changed over time.
 fn texts_of(rule: &RuleInfo, today: Date) -> (&Message, &Message, &[String]) {
@@ -301,44 +323,36 @@ fn texts_of(rule: &RuleInfo, today: Date) -> (&Message, &Message, &[String]) {
     }
 }
 
-/// The title of an exception that defeated a rule, or its condition as written.
+/// The title of an exception that defeated a rule; for one written without a title, a
+/// sentence made from its name (`Exception “prior order” applies`), as a person reads
+/// this, not the condition (which the reasons show).
 fn defeat_title(
     policy: &CheckedPolicy,
     exception: &ExceptionInfo,
     lang: &str,
-    value: impl FnMut(&Ref) -> Option<Value>,
+    mut value: impl FnMut(&Ref) -> Option<Value>,
 ) -> String {
-    let title = render(policy, &exception.title, lang, value);
-    if title.is_empty() {
-        fold_whitespace(policy.text(exception.when.span))
-    } else {
-        title
+    let title = render(policy, &exception.title, lang, &mut value);
+    if !title.is_empty() {
+        return title;
     }
-}
-
-/// A value as JSON, the way a fact file writes it.
-#[doc(hidden)] // The inside: values are the checked policy's.
-pub fn value_json(policy: &CheckedPolicy, ty: &Type, value: &Value) -> serde_json::Value {
-    use serde_json::Value as J;
-    match (value, ty) {
-        (Value::Bool(b), _) => J::Bool(*b),
-        (Value::Int(n), _) => J::from(*n),
-        (Value::Decimal(n), _) => serde_json::Number::from_f64(*n).map_or(J::Null, J::Number),
-        (Value::String(s), _) => J::String(s.to_string()),
-        (Value::Date(d), _) => J::String(d.to_string()),
-        (Value::Duration(d), _) => J::String(d.to_string()),
-        (Value::Enum(v), Type::Enum(id)) => {
-            J::String(policy.enum_info(*id).variants[*v as usize].name.clone())
-        }
-        (Value::Enum(v), _) => J::from(*v),
-        (Value::List(items), t) => {
-            let inner = match t {
-                Type::List(i) => i.as_ref(),
-                other => other,
-            };
-            J::Array(items.iter().map(|i| value_json(policy, inner, i)).collect())
+    if !exception.inline {
+        return crate::message::untitled_exception(Some(&exception.name), lang);
+    }
+    // An inline `unless` has no name of its own; `unless ban_exception` reads as the name
+    // it tests (as written: the condition of a version's `unless` also tests the dates).
+    let written = fold_whitespace(policy.text(exception.when.span));
+    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.';
+    if written.is_empty() || !written.chars().all(is_name) {
+        return crate::message::untitled_exception(None, lang);
+    }
+    if let Some(outcome) = policy.outcome_named(&written).map(|r| policy.rule(r)) {
+        let title = render(policy, &outcome.title, lang, &mut value);
+        if !title.is_empty() {
+            return title;
         }
     }
+    crate::message::untitled_exception(Some(&written), lang)
 }
 
 /// Builds the decision for the evaluator's case, which keeps what it takes to speak
@@ -460,6 +474,7 @@ fn verdicts_and_texts(ev: &mut Evaluator<'_>, lang: &str) -> Result<Decision, Ev
     }
     Ok(Decision {
         policy: policy.header.name.clone(),
+        title: policy_title(policy, lang),
         version: policy.header.version.clone(),
         as_of: ev.today.to_string(),
         lang: lang.to_string(),
@@ -529,6 +544,7 @@ fn because(ev: &mut Evaluator<'_>, id: RuleId) -> Vec<Reason> {
             kind: ReasonKind::Condition,
             exception: None,
             condition: fold_whitespace(policy.text(part.span)),
+            with_values: crate::compared::with_values(ev, part),
             value: value.map_or(serde_json::Value::Null, |v| {
                 value_json(policy, &part.ty, &v)
             }),
@@ -561,6 +577,7 @@ fn exception_reason(ev: &mut Evaluator<'_>, e: ExceptionId) -> Reason {
         kind: ReasonKind::Exception,
         exception: Some(exc.name.clone()),
         condition,
+        with_values: crate::compared::with_values(ev, &exc.when),
         value: applies.map_or(serde_json::Value::Null, serde_json::Value::Bool),
         facts: facts_read(ev, &exc.when),
         defeated_by,

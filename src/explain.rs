@@ -20,7 +20,7 @@ use crate::decision::{value_json, Status};
 use crate::error::{Error, ErrorKind};
 use crate::eval::Evaluator;
 use crate::facts::Facts;
-use crate::message::{fold_whitespace, format_value, render};
+use crate::message::{fold_whitespace, format_value, render, render_known, template};
 use crate::policy::{EvalOptions, Policy};
 use crate::value::{Type, Value};
 
@@ -81,6 +81,10 @@ pub struct Node {
     pub kind: NodeKind,
     /// The condition as written in the policy.
     pub condition: String,
+    /// For a condition that compares: the condition with the value of each operand it
+    /// compared (`days since credible_fear.referral_date = 77 > 60`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_values: Option<String>,
     /// Its value (`true`/`false` for a condition; `null` when unknown).
     pub value: serde_json::Value,
     /// A value other than `true`/`false`, formatted for people in the explanation's
@@ -145,17 +149,18 @@ pub fn explain(
         return Err(unknown_outcome(checked, outcome));
     };
     let decision = policy.evaluate(facts, options)?;
+    // The policy's own tag for the language asked for (`es` for `es-MX`).
+    let lang = decision.lang.as_str();
     let status = decision.status(outcome).unwrap_or(Status::Undetermined);
     let mut builder = Builder {
         ev: Evaluator::new(checked, facts, options.as_of),
-        lang: &options.lang,
+        lang,
         opened: vec![false; checked.rules.len()],
     };
     builder.opened[id.0 as usize] = true;
     let rule = checked.rule(id);
     let condition = builder.node(&rule.body);
     let exceptions = builder.exceptions(&rule.exceptions, &rule.ty);
-    let lang = options.lang.as_str();
     let (missing, conflict) = decision
         .undetermined
         .iter()
@@ -183,7 +188,7 @@ pub fn explain(
         title,
         status,
         as_of: options.as_of.to_string(),
-        lang: options.lang.clone(),
+        lang: lang.to_string(),
         explanation,
         sources: rule.sources.iter().map(|s| fold_whitespace(s)).collect(),
         condition,
@@ -226,6 +231,7 @@ impl Builder<'_> {
         let mut node = Node {
             kind: NodeKind::Condition,
             condition: fold_whitespace(policy.text(e.span)),
+            with_values: None,
             value: value
                 .as_ref()
                 .map_or(serde_json::Value::Null, |v| value_json(policy, &e.ty, v)),
@@ -251,6 +257,7 @@ impl Builder<'_> {
             }
             ExprKind::Rule(r) => self.open_rule(*r, &mut node),
             _ => {
+                node.with_values = crate::compared::with_values(&mut self.ev, e);
                 let mut facts = Vec::new();
                 let mut rules = Vec::new();
                 direct(e, &mut facts, &mut rules);
@@ -271,6 +278,7 @@ impl Builder<'_> {
                     let mut child = Node {
                         kind: NodeKind::Rule,
                         condition: rule.name.clone(),
+                        with_values: None,
                         value: value
                             .as_ref()
                             .map_or(serde_json::Value::Null, |v| value_json(policy, &rule.ty, v)),
@@ -327,10 +335,14 @@ impl Builder<'_> {
         let condition = self.node(&exc.when);
         let exceptions = self.exceptions(&exc.exceptions, &Type::Bool);
         let ev = &mut self.ev;
-        let title = render(policy, &exc.title, self.lang, |r| match r {
+        let mut value = |r: &crate::checked::Ref| match r {
             crate::checked::Ref::Fact(f) => ev.facts.get(*f).cloned(),
             crate::checked::Ref::Rule(r) => ev.rule(*r),
-        });
+        };
+        // Shown whether or not it applied, so a value in it may be unknown: the title as
+        // written then, with its `{name}`, rather than a sentence that says "unknown".
+        let title = render_known(policy, &exc.title, self.lang, &mut value)
+            .unwrap_or_else(|| template(policy, &exc.title, self.lang));
         ExceptionNode {
             exception: exc.name.clone(),
             title,
@@ -386,6 +398,32 @@ mod tests {
         let facts = policy.facts_from_json(facts).expect("valid facts");
         let options = EvalOptions::on("2024-06-17").expect("a date");
         explain(&policy, &facts, &options, outcome).expect("an explanation")
+    }
+
+    #[test]
+    fn an_exception_title_never_says_unknown_in_the_tree() {
+        let policy = Policy::from_source(
+            "t.asylon",
+            r#"
+            policy "T"
+            fact detained: bool "detained"
+            fact d: date "day of the order"
+            outcome o when detained title en "o"
+            exception e to o when days since d > 1 title en "An order of {d}"
+        "#,
+        )
+        .expect("the policy checks");
+        let options = EvalOptions::on("2024-06-17").expect("a date");
+        let title = |facts: &str| {
+            let facts = policy.facts_from_json(facts).expect("valid facts");
+            let e = explain(&policy, &facts, &options, "o").expect("an explanation");
+            e.exceptions[0].title.clone()
+        };
+        assert_eq!(title(r#"{"detained": true}"#), "An order of {d}");
+        assert_eq!(
+            title(r#"{"detained": true, "d": "2024-01-02"}"#),
+            "An order of January 2, 2024"
+        );
     }
 
     #[test]

@@ -111,11 +111,13 @@ pub mod testing;
 pub mod value;
 
 mod builder;
+mod compared;
 mod diagnostic;
 mod error;
 mod eval;
 mod policy;
 mod suggest;
+mod written;
 
 // The inside, hidden from the docs; reached through `internal` (older paths from the
 // crate root keep compiling).

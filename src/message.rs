@@ -35,6 +35,36 @@ fn words(lang: &str) -> Words {
     }
 }
 
+/// The language of `languages` (tags as a policy writes them) that a BCP 47 `tag`
+/// asks for: the same tag whatever its case (`ES` is `es`), else its base language
+/// (`es-MX` is `es`). `None` when the policy has neither.
+pub fn match_language<'l>(languages: &'l [String], tag: &str) -> Option<&'l String> {
+    let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+    let base = tag.split(['-', '_']).next().unwrap_or(tag);
+    (languages.iter().find(|l| same(l, tag))).or_else(|| languages.iter().find(|l| same(l, base)))
+}
+
+/// The title of an exception written without one, from the words of a name:
+/// `Exception “prior order” applies` (the exception's name, or for an inline `unless`
+/// on a name, that name), else `An exception to this rule applies`. English, or Spanish
+/// for `es`.
+pub fn untitled_exception(name: Option<&str>, lang: &str) -> String {
+    let spanish = primary(lang).eq_ignore_ascii_case("es");
+    let Some(name) = name else {
+        return if spanish {
+            "Se aplica una excepción a esta regla".into()
+        } else {
+            "An exception to this rule applies".into()
+        };
+    };
+    let words = name.rsplit('.').next().unwrap_or(name).replace('_', " ");
+    if spanish {
+        format!("Se aplica la excepción «{words}»")
+    } else {
+        format!("Exception “{words}” applies")
+    }
+}
+
 /// `pt` for `pt-BR`.
 fn primary(lang: &str) -> &str {
     lang.split('-').next().unwrap_or(lang)
@@ -190,18 +220,41 @@ pub fn render(
     lang: &str,
     mut value: impl FnMut(&crate::checked::Ref) -> Option<Value>,
 ) -> String {
-    let Some(parts) = message.get(lang) else {
+    // Values are written in the language of the text chosen (`es` for `es-MX`).
+    let Some((lang, parts)) = message.pick(lang) else {
         return String::new();
     };
-    let lang = if message.has(lang) { lang } else { "en" };
     let mut out = String::new();
     for p in parts {
         match p {
             Part::Text(t) => out.push_str(t),
-            Part::Value(r, ty) => out.push_str(&format_value(policy, ty, value(r).as_ref(), lang)),
+            Part::Value(r, ty, shown) => match (value(r), &shown.fallback) {
+                (None, Some(fallback)) => out.push_str(fallback),
+                (v, _) => out.push_str(&format_value(policy, ty, v.as_ref(), lang)),
+            },
         }
     }
     fold_whitespace(&out)
+}
+
+/// Renders a message like [`render`], or `None` when a value it shows without a fallback
+/// is unknown: for texts shown where the checker cannot prove their values known (an
+/// exception's title in `explain`'s tree, whether or not it applied).
+pub fn render_known(
+    policy: &CheckedPolicy,
+    message: &Message,
+    lang: &str,
+    mut value: impl FnMut(&crate::checked::Ref) -> Option<Value>,
+) -> Option<String> {
+    let (_, parts) = message.pick(lang)?;
+    for p in parts {
+        if let Part::Value(r, _, shown) = p {
+            if shown.fallback.is_none() && value(r).is_none() {
+                return None;
+            }
+        }
+    }
+    Some(render(policy, message, lang, value))
 }
 
 /// A message in `lang` as its author wrote it, each interpolation as `{name}`: for
@@ -214,12 +267,12 @@ pub fn template(policy: &CheckedPolicy, message: &Message, lang: &str) -> String
     for p in parts {
         match p {
             Part::Text(t) => out.push_str(t),
-            Part::Value(crate::checked::Ref::Fact(f), _) => {
+            Part::Value(crate::checked::Ref::Fact(f), ..) => {
                 out.push('{');
                 out.push_str(&policy.fact(*f).name);
                 out.push('}');
             }
-            Part::Value(crate::checked::Ref::Rule(r), _) => {
+            Part::Value(crate::checked::Ref::Rule(r), ..) => {
                 out.push('{');
                 out.push_str(&policy.rule(*r).name);
                 out.push('}');
@@ -261,6 +314,19 @@ mod tests {
         assert_eq!(format_duration(Duration::months(12), "es"), "1 año");
         assert_eq!(format_duration(Duration::days(60), "es"), "60 días");
         assert_eq!(format_duration(Duration::days(60), "en"), "60 days");
+    }
+
+    #[test]
+    fn tags_match_whatever_their_case_and_region() {
+        let languages = ["en".to_string(), "es".to_string(), "pt-BR".to_string()];
+        let matched = |tag| match_language(&languages, tag).map(String::as_str);
+        assert_eq!(matched("ES"), Some("es"));
+        assert_eq!(matched("es-MX"), Some("es"));
+        assert_eq!(matched("en_US"), Some("en"));
+        assert_eq!(matched("pt-br"), Some("pt-BR"));
+        assert_eq!(matched("fr"), None);
+        assert_eq!(matched("pt"), None);
+        assert_eq!(matched(""), None);
     }
 
     #[test]

@@ -51,7 +51,9 @@ pub struct Policy {
 pub struct EvalOptions {
     /// The evaluation date (`today` in the policy).
     pub as_of: Date,
-    /// The language of titles and explanations (falling back to English).
+    /// The language of titles and explanations, a BCP 47 tag matched to the policy's
+    /// languages by [`Policy::resolve_language`] (a language the policy does not have
+    /// is an error).
     pub lang: String,
 }
 
@@ -277,6 +279,53 @@ impl Policy {
         &self.checked.languages
     }
 
+    /// The policy's title in `lang` (`policy en "…" es "…"`), falling back to English.
+    pub fn title(&self, lang: &str) -> String {
+        let title = &self.checked.header.title;
+        match crate::message::render(&self.checked, title, lang, |_| None) {
+            t if t.is_empty() => self.checked.header.name.clone(),
+            t => t,
+        }
+    }
+
+    /// The policy's language for a BCP 47 tag asked for (`--lang`, a request's `lang`):
+    /// the tag as the policy writes it. Tags match case-insensitively (`ES` is `es`), and
+    /// a regional tag the policy does not have falls back to its base language (`es-MX`
+    /// is `es`, `en-US` is `en`). A language the policy does not have is an error
+    /// (`asylon::unknown_language`) whose help lists those it has: a person never reads
+    /// another language silently.
+    ///
+    /// ```
+    /// use asylon::Policy;
+    ///
+    /// let policy = Policy::from_source("p.asylon", r#"
+    ///     policy "P"
+    ///     fact adult: bool "18 or older"
+    ///     outcome o when adult title en "Adult" es "Adulto"
+    /// "#)?;
+    /// assert_eq!(policy.resolve_language("es-MX")?, "es");
+    /// assert_eq!(policy.resolve_language("EN")?, "en");
+    /// assert_eq!(policy.resolve_language("fr").unwrap_err().records()[0].code, "asylon::unknown_language");
+    /// # Ok::<(), asylon::Error>(())
+    /// ```
+    pub fn resolve_language(&self, tag: &str) -> Result<String, Error> {
+        let languages = &self.checked.languages;
+        crate::message::match_language(languages, tag).cloned().ok_or_else(|| {
+            let known: Vec<String> = languages.iter().map(|l| format!("`{l}`")).collect();
+            Error::new(
+                ErrorKind::Facts,
+                vec![miette::miette!(
+                    code = "asylon::unknown_language",
+                    help = format!(
+                        "this policy is written in {}; ask for one of them (a regional tag such as `es-MX` reads its base language)",
+                        known.join(", ")
+                    ),
+                    "the policy has no texts in `{tag}`"
+                )],
+            )
+        })
+    }
+
     /// Warnings about the policy (lints): conditions that can never be true or are always
     /// true, exceptions that never defeat their rule, facts and definitions never used,
     /// outcomes with the same condition, missing translations. Each is a diagnostic of
@@ -328,10 +377,12 @@ impl Policy {
     /// Evaluates a case: rejects facts that contradict each other (the policy's
     /// `impossible` rules), then decides every outcome.
     pub fn evaluate(&self, facts: &Facts, options: &EvalOptions) -> Result<Decision, Error> {
-        self.decide(facts, options).map_err(|e| match e {
-            Failure::Facts(e) => Error::new(ErrorKind::Facts, vec![Report::new(*e)]),
-            Failure::Eval(e) => self.eval_error(e),
-        })
+        let lang = self.resolve_language(&options.lang)?;
+        self.decide(facts, options.as_of, &lang)
+            .map_err(|e| match e {
+                Failure::Facts(e) => Error::new(ErrorKind::Facts, vec![Report::new(*e)]),
+                Failure::Eval(e) => self.eval_error(e),
+            })
     }
 
     /// Reads facts from JSON text and evaluates them; diagnostics point into the text.
@@ -341,11 +392,13 @@ impl Policy {
         text: &str,
         options: &EvalOptions,
     ) -> Result<Decision, Error> {
+        let lang = self.resolve_language(&options.lang)?;
         let facts = self.facts_from_named_json(name, text)?;
-        self.decide(&facts, options).map_err(|e| match e {
-            Failure::Facts(e) => facts_error(vec![*e], name, text),
-            Failure::Eval(e) => self.eval_error(e),
-        })
+        self.decide(&facts, options.as_of, &lang)
+            .map_err(|e| match e {
+                Failure::Facts(e) => facts_error(vec![*e], name, text),
+                Failure::Eval(e) => self.eval_error(e),
+            })
     }
 
     fn eval_error(&self, e: crate::eval::EvalError) -> Error {
@@ -354,9 +407,10 @@ impl Policy {
         Error::in_policy(ErrorKind::Eval, &self.checked.sources, vec![e], |_| file)
     }
 
-    fn decide(&self, facts: &Facts, options: &EvalOptions) -> Result<Decision, Failure> {
+    /// Decides a case in `lang`, a language the policy has ([`Policy::resolve_language`]).
+    fn decide(&self, facts: &Facts, as_of: Date, lang: &str) -> Result<Decision, Failure> {
         let policy = &*self.checked;
-        let mut ev = Evaluator::new(policy, facts, options.as_of);
+        let mut ev = Evaluator::new(policy, facts, as_of);
         for rule in &policy.impossibles {
             if ev.eval_bool(&rule.when) == Some(true) {
                 let mut ids = Vec::new();
@@ -373,7 +427,7 @@ impl Policy {
                         })
                     })
                     .collect();
-                let message = render(policy, &rule.message, &options.lang, |r| match r {
+                let message = render(policy, &rule.message, lang, |r| match r {
                     crate::checked::Ref::Fact(f) => facts.get(*f).cloned(),
                     crate::checked::Ref::Rule(r) => ev.rule(*r),
                 });
@@ -397,7 +451,7 @@ impl Policy {
         if let Some(e) = ev.failure.take() {
             return Err(Failure::Eval(e));
         }
-        decide(ev, &self.checked, &options.lang).map_err(Failure::Eval)
+        decide(ev, &self.checked, lang).map_err(Failure::Eval)
     }
 }
 

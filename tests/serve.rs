@@ -424,6 +424,14 @@ fn bad_input_is_a_4xx_with_records_never_a_500() {
     assert_eq!(bad_date.status, 422);
     assert_eq!(bad_date.code(), "asylon::bad_date");
 
+    // A language the policy does not have is refused, as on the command line.
+    let french = server.post_json(&evaluate_path(), r#"{"facts": {}, "lang": "fr"}"#);
+    assert_eq!(french.status, 422);
+    assert_eq!(french.code(), "asylon::unknown_language");
+    let mexican = server.post_json(&evaluate_path(), r#"{"facts": {}, "lang": "es-MX"}"#);
+    assert_eq!(mexican.status, 200);
+    assert_eq!(mexican.json()["lang"], "es");
+
     let big = format!("{{\"facts\": {{}}, \"lang\": \"{}\"}}", "x".repeat(3000));
     let too_large = server.post_json(&evaluate_path(), &big);
     assert_eq!(too_large.status, 413);

@@ -302,6 +302,37 @@ pub enum CheckError {
         #[label("here")]
         span: Span,
     },
+    /// An interpolation that is neither `{name}` nor `{name or "text"}`.
+    #[error("`{{{written}}}` is not an interpolation")]
+    #[diagnostic(
+        code(asylon::bad_interpolation),
+        help("write `{{name}}`, or with a text to show when the value is unknown `{{name or \"text\"}}`")
+    )]
+    BadInterpolation {
+        /// What is between the braces.
+        written: String,
+        /// The interpolation.
+        #[label("not a name with an optional fallback")]
+        span: Span,
+    },
+    /// A message shows a value that may be unknown when a person reads it: the sentence
+    /// would say "unknown".
+    #[error("`{name}` may be unknown when {place} is shown")]
+    #[diagnostic(code(asylon::maybe_unknown))]
+    MaybeUnknown {
+        /// The interpolated name.
+        name: String,
+        /// `this explanation`, `this title`, …
+        place: &'static str,
+        /// The `{name}`.
+        #[label("{when}")]
+        span: Span,
+        /// When the text is shown.
+        when: &'static str,
+        /// How to make it known, or give a fallback.
+        #[help]
+        help: String,
+    },
     /// A question shows its own fact, or facts whose questions show it in turn: none of
     /// them could ever be asked with every value it shows known.
     #[error("the question of `{fact}` shows {shown}")]
@@ -470,6 +501,8 @@ impl CheckError {
             | EmptyEnum { span, .. }
             | EmptyRange { span, .. }
             | UnclosedInterpolation { span }
+            | BadInterpolation { span, .. }
+            | MaybeUnknown { span, .. }
             | QuestionCycle { span, .. }
             | CannotShow { span, .. }
             | EmptyPeriod { span }

@@ -347,10 +347,10 @@ fn unused(policy: &CheckedPolicy, out: &mut Vec<Lint>) {
         for (_, parts) in &m.texts {
             for p in parts {
                 match p {
-                    Part::Value(Ref::Fact(f), _) => {
+                    Part::Value(Ref::Fact(f), ..) => {
                         facts.insert(*f);
                     }
-                    Part::Value(Ref::Rule(r), _) => {
+                    Part::Value(Ref::Rule(r), ..) => {
                         rules.insert(*r);
                     }
                     Part::Text(_) => {}
@@ -464,8 +464,13 @@ fn messages(policy: &CheckedPolicy) -> impl Iterator<Item = &Message> {
         .flat_map(|e| e.variants.iter().map(|v| &v.label))
         .chain(policy.facts.iter().map(|f| &f.ask))
         .chain(policy.rules.iter().flat_map(|r| [&r.title, &r.explain]))
+        .chain(
+            (policy.rules.iter())
+                .flat_map(|r| r.versions.iter().flat_map(|v| [&v.title, &v.explain])),
+        )
         .chain(policy.exceptions.iter().map(|e| &e.title))
         .chain(policy.impossibles.iter().map(|i| &i.message))
+        .chain([&policy.header.title])
 }
 
 fn translations(policy: &CheckedPolicy, out: &mut Vec<Lint>) {
@@ -487,8 +492,17 @@ fn translations(policy: &CheckedPolicy, out: &mut Vec<Lint>) {
             .map(|l| format!("`{l}`"))
             .collect::<Vec<_>>()
             .join(", ");
+        let header = std::ptr::eq(m, &policy.header.title);
         out.push(Lint::MissingTranslation {
-            help: Some(format!(
+            help: Some(if header {
+                let all: Vec<String> = (policy.languages.iter())
+                    .map(|l| format!("{l} \"…\""))
+                    .collect();
+                format!(
+                    "the policy's other texts are in {langs} too: write its title in every language, `policy {}`",
+                    all.join(" ")
+                )
+            } else { format!(
                 "the policy's other texts are in {}: add {}",
                 policy
                     .languages
@@ -501,7 +515,7 @@ fn translations(policy: &CheckedPolicy, out: &mut Vec<Lint>) {
                     .map(|l| format!("`{l} \"…\"`"))
                     .collect::<Vec<_>>()
                     .join(", ")
-            )),
+            )}),
             langs,
             span: m.span,
         });

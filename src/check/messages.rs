@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use super::{did_you_mean, CheckError, Checker, Symbol};
 use crate::checked::{
     EnumInfo, ExceptionInfo, FactId, FactInfo, ImpossibleInfo, Message, Part, Ref, RuleInfo,
-    RuleKind,
+    RuleKind, Shown,
 };
 use crate::source::Span;
 use crate::syntax::ast;
@@ -25,6 +25,8 @@ pub(super) enum Place {
     Question(FactId),
     /// An enum variant's label: the name of a value, read without any facts.
     Label,
+    /// The policy's title (`policy en "…" es "…"`): a heading, read without any facts.
+    PolicyTitle,
 }
 
 impl Checker<'_> {
@@ -101,12 +103,27 @@ impl Checker<'_> {
                 rest = "";
                 break;
             };
-            let name = after[..close].trim();
+            let inside = after[..close].trim();
             if !literal.is_empty() {
                 parts.push(Part::Text(std::mem::take(&mut literal)));
             }
-            if let Some(part) = self.interpolation(name, text, place) {
-                parts.push(part);
+            match split_fallback(inside) {
+                Some((name, fallback)) => {
+                    if let Some(mut part) = self.interpolation(name, text, place) {
+                        if let Part::Value(_, _, shown) = &mut part {
+                            shown.fallback = fallback.map(str::to_string);
+                        }
+                        parts.push(part);
+                    }
+                }
+                None => {
+                    let name = inside.split_whitespace().next().unwrap_or(inside);
+                    let span = self.interpolation_span(name, text);
+                    self.error(CheckError::BadInterpolation {
+                        written: inside.to_string(),
+                        span,
+                    });
+                }
             }
             rest = &after[close + 1..];
         }
@@ -131,6 +148,16 @@ impl Checker<'_> {
                 });
                 None
             }
+            (Place::PolicyTitle, _) => {
+                self.error(CheckError::CannotShow {
+                    place: "the policy's title",
+                    name: name.to_string(),
+                    span,
+                    reason: "the policy's title is a heading, read before any facts".into(),
+                    help: Some("write the title as plain text; a brace is written `\\{`".into()),
+                });
+                None
+            }
             (Place::Question(me), Some(Symbol::Fact(f))) if f == me => {
                 self.error(CheckError::QuestionCycle {
                     fact: name.to_string(),
@@ -142,7 +169,14 @@ impl Checker<'_> {
             }
             (Place::Question(_), Some(Symbol::Fact(f))) => {
                 self.shown.push((f, span));
-                Some(Part::Value(Ref::Fact(f), self.fact_type_of(f)))
+                Some(Part::Value(
+                    Ref::Fact(f),
+                    self.fact_type_of(f),
+                    Shown {
+                        fallback: None,
+                        span,
+                    },
+                ))
             }
             (Place::Question(_), Some(symbol)) => {
                 let constant = matches!(symbol, Symbol::Rule(r)
@@ -164,12 +198,24 @@ impl Checker<'_> {
                 });
                 None
             }
-            (Place::Decision, Some(Symbol::Fact(f))) => {
-                Some(Part::Value(Ref::Fact(f), self.fact_type_of(f)))
-            }
+            (Place::Decision, Some(Symbol::Fact(f))) => Some(Part::Value(
+                Ref::Fact(f),
+                self.fact_type_of(f),
+                Shown {
+                    fallback: None,
+                    span,
+                },
+            )),
             (Place::Decision, Some(Symbol::Rule(r))) => {
                 let ty = self.rule_type(r);
-                Some(Part::Value(Ref::Rule(r), ty))
+                Some(Part::Value(
+                    Ref::Rule(r),
+                    ty,
+                    Shown {
+                        fallback: None,
+                        span,
+                    },
+                ))
             }
             _ => {
                 let question = matches!(place, Place::Question(_));
@@ -215,9 +261,25 @@ impl Checker<'_> {
         let needle = format!("{{{name}");
         raw.find(&needle).map_or(text.span, |at| {
             let start = text.span.start as usize + at;
-            Span::new(text.span.file, start, start + needle.len() + 1)
+            // To the closing brace, past a fallback (`{name or "text"}`).
+            let len = raw[at..].find('}').map_or(needle.len(), |close| close + 1);
+            Span::new(text.span.file, start, start + len)
         })
     }
+}
+
+/// `name` or `name or "text"` (what is between an interpolation's braces): the name and
+/// the fallback text; `None` for anything else.
+fn split_fallback(inside: &str) -> Option<(&str, Option<&str>)> {
+    let Some((name, rest)) = inside.split_once(char::is_whitespace) else {
+        return Some((inside, None));
+    };
+    let rest = rest.trim_start().strip_prefix("or")?;
+    if !rest.starts_with(char::is_whitespace) && !rest.starts_with('"') {
+        return None;
+    }
+    let text = rest.trim().strip_prefix('"')?.strip_suffix('"')?;
+    (!text.contains('"')).then_some((name, Some(text)))
 }
 
 /// Where the first `{` or `}` of `s` is. Two searches for one byte each: `find` with a
@@ -229,6 +291,7 @@ fn next_brace(s: &str) -> Option<usize> {
 
 /// Every language the policy's messages use, English first, then by tag.
 pub(super) fn languages(
+    title: &Message,
     enums: &[EnumInfo],
     facts: &[FactInfo],
     rules: &[RuleInfo],
@@ -241,7 +304,8 @@ pub(super) fn languages(
         .chain(facts.iter().map(|f| &f.ask))
         .chain(rules.iter().flat_map(|r| [&r.title, &r.explain]))
         .chain(exceptions.iter().map(|e| &e.title))
-        .chain(impossibles.iter().map(|i| &i.message));
+        .chain(impossibles.iter().map(|i| &i.message))
+        .chain([title]);
     let mut langs: BTreeSet<&str> = BTreeSet::new();
     for m in messages {
         langs.extend(m.texts.iter().map(|(l, _)| l.as_str()));

@@ -5,6 +5,7 @@ mod cases;
 mod conflicts;
 mod cycles;
 mod errors;
+mod known;
 mod lints;
 mod messages;
 mod questions;
@@ -182,7 +183,13 @@ pub fn check(sources: &Sources, files: &[ast::File]) -> Result<CheckedPolicy, Ve
             .into_iter()
             .filter(|e| !(deep_already && matches!(e, CheckError::ChainTooDeep { .. }))),
     );
+    if checker.errors.is_empty() {
+        // Only on a policy without cycles: the proof follows definitions.
+        let unknown = known::check(&checker.facts, &rules, &exceptions, &impossibles);
+        checker.errors.extend(unknown);
+    }
     let languages = messages::languages(
+        &header.title,
         &checker.enums,
         &checker.facts,
         &rules,
@@ -242,6 +249,14 @@ impl<'a> Checker<'a> {
         match found {
             Some(h) => Header {
                 name: h.name.text.clone(),
+                title: if h.title.is_empty() {
+                    Message {
+                        texts: vec![("en".into(), vec![Part::Text(h.name.text.clone())])],
+                        span: h.name.span,
+                    }
+                } else {
+                    self.plain_message(&h.title, h.span, messages::Place::PolicyTitle)
+                },
                 version: h.version.as_ref().map(|s| s.text.clone()),
                 source: h.source.as_ref().map(|s| s.text.clone()),
             },

@@ -76,7 +76,7 @@ pub fn run(args: AskArgs<'_>) -> Result<ExitCode, asylon::Error> {
             ));
         }
     }
-    let lang = args.options.lang.clone();
+    let lang = policy.resolve_language(&args.options.lang)?;
     let w = ask_words(&lang);
     let mut interview = if args.ask_unknown {
         Interview::new(&policy, args.options.clone(), start)?
@@ -109,7 +109,12 @@ pub fn run(args: AskArgs<'_>) -> Result<ExitCode, asylon::Error> {
         }
         Ok(End::SaveFailed(e)) => return Err(e),
         Ok(end @ (End::Over | End::InputEnded)) => {
-            let decision = text::decision(&policy, interview.decision(), Some(interview.facts()));
+            let decision = text::decision(
+                &policy,
+                interview.decision(),
+                Some(interview.facts()),
+                false,
+            );
             let written = write!(out, "\n{decision}");
             keep(&interview)?;
             if matches!(end, End::InputEnded) {
@@ -299,8 +304,7 @@ fn converse<R: BufRead>(
     keep: &impl Fn(&Interview) -> Result<(), asylon::Error>,
 ) -> io::Result<End> {
     let w = ask_words(lang);
-    let checked = policy.checked();
-    writeln!(out, "{}", checked.header.name)?;
+    writeln!(out, "{}", policy.title(lang))?;
     writeln!(out, "{}", w.intro)?;
     writeln!(out, "{}", w.keys)?;
     if matches!(input, Input::Terminal(_)) {

@@ -61,6 +61,11 @@ pub fn run(args: BatchArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return usage(e),
     };
+    // A language the policy does not have stops the run before any line is read.
+    let options = match policy.resolve_language(&options.lang) {
+        Ok(lang) => options.lang(lang),
+        Err(e) => return usage(e),
+    };
     let (input, size): (Box<dyn Read + Send>, Option<u64>) = if args.input == "-" {
         (Box::new(io::stdin()), None)
     } else {

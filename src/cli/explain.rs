@@ -157,7 +157,9 @@ fn node(out: &mut String, w: &ExplainWords, n: &Node, depth: usize) {
         NodeKind::All => w.all_of.to_string(),
         NodeKind::Any => w.any_of.to_string(),
         NodeKind::Not => w.not.to_string(),
-        NodeKind::Rule | NodeKind::Condition => n.condition.clone(),
+        NodeKind::Rule | NodeKind::Condition => {
+            n.with_values.as_ref().unwrap_or(&n.condition).clone()
+        }
     };
     let mut line = label;
     if let Some(value) = &n.shown {

@@ -57,9 +57,15 @@ enum Command {
         /// Text for people, or one JSON object for tools.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        /// The language of titles, explanations and questions (falls back to English).
+        /// The language of titles, explanations and questions. A BCP 47 tag, matched to the policy's
+        /// languages (`es-MX` reads `es`); one it does not have is an error.
         #[arg(long, default_value = "en", value_name = "CODE")]
         lang: String,
+        /// Text for a legal-aid worker: also why each outcome holds (its conditions with
+        /// the values they compared, the exceptions checked) and what each undetermined
+        /// outcome depends on. JSON always has them.
+        #[arg(long)]
+        why: bool,
     },
     /// Explain why an outcome holds, does not hold or is undetermined, as a tree.
     Explain {
@@ -77,7 +83,8 @@ enum Command {
         /// path that decided it thick, the unknown facts that could still change it.
         #[arg(long, value_enum, default_value_t = explain::ExplainFormat::Text)]
         format: explain::ExplainFormat,
-        /// The language of titles and explanations (falls back to English).
+        /// The language of titles and explanations. A BCP 47 tag, matched to the policy's
+        /// languages (`es-MX` reads `es`); one it does not have is an error.
         #[arg(long, default_value = "en", value_name = "CODE")]
         lang: String,
     },
@@ -106,7 +113,8 @@ enum Command {
         /// ids with their missing facts, the top-level missing list.
         #[arg(long)]
         compact: bool,
-        /// The language of titles and explanations (falls back to English).
+        /// The language of titles and explanations. A BCP 47 tag, matched to the policy's
+        /// languages (`es-MX` reads `es`); one it does not have is an error.
         #[arg(long, default_value = "en", value_name = "CODE")]
         lang: String,
     },
@@ -116,7 +124,8 @@ enum Command {
     Ask {
         /// The policy: a `.asylon` file or a directory of them.
         policy: String,
-        /// The language of the questions and answers (falls back to English).
+        /// The language of the questions and answers. A BCP 47 tag, matched to the policy's
+        /// languages (`es-MX` reads `es`); one it does not have is an error.
         #[arg(long, default_value = "en", value_name = "CODE")]
         lang: String,
         /// The evaluation date, YYYY-MM-DD (default: today).
@@ -306,7 +315,8 @@ pub fn run(cli: Cli) -> ExitCode {
             as_of,
             format,
             lang,
-        } => eval(&policy, &facts, as_of.as_deref(), format, &lang),
+            why,
+        } => eval(&policy, &facts, as_of.as_deref(), format, &lang, why),
         Command::Explain {
             policy,
             facts,
@@ -515,6 +525,7 @@ fn eval(
     as_of: Option<&str>,
     format: Format,
     lang: &str,
+    why: bool,
 ) -> Result<ExitCode, Failure> {
     let options = EvalOptions {
         as_of: date_or_today(as_of).map_err(fail(format))?,
@@ -536,7 +547,7 @@ fn eval(
             write!(
                 out,
                 "{}",
-                text::decision(&policy, &decision, known.as_ref())
+                text::decision(&policy, &decision, known.as_ref(), why)
             )
         }
     };

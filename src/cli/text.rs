@@ -35,8 +35,49 @@ pub(super) fn wrap(out: &mut String, first: &str, indent: usize, text: &str) {
     out.push('\n');
 }
 
+/// A period in force as the decision's JSON writes it (`effective from 2024-06-05`,
+/// `not in force on 2024-06-04: effective from 2024-06-05`), in the decision's language
+/// with its dates for people: `in force from June 5, 2024`, `vigente desde el 5 de junio
+/// de 2024`.
+fn period(text: &str, lang: &str) -> String {
+    let [effective, from, until, not_in_force_on, always] = words(lang).period;
+    let date =
+        |t: &str| asylon::value::parse_date(t).map_or(t.to_string(), |d| format_date(d, lang));
+    let one = |part: &str| -> String {
+        if part == "always in force" {
+            return always.to_string();
+        }
+        let words: Vec<String> = (part.split_whitespace())
+            .map(|t| match t {
+                "effective" => effective.to_string(),
+                "from" => from.to_string(),
+                "until" => until.to_string(),
+                t => date(t),
+            })
+            .collect();
+        words.join(" ")
+    };
+    match text
+        .strip_prefix("not in force on ")
+        .and_then(|rest| rest.split_once(": "))
+    {
+        Some((day, periods)) => {
+            let periods: Vec<String> = periods.split("; ").map(one).collect();
+            format!("{not_in_force_on} {}: {}", date(day), periods.join("; "))
+        }
+        None => one(text),
+    }
+}
+
 /// The whole decision as text; the questions to ask next show the facts in `known`.
-pub fn decision(policy: &Policy, d: &Decision, known: Option<&Facts>) -> String {
+///
+/// Two audiences: for the person being screened (`why` false) titles, explanations,
+/// sources, the exceptions that defeated an outcome and the questions that would decide
+/// more; for a legal-aid worker (`why`, `eval --why`) also the `because` lines of each
+/// outcome (its conditions with the values they compared, the exceptions checked), the
+/// facts an undetermined outcome depends on and each question's fact name. `eval` and
+/// `ask` both print with this.
+pub fn decision(policy: &Policy, d: &Decision, known: Option<&Facts>, why: bool) -> String {
     let w = words(&d.lang);
     let checked = policy.checked();
     let mut out = String::new();
@@ -47,7 +88,8 @@ pub fn decision(policy: &Policy, d: &Decision, known: Option<&Facts>) -> String 
         .unwrap_or_default();
     let as_of = asylon::value::parse_date(&d.as_of)
         .map_or(d.as_of.clone(), |date| format_date(date, &d.lang));
-    let _ = writeln!(out, "{}{version}, {} {as_of}", d.policy, w.as_of);
+    let title = d.title.as_deref().unwrap_or(&d.policy);
+    let _ = writeln!(out, "{title}{version}, {} {as_of}", w.as_of);
 
     if !d.outcomes.is_empty() {
         let _ = writeln!(out, "\n{}", w.holds);
@@ -57,9 +99,15 @@ pub fn decision(policy: &Policy, d: &Decision, known: Option<&Facts>) -> String 
                 wrap(&mut out, "     ", 5, &o.explanation);
             }
             if let Some(version) = &o.effective {
-                wrap(&mut out, &format!("     {}:", w.version), 9, version);
+                wrap(
+                    &mut out,
+                    &format!("     {}:", w.version),
+                    9,
+                    &period(version, &d.lang),
+                );
             }
-            for r in &o.because {
+            for r in o.because.iter().filter(|_| why) {
+                let condition = r.with_values.as_ref().unwrap_or(&r.condition);
                 let facts: Vec<String> =
                     r.facts.iter().map(|(k, v)| format!("{k} = {v}")).collect();
                 let facts = if facts.is_empty() {
@@ -73,7 +121,7 @@ pub fn decision(policy: &Policy, d: &Decision, known: Option<&Facts>) -> String 
                             &mut out,
                             &format!("     {}:", w.because),
                             9,
-                            &format!("{}{facts}", r.condition),
+                            &format!("{condition}{facts}"),
                         );
                     }
                     ReasonKind::Exception => {
@@ -87,7 +135,7 @@ pub fn decision(policy: &Policy, d: &Decision, known: Option<&Facts>) -> String 
                             &mut out,
                             &format!("     {state}:"),
                             9,
-                            &format!("{name}: {}{facts}", r.condition),
+                            &format!("{name}: {condition}{facts}"),
                         );
                     }
                 }
@@ -110,7 +158,7 @@ pub fn decision(policy: &Policy, d: &Decision, known: Option<&Facts>) -> String 
             if u.conflict {
                 wrap(&mut out, "     ", 5, w.conflict_note);
             }
-            if !u.missing.is_empty() {
+            if why && !u.missing.is_empty() {
                 wrap(
                     &mut out,
                     &format!("     {}:", w.depends_on),
@@ -126,7 +174,7 @@ pub fn decision(policy: &Policy, d: &Decision, known: Option<&Facts>) -> String 
         for n in &d.does_not_hold {
             wrap(&mut out, &format!("  ✗ {} [{}]", n.title, n.id), 6, "");
             if let Some(not_in_force) = &n.effective {
-                wrap(&mut out, "     ", 5, not_in_force);
+                wrap(&mut out, "     ", 5, &period(not_in_force, &d.lang));
             }
             for defeat in &n.defeated_by {
                 wrap(&mut out, &format!("     {}:", w.defeated), 9, &defeat.title);
@@ -177,11 +225,37 @@ pub fn decision(policy: &Policy, d: &Decision, known: Option<&Facts>) -> String 
                 .unwrap_or_default();
             let line = if question.is_empty() {
                 format!("{fact} — {decides}")
-            } else {
+            } else if why {
                 format!("{question} ({fact}) — {decides}")
+            } else {
+                format!("{question} — {decides}")
             };
             wrap(&mut out, &format!("  {}.", i + 1), 6, &line);
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::period;
+
+    #[test]
+    fn periods_speak_the_decision_language() {
+        assert_eq!(
+            period("effective from 2024-06-05", "en"),
+            "in force from June 5, 2024"
+        );
+        assert_eq!(
+            period("effective from 2024-06-05 until 2024-07-01", "es"),
+            "vigente desde el 5 de junio de 2024 hasta el 1 de julio de 2024"
+        );
+        assert_eq!(
+            period(
+                "not in force on 2024-06-04: effective from 2024-06-05",
+                "es"
+            ),
+            "no vigente el 4 de junio de 2024: vigente desde el 5 de junio de 2024"
+        );
+    }
 }

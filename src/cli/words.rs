@@ -20,6 +20,9 @@ pub struct Words {
     pub exception_unknown: &'static str,
     pub gives: &'static str,
     pub version: &'static str,
+    /// The words of a period in force, in the order the decision's JSON writes them:
+    /// `effective`, `from`, `until`, `not in force on`, `always in force`.
+    pub period: [&'static str; 5],
 }
 
 pub fn words(lang: &str) -> &'static Words {
@@ -47,6 +50,13 @@ static EN: Words = Words {
     exception_unknown: "exception may apply",
     gives: "gives",
     version: "version",
+    period: [
+        "in force",
+        "from",
+        "until",
+        "not in force on",
+        "always in force",
+    ],
 };
 
 static ES: Words = Words {
@@ -67,6 +77,13 @@ static ES: Words = Words {
     exception_unknown: "la excepción podría aplicarse",
     gives: "da",
     version: "versión",
+    period: [
+        "vigente",
+        "desde el",
+        "hasta el",
+        "no vigente el",
+        "siempre vigente",
+    ],
 };
 
 /// The words of an interview (`asylon ask`).

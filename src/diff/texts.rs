@@ -215,8 +215,17 @@ fn written(policy: &CheckedPolicy, parts: &[Part]) -> String {
         .iter()
         .map(|p| match p {
             Part::Text(t) => t.clone(),
-            Part::Value(Ref::Fact(f), _) => format!("{{{}}}", policy.fact(*f).name),
-            Part::Value(Ref::Rule(r), _) => format!("{{{}}}", policy.rule(*r).name),
+            Part::Value(r, _, shown) => {
+                let name = match r {
+                    Ref::Fact(f) => &policy.fact(*f).name,
+                    Ref::Rule(r) => &policy.rule(*r).name,
+                };
+                // A changed fallback reads differently too.
+                match &shown.fallback {
+                    Some(fallback) => format!("{{{name} or {fallback:?}}}"),
+                    None => format!("{{{name}}}"),
+                }
+            }
         })
         .collect()
 }

@@ -73,7 +73,12 @@ impl<'s> Printer<'s> {
         let mut first = true;
         if let Some(h) = &file.header {
             self.comments_before(h.span.start, 0);
-            self.line(0, &format!("policy {}", self.raw(h.name.span)));
+            if h.title.is_empty() {
+                self.line(0, &format!("policy {}", self.raw(h.name.span)));
+            } else {
+                let title = self.texts(&h.title, 7);
+                self.line(0, &format!("policy {title}"));
+            }
             if let Some(v) = &h.version {
                 self.line(2, &format!("version {}", self.raw(v.span)));
             }

@@ -113,7 +113,9 @@ impl Drawer {
             NodeKind::All => "all of".to_string(),
             NodeKind::Any => "any of".to_string(),
             NodeKind::Not => "not".to_string(),
-            NodeKind::Rule | NodeKind::Condition => n.condition.clone(),
+            NodeKind::Rule => n.condition.clone(),
+            // A comparison is drawn with the values it compared (`= 77 > 60`).
+            NodeKind::Condition => n.with_values.clone().unwrap_or_else(|| n.condition.clone()),
         };
         if let Some(shown) = &n.shown {
             label.push_str(&format!(" = {shown}"));
@@ -234,6 +236,7 @@ mod tests {
             condition: "c".into(),
             value,
             shown: None,
+            with_values: None,
             facts: Default::default(),
             rule: None,
             sources: Vec::new(),

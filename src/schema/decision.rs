@@ -33,6 +33,7 @@ pub fn decision_schema(policy: Option<&Policy>) -> J {
         "type": "object",
         "properties": {
             "policy": names.policy,
+            "title": {"type": "string", "description": "the policy's title in the decision's language, when it is translated and differs from `policy`"},
             "version": {"type": "string"},
             "as_of": {"type": "string", "format": "date"},
             "lang": {"type": "string", "minLength": 1},
@@ -63,6 +64,7 @@ pub fn decision_schema(policy: Option<&Policy>) -> J {
                     "kind": {"enum": ["condition", "exception"]},
                     "exception": names.exception,
                     "condition": {"type": "string"},
+                    "with_values": {"type": "string", "description": "the condition with the value of each operand it compared: `days since credible_fear.referral_date = 77 > 60`"},
                     "value": {"type": ["boolean", "null"]},
                     "facts": {
                         "type": "object",

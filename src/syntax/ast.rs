@@ -217,8 +217,11 @@ pub enum ExprKind {
 /// The policy header.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Header {
-    /// `policy "name"`
+    /// `policy "name"`; in the translated form `policy en "…" es "…"`, the English
+    /// text (else the first).
     pub name: Str,
+    /// `policy en "…" es "…"`: the title in several languages (empty in the plain form).
+    pub title: Texts,
     /// `version "…"`
     pub version: Option<Str>,
     /// `source "…"`

@@ -104,10 +104,24 @@ impl Lowerer {
     fn lower_header(&mut self, pair: Pair<'_, Rule>) -> Header {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
-        // INVARIANT: the grammar requires the name string first.
-        let name = self.lower_str(inner.next().expect("header has a name"));
+        // INVARIANT: the grammar requires the name first, a string or texts.
+        let first = inner.next().expect("header has a name");
+        let (name, title) = if first.as_rule() == Rule::texts {
+            let title = self.lower_texts(first);
+            let english = title.iter().find(|t| t.lang.text == "en").or(title.first());
+            // INVARIANT: `texts` is one text or more.
+            let english = english.expect("texts has a text");
+            let name = Str {
+                text: english.text.clone(),
+                span: english.span,
+            };
+            (name, title)
+        } else {
+            (self.lower_str(first), Texts::new())
+        };
         let mut header = Header {
             name,
+            title,
             version: None,
             source: None,
             span,

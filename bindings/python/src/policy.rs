@@ -260,6 +260,7 @@ impl Policy {
             .inner
             .evaluate(&facts, &options)
             .map_err(|e| raise(py, &e))?;
+        let lang = decision.lang.as_str(); // The policy's tag for it: `es` for `es-MX`.
         let Some(question) = next_question(&self.inner, &decision, &skip, &facts) else {
             return Ok(None);
         };

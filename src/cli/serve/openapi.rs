@@ -197,7 +197,7 @@ fn envelope() -> Value {
             "properties": {
                 "facts": { "$ref": "#/components/schemas/Facts" },
                 "as_of": { "type": "string", "format": "date", "description": "The evaluation date (default: today)" },
-                "lang": { "type": "string", "pattern": "^[A-Za-z0-9_-]{1,35}$", "description": "The language of texts (falls back to English)" },
+                "lang": { "type": "string", "pattern": "^[A-Za-z0-9_-]{1,35}$", "description": "The language of texts, a BCP 47 tag matched to the policy's languages (es-MX reads es); one the policy does not have is an error" },
                 "why": { "type": "boolean", "description": "Accepted; a decision always carries its reasons" },
                 "outcome": { "type": "string", "description": "explain: the outcome's id" },
                 "unknown": { "type": "array", "items": { "type": "string" }, "description": "next-question: facts the person does not know" }

@@ -154,7 +154,7 @@ pub fn options(as_of: Option<&str>, lang: Option<&str>) -> Result<EvalOptions, A
             StatusCode::UNPROCESSABLE_ENTITY,
             "asylon::serve::lang",
             format!("`{lang}` is not a language tag"),
-            "write a language tag such as `en` or `es`; texts fall back to English",
+            "write a language tag such as `en`, `es` or `es-MX`",
         ));
     }
     Ok(super::super::eval_options(as_of, lang)?)

@@ -180,7 +180,7 @@ async fn next(
     let remaining = remaining_at_most(&loaded.policy, &decision, &skip);
     let body = to_json(&Next {
         revision: &loaded.revision,
-        question: question.map(|q| QuestionView::of(checked, &q, &case.options.lang, &known)),
+        question: question.map(|q| QuestionView::of(checked, &q, &decision.lang, &known)),
         remaining,
         decision: &decision,
     });

@@ -1,0 +1,83 @@
+//! A condition with the values it compared, for reasons: `days since
+//! credible_fear.referral_date > 60` reads `days since credible_fear.referral_date = 77 >
+//! 60` for a case, so that a legal-aid worker sees the 77 days counted, not only the date.
+//!
+//! Which operands show their value: in an ordering comparison (`<`, `<=`, `>`, `>=`),
+//! every operand but a literal; in `is` and `is not`, only an operand that is computed
+//! (arithmetic, `days from`/`days since`, `if`, a definition or constant), as a fact's
+//! value is already listed beside the reason and an enum compared with an enum reads best
+//! as written. An unknown operand shows nothing. Values are written as in a fact file
+//! (`77`, `"2024-04-01"`).
+
+use crate::checked::{CmpOp, Expr, ExprKind};
+use crate::eval::Evaluator;
+use crate::message::fold_whitespace;
+use crate::written::value_json;
+
+/// The condition `e` as written, each compared operand followed by ` = value`; `None`
+/// when it compares nothing whose value it would show.
+pub(crate) fn with_values(ev: &mut Evaluator<'_>, e: &Expr) -> Option<String> {
+    let mut inserts = Vec::new();
+    collect(ev, e, e, &mut inserts);
+    if inserts.is_empty() {
+        return None;
+    }
+    let mut text = ev.policy.text(e.span).to_string();
+    // From the end, so that the offsets still to come stay right.
+    inserts.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+    for (end, shown) in inserts {
+        let at = (end - e.span.start) as usize;
+        // Right after the operand's last character: its span may take the blanks after it.
+        let at = text.get(..at).map_or(at, |before| before.trim_end().len());
+        if text.is_char_boundary(at) {
+            text.insert_str(at, &shown);
+        }
+    }
+    Some(fold_whitespace(&text))
+}
+
+/// The insertions (an offset in the source, ` = value`) for the comparisons of `e`.
+fn collect(ev: &mut Evaluator<'_>, whole: &Expr, e: &Expr, out: &mut Vec<(u32, String)>) {
+    match &e.kind {
+        // A comparison the checker wrote itself (`effective from …` is `today >= …`) has
+        // operands without text of their own: it shows as written.
+        ExprKind::Cmp(_, a, b) if same_place(a, b) || same_place(a, e) || same_place(b, e) => {}
+        ExprKind::Cmp(op, a, b) => {
+            let ordering = !matches!(op, CmpOp::Eq | CmpOp::Ne);
+            for operand in [a, b] {
+                let inside = operand.span.file == whole.span.file
+                    && operand.span.start >= whole.span.start
+                    && operand.span.end <= whole.span.end;
+                if !inside || !shows_value(operand, ordering) {
+                    continue;
+                }
+                if let Some(v) = ev.eval(operand) {
+                    let json = value_json(ev.policy, &operand.ty, &v);
+                    out.push((operand.span.end, format!(" = {json}")));
+                }
+            }
+        }
+        _ => {
+            let mut children = Vec::new();
+            e.for_each_child(|c| children.push(c));
+            for c in children {
+                collect(ev, whole, c, out);
+            }
+        }
+    }
+}
+
+/// Whether two expressions were written at the same place (spans compare equal
+/// whatever their place, so this compares the places).
+fn same_place(a: &Expr, b: &Expr) -> bool {
+    (a.span.file, a.span.start, a.span.end) == (b.span.file, b.span.start, b.span.end)
+}
+
+/// Whether a compared operand shows its value (see the module's doc).
+fn shows_value(operand: &Expr, ordering: bool) -> bool {
+    match operand.kind {
+        ExprKind::Lit(_) | ExprKind::List(_) => false,
+        ExprKind::Fact(_) | ExprKind::Today => ordering,
+        _ => true,
+    }
+}
