@@ -115,6 +115,7 @@ mod error;
 mod eval;
 mod policy;
 mod suggest;
+mod texts;
 
 // The inside, hidden from the docs; reached through `internal` (older paths from the
 // crate root keep compiling).

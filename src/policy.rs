@@ -1,7 +1,7 @@
 //! The library's front door: load a policy, read facts, evaluate.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use miette::{NamedSource, Report};
 
@@ -16,6 +16,7 @@ use crate::limits::{LimitError, Limits};
 use crate::message::render;
 use crate::source::Sources;
 use crate::syntax::parse_file;
+use crate::texts::Texts;
 use crate::value::Date;
 
 /// A checked policy, ready to evaluate cases.
@@ -43,6 +44,9 @@ use crate::value::Date;
 #[derive(Debug, Clone)]
 pub struct Policy {
     checked: Arc<CheckedPolicy>,
+    /// What every decision says alike, rendered at the first decision (loading a policy
+    /// to check or format it does not pay for it), shared by the policy's clones.
+    texts: Arc<OnceLock<Arc<Texts>>>,
     limits: Limits,
 }
 
@@ -205,6 +209,7 @@ impl Policy {
         }
         match check(&sources, &trees) {
             Ok(checked) => Ok(Policy {
+                texts: Arc::default(),
                 checked: Arc::new(checked),
                 limits,
             }),
@@ -397,7 +402,8 @@ impl Policy {
         if let Some(e) = ev.failure.take() {
             return Err(Failure::Eval(e));
         }
-        decide(ev, &self.checked, &options.lang).map_err(Failure::Eval)
+        let texts = (self.texts).get_or_init(|| Arc::new(Texts::of(&self.checked)));
+        decide(ev, &self.checked, texts, &options.lang).map_err(Failure::Eval)
     }
 }
 
