@@ -17,7 +17,7 @@ use crate::checked::{
 use crate::eval::{EvalError, Evaluator};
 use crate::facts::Facts;
 use crate::message::{fold_whitespace, render};
-use crate::texts::Texts;
+use crate::texts::{collect_facts, Texts};
 use crate::value::{Date, Type, Value};
 
 /// The verdict on one outcome.
@@ -675,32 +675,4 @@ fn facts_read(
                 .map(|v| (info.name.clone(), value_json(policy, &info.ty, v)))
         })
         .collect()
-}
-
-pub(crate) fn collect_facts(
-    policy: &CheckedPolicy,
-    e: &Expr,
-    out: &mut Vec<FactId>,
-    seen: &mut Vec<RuleId>,
-) {
-    match &e.kind {
-        ExprKind::Fact(f) => {
-            if !out.contains(f) {
-                out.push(*f);
-            }
-        }
-        ExprKind::Rule(r) => {
-            if seen.contains(r) {
-                return;
-            }
-            seen.push(*r);
-            let rule = policy.rule(*r);
-            collect_facts(policy, &rule.body, out, seen);
-            for &x in &rule.exceptions {
-                let exc = policy.exception(x);
-                collect_facts(policy, &exc.when, out, seen);
-            }
-        }
-        _ => e.for_each_child(|c| collect_facts(policy, c, out, seen)),
-    }
 }

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use crate::checked::{CheckedPolicy, Expr, ExprKind, FactId, Message, Part, Ref, RuleInfo};
+use crate::checked::{CheckedPolicy, Expr, ExprKind, FactId, Message, Part, Ref, RuleId, RuleInfo};
 use crate::message::{fold_whitespace, render};
 use crate::source::Span;
 use crate::value::{Date, Value};
@@ -205,7 +205,7 @@ fn version(
 
 fn condition(policy: &CheckedPolicy, e: &Expr) -> Condition {
     let mut facts = Vec::new();
-    crate::decision::collect_facts(policy, e, &mut facts, &mut Vec::new());
+    collect_facts(policy, e, &mut facts, &mut Vec::new());
     Condition {
         text: fold_whitespace(policy.text(e.span)),
         facts: Some(facts),
@@ -234,51 +234,32 @@ pub(crate) fn conjuncts<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use std::sync::Arc;
-
-    use super::Texts;
-    use crate::decision::decide;
-    use crate::eval::Evaluator;
-    use crate::{EvalOptions, Policy};
-
-    /// Every example, on dates before, during and after the rules that changed over
-    /// time, in English, Spanish and a language the policy lacks: the decision made with
-    /// the texts rendered at load is byte for byte the one rendered case by case.
-    #[test]
-    fn texts_made_once_are_the_texts_made_for_each_case() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let policy = Policy::load(root.join("policies/us-mexico-border")).expect("it checks");
-        let checked = Arc::new(policy.checked().clone());
-        let nothing_made = Arc::new(Texts::default());
-        let mut examples: Vec<_> = std::fs::read_dir(root.join("examples"))
-            .expect("examples/ exists")
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .collect();
-        examples.sort();
-        assert!(examples.len() >= 5, "{examples:?}");
-        let mut compared = 0;
-        for path in &examples {
-            let text = std::fs::read_to_string(path).expect("readable");
-            let facts = policy.facts_from_json(&text).expect("the example's facts");
-            for date in ["2023-01-01", "2024-06-04", "2024-06-17", "2025-03-01"] {
-                for lang in ["en", "es", "fr"] {
-                    let options = EvalOptions::on(date).expect("a date").lang(lang);
-                    let Ok(made) = policy.evaluate(&facts, &options) else {
-                        continue;
-                    };
-                    let ev = Evaluator::new(&checked, &facts, options.as_of);
-                    let rendered = decide(ev, &checked, &nothing_made, lang).expect("decided");
-                    let json = |d: &crate::Decision| serde_json::to_string_pretty(d).expect("JSON");
-                    assert_eq!(json(&made), json(&rendered), "{path:?} {date} {lang}");
-                    let spanish = |d: &crate::Decision| json(&d.in_language("es"));
-                    assert_eq!(spanish(&made), spanish(&rendered), "{path:?} {date}");
-                    compared += 1;
-                }
+/// The facts an expression reads, directly or through the rules it uses (and their
+/// exceptions), each once, in the order first read; `seen` holds the rules walked.
+pub(crate) fn collect_facts(
+    policy: &CheckedPolicy,
+    e: &Expr,
+    out: &mut Vec<FactId>,
+    seen: &mut Vec<RuleId>,
+) {
+    match &e.kind {
+        ExprKind::Fact(f) => {
+            if !out.contains(f) {
+                out.push(*f);
             }
         }
-        assert!(compared >= 5 * 12, "{compared} decisions compared");
+        ExprKind::Rule(r) => {
+            if seen.contains(r) {
+                return;
+            }
+            seen.push(*r);
+            let rule = policy.rule(*r);
+            collect_facts(policy, &rule.body, out, seen);
+            for &x in &rule.exceptions {
+                let exc = policy.exception(x);
+                collect_facts(policy, &exc.when, out, seen);
+            }
+        }
+        _ => e.for_each_child(|c| collect_facts(policy, c, out, seen)),
     }
 }
