@@ -18,6 +18,7 @@ use crate::checked::{
 use crate::eval::{EvalError, Evaluator};
 use crate::facts::Facts;
 use crate::message::{fold_whitespace, render};
+use crate::texts::{collect_facts, Texts};
 use crate::value::{Date, Value};
 #[doc(hidden)] // The inside: values are the checked policy's.
 pub use crate::written::value_json;
@@ -202,6 +203,7 @@ struct Origin(Option<Arc<Evaluated>>);
 /// One finished evaluation.
 struct Evaluated {
     policy: Arc<CheckedPolicy>,
+    texts: Arc<Texts>,
     today: Date,
     facts: Facts,
     /// Every rule's value: a decision evaluates them all.
@@ -274,33 +276,38 @@ impl Decision {
         };
         let policy = &*from.policy;
         let value = |r: &Ref| from.value(*r);
-        let rule = |id: &str| policy.outcome_named(id).map(|r| policy.rule(r));
         // The policy's own tag for it (`es` for `es-MX`); one it lacks reads English.
         let lang =
             crate::message::match_language(&policy.languages, lang).map_or("en", String::as_str);
+        let texts = Said {
+            policy,
+            texts: &from.texts,
+            today: from.today,
+            lang,
+        };
+        let rule = |id: &str| policy.outcome_named(id);
         d.lang = lang.to_string();
         d.title = policy_title(policy, lang);
         for h in &mut d.outcomes {
             if let Some(rule) = rule(&h.id) {
-                let (title, explain, _) = texts_of(rule, from.today);
-                h.title = render(policy, title, lang, value);
-                h.explanation = render(policy, explain, lang, value);
+                h.title = texts.title(rule, value);
+                h.explanation = texts.explanation(rule, value);
             }
         }
         for u in &mut d.undetermined {
             if let Some(rule) = rule(&u.id) {
-                u.title = render(policy, texts_of(rule, from.today).0, lang, value);
+                u.title = texts.title(rule, value);
             }
         }
         for n in &mut d.does_not_hold {
             let Some(rule) = rule(&n.id) else { continue };
-            n.title = render(policy, texts_of(rule, from.today).0, lang, value);
+            n.title = texts.title(rule, value);
             for defeat in &mut n.defeated_by {
-                let exception = (rule.exceptions.iter())
-                    .map(|e| policy.exception(*e))
-                    .find(|e| e.name == defeat.exception);
+                let exception = (policy.rule(rule).exceptions.iter())
+                    .copied()
+                    .find(|e| policy.exception(*e).name == defeat.exception);
                 if let Some(exception) = exception {
-                    defeat.title = defeat_title(policy, exception, lang, value);
+                    defeat.title = texts.defeat_title(exception, value);
                 }
             }
         }
@@ -323,19 +330,66 @@ fn texts_of(rule: &RuleInfo, today: Date) -> (&Message, &Message, &[String]) {
     }
 }
 
-/// The title of an exception that defeated a rule; for one written without a title, a
-/// sentence made from its name (`Exception “prior order” applies`), as a person reads
-/// this, not the condition (which the reasons show).
-fn defeat_title(
+/// A decision's texts in one language on one day: those rendered at load copied, the
+/// others rendered.
+struct Said<'a> {
+    policy: &'a CheckedPolicy,
+    texts: &'a Texts,
+    today: Date,
+    lang: &'a str,
+}
+
+impl Said<'_> {
+    /// An outcome's title.
+    fn title(&self, id: RuleId, value: impl FnMut(&Ref) -> Option<Value>) -> String {
+        let rule = self.policy.rule(id);
+        let message = texts_of(rule, self.today).0;
+        match self.texts.rule_at(id.0 as usize, rule, self.today) {
+            Some(t) => t.title.render(self.policy, message, self.lang, value),
+            None => render(self.policy, message, self.lang, value),
+        }
+    }
+
+    /// An outcome's explanation.
+    fn explanation(&self, id: RuleId, value: impl FnMut(&Ref) -> Option<Value>) -> String {
+        let rule = self.policy.rule(id);
+        let message = texts_of(rule, self.today).1;
+        match self.texts.rule_at(id.0 as usize, rule, self.today) {
+            Some(t) => t.explain.render(self.policy, message, self.lang, value),
+            None => render(self.policy, message, self.lang, value),
+        }
+    }
+
+    /// The title of an exception that defeated a rule.
+    fn defeat_title(
+        &self,
+        id: ExceptionId,
+        mut value: impl FnMut(&Ref) -> Option<Value>,
+    ) -> String {
+        let exception = self.policy.exception(id);
+        let texts = self.texts.exception(id.0 as usize);
+        let title = match texts {
+            Some(t) => t
+                .title
+                .render(self.policy, &exception.title, self.lang, &mut value),
+            None => render(self.policy, &exception.title, self.lang, &mut value),
+        };
+        if !title.is_empty() {
+            return title;
+        }
+        untitled(self.policy, exception, self.lang, value)
+    }
+}
+
+/// The title of an exception written without one: a sentence made from its name
+/// (`Exception “prior order” applies`), as a person reads this, not the condition (which
+/// the reasons show).
+fn untitled(
     policy: &CheckedPolicy,
     exception: &ExceptionInfo,
     lang: &str,
     mut value: impl FnMut(&Ref) -> Option<Value>,
 ) -> String {
-    let title = render(policy, &exception.title, lang, &mut value);
-    if !title.is_empty() {
-        return title;
-    }
     if !exception.inline {
         return crate::message::untitled_exception(Some(&exception.name), lang);
     }
@@ -360,11 +414,13 @@ fn defeat_title(
 pub(crate) fn decide(
     mut ev: Evaluator<'_>,
     policy: &Arc<CheckedPolicy>,
+    texts: &Arc<Texts>,
     lang: &str,
 ) -> Result<Decision, EvalError> {
-    let mut decision = verdicts_and_texts(&mut ev, lang)?;
+    let mut decision = verdicts_and_texts(&mut ev, texts, lang)?;
     decision.origin = Origin(Some(Arc::new(Evaluated {
         policy: Arc::clone(policy),
+        texts: Arc::clone(texts),
         today: ev.today,
         facts: ev.facts.clone(),
         rules: ev.into_rule_values(),
@@ -373,8 +429,18 @@ pub(crate) fn decide(
 }
 
 /// The decision for the evaluator's case, in `lang`.
-fn verdicts_and_texts(ev: &mut Evaluator<'_>, lang: &str) -> Result<Decision, EvalError> {
+fn verdicts_and_texts(
+    ev: &mut Evaluator<'_>,
+    texts: &Texts,
+    lang: &str,
+) -> Result<Decision, EvalError> {
     let policy = ev.policy;
+    let said = Said {
+        policy,
+        texts,
+        today: ev.today,
+        lang,
+    };
     // Every rule, so that a conflict anywhere is reported, not only on the paths the
     // outcomes happened to take.
     for i in 0..policy.rules.len() {
@@ -391,26 +457,35 @@ fn verdicts_and_texts(ev: &mut Evaluator<'_>, lang: &str) -> Result<Decision, Ev
         let rule = policy.rule(id);
         // A rule that changed over time speaks with the texts of its version in force.
         let version = rule.version_at(ev.today);
-        let (title_msg, explain_msg, sources) = texts_of(rule, ev.today);
-        let title = render(policy, title_msg, lang, |r| value_of(ev, *r));
+        let title = said.title(id, |r| value_of(ev, *r));
         match ev.rule(id).and_then(|v| v.as_bool()) {
             Some(true) => {
-                let explanation = render(policy, explain_msg, lang, |r| value_of(ev, *r));
-                let because = because(ev, id);
-                let sources: Vec<String> = sources.iter().map(|s| fold_whitespace(s)).collect();
+                let explanation = said.explanation(id, |r| value_of(ev, *r));
+                let because = because(ev, texts, id);
+                let (sources, source, effective) =
+                    match texts.rule_at(id.0 as usize, rule, ev.today) {
+                        Some(t) => (t.sources.clone(), t.source.clone(), t.effective.clone()),
+                        None => {
+                            let sources: Vec<String> = (texts_of(rule, ev.today).2.iter())
+                                .map(|s| fold_whitespace(s))
+                                .collect();
+                            let source = sources.join("\n");
+                            (sources, source, version.map(|v| v.effective.describe()))
+                        }
+                    };
                 outcomes.push(Holding {
                     id: rule.name.clone(),
                     status: Status::Holds,
                     title,
                     explanation,
-                    source: sources.join("\n"),
+                    source,
                     sources,
-                    effective: version.map(|v| v.effective.describe()),
+                    effective,
                     because,
                 });
             }
             Some(false) => {
-                let defeated_by = defeats(ev, id, lang);
+                let defeated_by = defeats(ev, &said, id);
                 let not_in_force = (!rule.versions.is_empty() && version.is_none()).then(|| {
                     let periods: Vec<String> = rule
                         .versions
@@ -495,7 +570,7 @@ fn value_of(ev: &mut Evaluator<'_>, r: Ref) -> Option<Value> {
 }
 
 /// The exceptions that defeated an outcome whose own condition held.
-fn defeats(ev: &mut Evaluator<'_>, id: RuleId, lang: &str) -> Vec<Defeat> {
+fn defeats(ev: &mut Evaluator<'_>, said: &Said<'_>, id: RuleId) -> Vec<Defeat> {
     let policy = ev.policy;
     let rule = policy.rule(id);
     if rule.exceptions.is_empty() || ev.eval_bool(&rule.body) != Some(true) {
@@ -509,8 +584,8 @@ fn defeats(ev: &mut Evaluator<'_>, id: RuleId, lang: &str) -> Vec<Defeat> {
         let exc = policy.exception(e);
         out.push(Defeat {
             exception: exc.name.clone(),
-            title: defeat_title(policy, exc, lang, |r| value_of(ev, *r)),
-            source: (!exc.sources.is_empty()).then(|| fold_whitespace(&exc.sources.join("\n"))),
+            title: said.defeat_title(e, |r| value_of(ev, *r)),
+            source: exception_source(said.texts, policy, e),
         });
     }
     out
@@ -518,7 +593,7 @@ fn defeats(ev: &mut Evaluator<'_>, id: RuleId, lang: &str) -> Vec<Defeat> {
 
 /// The reasons a holding outcome holds: each part of its condition, then each exception
 /// that was checked and did not apply.
-fn because(ev: &mut Evaluator<'_>, id: RuleId) -> Vec<Reason> {
+fn because(ev: &mut Evaluator<'_>, texts: &Texts, id: RuleId) -> Vec<Reason> {
     let policy = ev.policy;
     let rule = policy.rule(id);
     let mut parts = Vec::new();
@@ -527,7 +602,7 @@ fn because(ev: &mut Evaluator<'_>, id: RuleId) -> Vec<Reason> {
         // `(in force 1 and body 1) or (in force 2 and body 2) …`: explain the version in
         // force.
         let mut disjuncts = Vec::new();
-        disjuncts_of(body, &mut disjuncts);
+        crate::texts::disjuncts(body, &mut disjuncts);
         for d in disjuncts {
             if let ExprKind::And(in_force, _) = &d.kind {
                 if ev.eval_bool(in_force) == Some(true) {
@@ -536,32 +611,48 @@ fn because(ev: &mut Evaluator<'_>, id: RuleId) -> Vec<Reason> {
             }
         }
     }
-    conjuncts(body, &mut parts);
-    let mut out = Vec::new();
+    crate::texts::conjuncts(body, &mut parts);
+    let mut out = Vec::with_capacity(parts.len() + rule.exceptions.len());
     for part in parts {
         let value = ev.eval(part);
+        let written = texts.condition(part.span);
         out.push(Reason {
             kind: ReasonKind::Condition,
             exception: None,
-            condition: fold_whitespace(policy.text(part.span)),
+            condition: match written {
+                Some(c) => c.text.clone(),
+                None => fold_whitespace(policy.text(part.span)),
+            },
             with_values: crate::compared::with_values(ev, part),
             value: value.map_or(serde_json::Value::Null, |v| {
                 value_json(policy, &part.ty, &v)
             }),
-            facts: facts_read(ev, part),
+            facts: facts_read(ev, part, written.and_then(|c| c.facts.as_deref())),
             defeated_by: Vec::new(),
             source: None,
         });
     }
     for &e in &rule.exceptions {
-        out.push(exception_reason(ev, e));
+        out.push(exception_reason(ev, texts, e));
     }
     out
 }
 
-fn exception_reason(ev: &mut Evaluator<'_>, e: ExceptionId) -> Reason {
+/// An exception's passages, folded into one text.
+fn exception_source(texts: &Texts, policy: &CheckedPolicy, e: ExceptionId) -> Option<String> {
+    match texts.exception(e.0 as usize) {
+        Some(t) => t.source.clone(),
+        None => {
+            let exc = policy.exception(e);
+            (!exc.sources.is_empty()).then(|| fold_whitespace(&exc.sources.join("\n")))
+        }
+    }
+}
+
+fn exception_reason(ev: &mut Evaluator<'_>, texts: &Texts, e: ExceptionId) -> Reason {
     let policy = ev.policy;
     let exc = policy.exception(e);
+    let written = texts.exception(e.0 as usize).map(|t| &t.when);
     let applies = ev.applies(e);
     let defeated_by = exc
         .exceptions
@@ -569,7 +660,10 @@ fn exception_reason(ev: &mut Evaluator<'_>, e: ExceptionId) -> Reason {
         .filter(|s| ev.applies(**s) == Some(true))
         .map(|s| policy.exception(*s).name.clone())
         .collect();
-    let mut condition = fold_whitespace(policy.text(exc.when.span));
+    let mut condition = match written {
+        Some(c) => c.text.clone(),
+        None => fold_whitespace(policy.text(exc.when.span)),
+    };
     if let Some(period) = exc.effective.filter(|p| !p.contains(ev.today)) {
         condition = format!("{condition} (not in force: {})", period.describe());
     }
@@ -579,42 +673,31 @@ fn exception_reason(ev: &mut Evaluator<'_>, e: ExceptionId) -> Reason {
         condition,
         with_values: crate::compared::with_values(ev, &exc.when),
         value: applies.map_or(serde_json::Value::Null, serde_json::Value::Bool),
-        facts: facts_read(ev, &exc.when),
+        facts: facts_read(ev, &exc.when, written.and_then(|c| c.facts.as_deref())),
         defeated_by,
-        source: (!exc.sources.is_empty()).then(|| fold_whitespace(&exc.sources.join("\n"))),
+        source: exception_source(texts, policy, e),
     }
 }
 
-/// The top-level `or`s of a condition, flattened.
-fn disjuncts_of<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
-    match &e.kind {
-        ExprKind::Or(a, b) => {
-            disjuncts_of(a, out);
-            disjuncts_of(b, out);
-        }
-        _ => out.push(e),
-    }
-}
-
-/// The top-level `and`s of a condition, flattened.
-fn conjuncts<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
-    match &e.kind {
-        ExprKind::And(a, b) => {
-            conjuncts(a, out);
-            conjuncts(b, out);
-        }
-        _ => out.push(e),
-    }
-}
-
-/// The known facts an expression reads, directly or through rules, with their values.
-fn facts_read(ev: &mut Evaluator<'_>, e: &Expr) -> BTreeMap<String, serde_json::Value> {
+/// The known facts an expression reads, directly or through rules, with their values;
+/// `read` lists them when known beforehand.
+fn facts_read(
+    ev: &mut Evaluator<'_>,
+    e: &Expr,
+    read: Option<&[FactId]>,
+) -> BTreeMap<String, serde_json::Value> {
     let policy = ev.policy;
-    let mut facts = Vec::new();
-    let mut seen_rules = Vec::new();
-    collect_facts(policy, e, &mut facts, &mut seen_rules);
+    let mut found = Vec::new();
+    let facts = match read {
+        Some(facts) => facts,
+        None => {
+            collect_facts(policy, e, &mut found, &mut Vec::new());
+            &found
+        }
+    };
     facts
-        .into_iter()
+        .iter()
+        .copied()
         .filter_map(|f| {
             let info = policy.fact(f);
             ev.facts
@@ -622,32 +705,4 @@ fn facts_read(ev: &mut Evaluator<'_>, e: &Expr) -> BTreeMap<String, serde_json::
                 .map(|v| (info.name.clone(), value_json(policy, &info.ty, v)))
         })
         .collect()
-}
-
-pub(crate) fn collect_facts(
-    policy: &CheckedPolicy,
-    e: &Expr,
-    out: &mut Vec<FactId>,
-    seen: &mut Vec<RuleId>,
-) {
-    match &e.kind {
-        ExprKind::Fact(f) => {
-            if !out.contains(f) {
-                out.push(*f);
-            }
-        }
-        ExprKind::Rule(r) => {
-            if seen.contains(r) {
-                return;
-            }
-            seen.push(*r);
-            let rule = policy.rule(*r);
-            collect_facts(policy, &rule.body, out, seen);
-            for &x in &rule.exceptions {
-                let exc = policy.exception(x);
-                collect_facts(policy, &exc.when, out, seen);
-            }
-        }
-        _ => e.for_each_child(|c| collect_facts(policy, c, out, seen)),
-    }
 }

@@ -117,6 +117,7 @@ mod error;
 mod eval;
 mod policy;
 mod suggest;
+mod texts;
 mod written;
 
 // The inside, hidden from the docs; reached through `internal` (older paths from the

@@ -1,13 +1,13 @@
 //! The library's front door: load a policy, read facts, evaluate.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use miette::{NamedSource, Report};
 
 use crate::check::check;
 use crate::checked::CheckedPolicy;
-use crate::decision::{collect_facts, decide, value_json, Decision};
+use crate::decision::{decide, value_json, Decision};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, ErrorKind};
 use crate::eval::Evaluator;
@@ -16,6 +16,7 @@ use crate::limits::{LimitError, Limits};
 use crate::message::render;
 use crate::source::Sources;
 use crate::syntax::parse_file;
+use crate::texts::{collect_facts, Texts};
 use crate::value::Date;
 
 /// A checked policy, ready to evaluate cases.
@@ -43,6 +44,9 @@ use crate::value::Date;
 #[derive(Debug, Clone)]
 pub struct Policy {
     checked: Arc<CheckedPolicy>,
+    /// What every decision says alike, rendered at the first decision (loading a policy
+    /// to check or format it does not pay for it), shared by the policy's clones.
+    texts: Arc<OnceLock<Arc<Texts>>>,
     limits: Limits,
 }
 
@@ -207,6 +211,7 @@ impl Policy {
         }
         match check(&sources, &trees) {
             Ok(checked) => Ok(Policy {
+                texts: Arc::default(),
                 checked: Arc::new(checked),
                 limits,
             }),
@@ -451,7 +456,8 @@ impl Policy {
         if let Some(e) = ev.failure.take() {
             return Err(Failure::Eval(e));
         }
-        decide(ev, &self.checked, lang).map_err(Failure::Eval)
+        let texts = (self.texts).get_or_init(|| Arc::new(Texts::of(&self.checked)));
+        decide(ev, &self.checked, texts, lang).map_err(Failure::Eval)
     }
 }
 
@@ -540,5 +546,54 @@ mod tests {
         assert_ne!(here.revision(), other.revision());
         assert!(here.revision().starts_with("sha256:"));
         assert_eq!(here.revision().len(), 7 + 64);
+    }
+}
+
+#[cfg(test)]
+mod texts_made_once {
+    use std::sync::Arc;
+
+    use super::decide;
+    use crate::eval::Evaluator;
+    use crate::texts::Texts;
+    use crate::{EvalOptions, Policy};
+
+    /// Every example, on dates before, during and after the rules that changed over
+    /// time, in English, Spanish and a language the policy lacks: the decision made with
+    /// the texts rendered at load is byte for byte the one rendered case by case.
+    #[test]
+    fn texts_made_once_are_the_texts_made_for_each_case() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let policy = Policy::load(root.join("policies/us-mexico-border")).expect("it checks");
+        let checked = Arc::new(policy.checked().clone());
+        let nothing_made = Arc::new(Texts::default());
+        let mut examples: Vec<_> = std::fs::read_dir(root.join("examples"))
+            .expect("examples/ exists")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        examples.sort();
+        assert!(examples.len() >= 5, "{examples:?}");
+        let mut compared = 0;
+        for path in &examples {
+            let text = std::fs::read_to_string(path).expect("readable");
+            let facts = policy.facts_from_json(&text).expect("the example's facts");
+            for date in ["2023-01-01", "2024-06-04", "2024-06-17", "2025-03-01"] {
+                for lang in ["en", "es", "fr"] {
+                    let options = EvalOptions::on(date).expect("a date").lang(lang);
+                    let Ok(made) = policy.evaluate(&facts, &options) else {
+                        continue;
+                    };
+                    let ev = Evaluator::new(&checked, &facts, options.as_of);
+                    let rendered = decide(ev, &checked, &nothing_made, lang).expect("decided");
+                    let json = |d: &crate::Decision| serde_json::to_string_pretty(d).expect("JSON");
+                    assert_eq!(json(&made), json(&rendered), "{path:?} {date} {lang}");
+                    let spanish = |d: &crate::Decision| json(&d.in_language("es"));
+                    assert_eq!(spanish(&made), spanish(&rendered), "{path:?} {date}");
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared >= 5 * 12, "{compared} decisions compared");
     }
 }

@@ -708,3 +708,75 @@ fn deeply_nested_bodies_are_refused_and_the_service_lives_on() {
     }
     assert_eq!(server.get("/health", &[]).status, 200);
 }
+
+#[test]
+fn idle_connections_are_closed_after_the_idle_limit() {
+    let server = Server::start(&[POLICY, "--idle-timeout-ms", "300"]);
+    let closed_within = |stream: &mut TcpStream| {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("a timeout can be set");
+        let start = Instant::now();
+        let mut rest = Vec::new();
+        let _ = stream.read_to_end(&mut rest);
+        (start.elapsed(), rest)
+    };
+    // A connection that never sends a byte.
+    let mut silent = TcpStream::connect(&server.addr).expect("the service accepts");
+    let (waited, _) = closed_within(&mut silent);
+    assert!(waited < Duration::from_secs(5), "closed after {waited:?}");
+    // A connection kept alive after one answer.
+    let mut kept = TcpStream::connect(&server.addr).expect("the service accepts");
+    let head = format!("GET /health HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr);
+    kept.write_all(head.as_bytes())
+        .expect("the request is sent");
+    let (waited, answer) = closed_within(&mut kept);
+    assert!(waited < Duration::from_secs(5), "closed after {waited:?}");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    // The service goes on answering new connections.
+    assert_eq!(server.get("/health", &[]).status, 200);
+}
+
+#[test]
+fn the_json_depth_limit_is_configurable_and_refused_with_a_record() {
+    let body = r#"{"facts": {"person": {"age": [[[1]]]}}}"#;
+    let shallow = Server::start(&[POLICY, "--max-json-depth", "4"]);
+    for route in ["evaluate", "next-question", "explain"] {
+        let answer = shallow.post_json(&format!("/v1/policies/{NAME}/{route}"), body);
+        assert_eq!(answer.status, 400, "{route}: {}", answer.body);
+        assert_eq!(answer.code(), "asylon::serve::json_depth");
+        let record = &answer.json()["errors"][0];
+        assert!(record["message"].as_str().is_some_and(|m| m.contains('4')));
+        assert!(record["help"]
+            .as_str()
+            .is_some_and(|h| h.contains("--max-json-depth")));
+    }
+    // Within the limit, the same body reaches the policy, which has its own opinion.
+    let default = Server::start(&[POLICY]);
+    let answer = default.post_json(&evaluate_path(), body);
+    assert_eq!(answer.status, 422, "{}", answer.body);
+    assert_ne!(answer.code(), "asylon::serve::json_depth");
+    let fine = shallow.post_json(&evaluate_path(), r#"{"facts": {"person": {}}}"#);
+    assert_eq!(fine.status, 200, "{}", fine.body);
+}
+
+#[test]
+fn a_chunked_batch_over_the_limit_is_refused_with_413() {
+    let server = Server::start(&[POLICY, "--max-batch-body", "1000"]);
+    let lines = "{}\n".repeat(2000);
+    let chunked = ureq::post(&server.url(&format!("/v1/policies/{NAME}/batch?as_of={AS_OF}")))
+        .set("Content-Type", "application/x-ndjson")
+        // A reader of unknown length: sent chunked, with no Content-Length.
+        .send(std::io::Cursor::new(lines.clone().into_bytes()));
+    let answer = Answer::of(chunked);
+    assert_eq!(answer.status, 413, "{}", answer.body);
+    assert_eq!(answer.code(), "asylon::serve::body_size");
+    // Within the limit, chunked lines are answered line by line.
+    let small = ureq::post(&server.url(&format!("/v1/policies/{NAME}/batch?as_of={AS_OF}")))
+        .set("Content-Type", "application/x-ndjson")
+        .send(std::io::Cursor::new(b"{}\n{}\n".to_vec()));
+    let answer = Answer::of(small);
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(answer.body.lines().count(), 2);
+}

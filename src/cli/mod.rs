@@ -245,6 +245,14 @@ enum Command {
         /// Milliseconds to answer one request (a batch: to start answering).
         #[arg(long, default_value_t = 10_000, value_name = "MS")]
         timeout_ms: u64,
+        /// Milliseconds a connection may stay idle (no byte either way, before, between
+        /// or during requests) before the service closes it.
+        #[arg(long, default_value_t = 60_000, value_name = "MS")]
+        idle_timeout_ms: u64,
+        /// How deep a request body may nest arrays and objects (at most 128).
+        #[arg(long, default_value_t = 128, value_name = "N",
+              value_parser = clap::value_parser!(u8).range(1..=128))]
+        max_json_depth: u8,
         /// No access log.
         #[arg(long)]
         quiet: bool,
@@ -390,6 +398,8 @@ pub fn run(cli: Cli) -> ExitCode {
             max_batch_body,
             max_concurrent,
             timeout_ms,
+            idle_timeout_ms,
+            max_json_depth,
             quiet,
             decision_log,
             quick_exit_url,
@@ -405,6 +415,8 @@ pub fn run(cli: Cli) -> ExitCode {
                     max_batch_body,
                     max_concurrent,
                     timeout: std::time::Duration::from_millis(timeout_ms),
+                    idle: std::time::Duration::from_millis(idle_timeout_ms),
+                    max_json_depth: usize::from(max_json_depth),
                 },
                 quiet,
                 decision_log,

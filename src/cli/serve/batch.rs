@@ -3,6 +3,12 @@
 //! stream) on a blocking thread, reading the request body as it arrives and sending
 //! result lines as they are made. Memory holds a chunk of lines, whatever the size of
 //! the body.
+//!
+//! A body over the limit without a declared length (chunked) is refused with 413 when
+//! it goes over before the first result lines are ready, which is always the case for a
+//! limit under a chunk of lines (a megabyte). Past that point the answer has begun with
+//! 200, and it is broken off instead, so that a client never mistakes a cut answer for
+//! a whole one.
 
 use std::io::{self, Read, Write};
 use std::sync::Arc;
@@ -17,7 +23,7 @@ use tokio::sync::mpsc;
 use asylon::internal::compile::lines::LineEvaluator;
 
 use super::errors::ApiError;
-use super::request::{content_type, options, within, JSON_LINES};
+use super::request::{content_type, options, too_large, within, JSON_LINES};
 use super::routes::{batch_query, policy, with_revision, BatchQuery, Chunk};
 use super::App;
 
@@ -41,15 +47,24 @@ pub async fn batch(
     let ctx = LineEvaluator::new(loaded.policy.clone(), options, query.compact);
 
     let (in_tx, in_rx) = mpsc::channel::<Bytes>(IN_FLIGHT);
-    let (out_tx, out_rx) = mpsc::channel::<Chunk>(IN_FLIGHT);
+    let (out_tx, mut out_rx) = mpsc::channel::<Chunk>(IN_FLIGHT);
+    let (over_tx, mut over_rx) = tokio::sync::oneshot::channel::<()>();
+    let abort = out_tx.clone();
     // The network side: body parts to the evaluating thread, until the limit.
     tokio::spawn(async move {
         let mut stream = body.into_data_stream();
         let mut total = 0usize;
         while let Some(Ok(part)) = stream.next().await {
             total += part.len();
-            if total > limit || in_tx.send(part).await.is_err() {
-                // Over the limit: the result lines stop where the input was cut.
+            if total > limit {
+                // Said before the evaluating thread sees the input end, so that no
+                // result line can come first.
+                let _ = over_tx.send(());
+                let cut = io::Error::other("the body is over the limit");
+                let _ = abort.send(Err(cut)).await;
+                return;
+            }
+            if in_tx.send(part).await.is_err() {
                 return;
             }
         }
@@ -65,9 +80,17 @@ pub async fn batch(
             let _ = out_tx.blocking_send(Err(e));
         }
     });
-    let stream = futures_util::stream::unfold(out_rx, |mut rx| async move {
+    // The status waits for the first result lines, or for the body to go over the limit.
+    let first = tokio::select! {
+        biased;
+        Ok(()) = &mut over_rx => return Err(too_large(limit)),
+        first = out_rx.recv() => first,
+    };
+    let first = futures_util::stream::iter(first);
+    let rest = futures_util::stream::unfold(out_rx, |mut rx| async move {
         rx.recv().await.map(|chunk| (chunk, rx))
     });
+    let stream = first.chain(rest);
     let mut response = Response::new(Body::from_stream(stream));
     *response.status_mut() = StatusCode::OK;
     response.headers_mut().insert(

@@ -5,16 +5,19 @@
 //! their revisions, swapped on reload), [`request`] (bodies and their envelope),
 //! [`routes`] and [`batch`] (the endpoints), [`describe`] (a policy's facts and outcomes
 //! as JSON), [`errors`] (4xx answers as diagnostic records), [`guard`] (limits, tokens,
-//! CORS, the access log), [`metrics`], [`screen`] (the screening page for people).
+//! CORS, the access log), [`idle`] (idle connections closed), [`depth`] (the JSON depth
+//! limit), [`metrics`], [`screen`] (the screening page for people).
 //!
 //! Privacy: the access log has the method, path, status, latency and revision of each
 //! request — never facts, never decisions. Only `--decision-log` keeps facts.
 
 mod batch;
 mod decisions;
+mod depth;
 mod describe;
 mod errors;
 mod guard;
+mod idle;
 mod metrics;
 mod openapi;
 mod request;
@@ -71,6 +74,10 @@ pub struct Config {
     pub max_concurrent: usize,
     /// Time to answer one request (a batch: to start answering).
     pub timeout: Duration,
+    /// Time a connection may stay idle before it is closed.
+    pub idle: Duration,
+    /// How deep a request body may nest arrays and objects.
+    pub max_json_depth: usize,
 }
 
 /// What every handler shares.
@@ -177,6 +184,10 @@ async fn serve(app: Arc<App>, args: ServeArgs, token: Option<String>) -> ExitCod
             e.current().revision
         );
     }
+    let listener = idle::IdleListener {
+        inner: listener,
+        idle: args.config.idle,
+    };
     let served = axum::serve(listener, router)
         .with_graceful_shutdown(shutdown())
         .await;

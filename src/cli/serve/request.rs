@@ -114,7 +114,9 @@ struct Envelope<'a> {
 impl<'a> Case<'a> {
     /// Reads a body: a fact object, or an envelope (an object with a `facts` key; a
     /// policy has no fact of that name at the top, as `facts` is a keyword).
-    pub fn parse(body: &'a [u8]) -> Result<Case<'a>, ApiError> {
+    /// Bodies nesting arrays and objects more than `max_depth` deep are refused first.
+    pub fn parse(body: &'a [u8], max_depth: usize) -> Result<Case<'a>, ApiError> {
+        super::depth::within_depth(body, max_depth)?;
         let text = std::str::from_utf8(body).map_err(|e| {
             ApiError::new(
                 StatusCode::BAD_REQUEST,
@@ -189,10 +191,11 @@ mod tests {
 
     #[test]
     fn a_body_is_facts_or_an_envelope_around_them() {
-        let bare = Case::parse(br#"{"person": {"age": 3}}"#).expect("a fact object");
+        let bare = Case::parse(br#"{"person": {"age": 3}}"#, 128).expect("a fact object");
         assert_eq!(bare.facts, r#"{"person": {"age": 3}}"#);
         let wrapped = Case::parse(
             br#"{"as_of": "2024-06-17", "facts": {"person": {"age": 3}}, "lang": "es"}"#,
+            128,
         )
         .expect("an envelope");
         assert_eq!(wrapped.facts, r#"{"person": {"age": 3}}"#);
@@ -204,13 +207,13 @@ mod tests {
 
     #[test]
     fn a_bad_envelope_says_what_is_wrong_and_where() {
-        let e = Case::parse(br#"{"facts": {}, "as-of": "2024-06-17"}"#).unwrap_err();
+        let e = Case::parse(br#"{"facts": {}, "as-of": "2024-06-17"}"#, 128).unwrap_err();
         assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(e.errors[0].message.contains("as-of"), "{:?}", e.errors);
-        let e = Case::parse(br#"{"facts": {}, "as_of": "17 June"}"#).unwrap_err();
+        let e = Case::parse(br#"{"facts": {}, "as_of": "17 June"}"#, 128).unwrap_err();
         assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(e.errors[0].code, "asylon::bad_date");
-        let e = Case::parse(br#"{"facts": {}, "lang": ""}"#).unwrap_err();
+        let e = Case::parse(br#"{"facts": {}, "lang": ""}"#, 128).unwrap_err();
         assert_eq!(e.errors[0].code, "asylon::serve::lang");
     }
 }

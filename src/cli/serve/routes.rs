@@ -67,7 +67,13 @@ pub fn with_revision(response: &mut Response, loaded: &Loaded) {
 
 /// Serializes plain data; a type with only strings, numbers and maps cannot fail.
 fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
-    serde_json::to_vec(value).unwrap_or_default()
+    // Room for a whole decision of the border policy (8–20 kB) at once, not grown
+    // from empty by copying it over and over.
+    let mut out = Vec::with_capacity(24 * 1024);
+    match serde_json::to_writer(&mut out, value) {
+        Ok(()) => out,
+        Err(_) => Vec::new(),
+    }
 }
 
 /// The version of policy `name` answering now.
@@ -138,7 +144,7 @@ async fn evaluate(
     body: Body,
 ) -> Result<Response, ApiError> {
     let (loaded, bytes) = case_request(&app, &name, &headers, body).await?;
-    let case = Case::parse(&bytes)?;
+    let case = Case::parse(&bytes, app.config.max_json_depth)?;
     let decision = decide(&loaded, &case)?;
     app.metrics.decision(&name, &decision);
     if let Some(log) = &app.decisions {
@@ -169,7 +175,7 @@ async fn next(
     body: Body,
 ) -> Result<Response, ApiError> {
     let (loaded, bytes) = case_request(&app, &name, &headers, body).await?;
-    let case = Case::parse(&bytes)?;
+    let case = Case::parse(&bytes, app.config.max_json_depth)?;
     let decision = decide(&loaded, &case)?;
     let checked = loaded.policy.checked();
     let skip: Vec<_> = (case.unknown.iter())
@@ -195,7 +201,7 @@ async fn explain_one(
     body: Body,
 ) -> Result<Response, ApiError> {
     let (loaded, bytes) = case_request(&app, &name, &headers, body).await?;
-    let case = Case::parse(&bytes)?;
+    let case = Case::parse(&bytes, app.config.max_json_depth)?;
     let Some(outcome) = case.outcome.as_deref() else {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,

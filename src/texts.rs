@@ -1,0 +1,265 @@
+//! The texts of a decision that do not depend on the case, made once when the policy is
+//! loaded: the messages that interpolate nothing, rendered in each of their languages;
+//! each outcome's and exception's sources, folded; each condition a reason quotes, as
+//! written, with the facts it reads.
+//!
+//! A decision copies these instead of rendering them again for every case. Each is made
+//! by the very function a decision would call ([`render`], [`fold_whitespace`]), so the
+//! texts are the same, only made once.
+
+use std::collections::HashMap;
+
+use crate::checked::{CheckedPolicy, Expr, ExprKind, FactId, Message, Part, Ref, RuleId, RuleInfo};
+use crate::message::{fold_whitespace, render};
+use crate::source::Span;
+use crate::value::{Date, Value};
+
+/// The case-independent texts of one checked policy.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Texts {
+    /// By [`crate::checked::RuleId`].
+    rules: Vec<RuleTexts>,
+    /// By [`crate::checked::ExceptionId`].
+    exceptions: Vec<ExceptionTexts>,
+    /// The conditions reasons quote (each part of an outcome's condition), by where they
+    /// are written (see [`place`]).
+    conditions: HashMap<(u32, u32, u32), Condition>,
+}
+
+/// A condition as a reason quotes it.
+#[derive(Debug, Clone)]
+pub(crate) struct Condition {
+    /// As written, its whitespace folded.
+    pub text: String,
+    /// The facts it reads, directly or through rules, in the order first read; `None`
+    /// where two expressions written at the same place read different facts (one made
+    /// by the checker), so that the span alone cannot tell.
+    pub facts: Option<Vec<FactId>>,
+}
+
+/// A message rendered once in each of its languages where it interpolates nothing.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Rendered(Vec<Option<String>>);
+
+/// The texts of a rule, or of one of its versions.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Version {
+    pub title: Rendered,
+    pub explain: Rendered,
+    /// Each passage, folded.
+    pub sources: Vec<String>,
+    /// The passages, one per line.
+    pub source: String,
+    /// For a version: when it is in force (`effective from 2024-06-05`).
+    pub effective: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct RuleTexts {
+    /// Always in force.
+    base: Version,
+    /// Parallel to [`RuleInfo::versions`].
+    versions: Vec<Version>,
+}
+
+/// The texts of an exception.
+#[derive(Debug, Clone)]
+pub(crate) struct ExceptionTexts {
+    pub title: Rendered,
+    /// Its condition as written, folded, with the facts it reads.
+    pub when: Condition,
+    /// Its passages, folded into one text.
+    pub source: Option<String>,
+}
+
+impl Texts {
+    /// Renders what every decision of `policy` would render alike.
+    pub fn of(policy: &CheckedPolicy) -> Texts {
+        let rules = (policy.rules.iter())
+            .map(|rule| RuleTexts {
+                base: version(policy, &rule.title, &rule.explain, &rule.sources, None),
+                versions: (rule.versions.iter())
+                    .map(|v| {
+                        let effective = Some(v.effective.describe());
+                        version(policy, &v.title, &v.explain, &v.sources, effective)
+                    })
+                    .collect(),
+            })
+            .collect();
+        let exceptions = (policy.exceptions.iter())
+            .map(|e| ExceptionTexts {
+                title: Rendered::of(policy, &e.title),
+                when: condition(policy, &e.when),
+                source: (!e.sources.is_empty()).then(|| fold_whitespace(&e.sources.join("\n"))),
+            })
+            .collect();
+        let mut conditions = HashMap::new();
+        for &id in &policy.outcomes {
+            let rule = policy.rule(id);
+            let mut parts = Vec::new();
+            conjuncts(&rule.body, &mut parts);
+            if rule.versions.len() > 1 {
+                let mut versions = Vec::new();
+                disjuncts(&rule.body, &mut versions);
+                for v in versions {
+                    conjuncts(v, &mut parts);
+                }
+            }
+            for part in parts {
+                let made = condition(policy, part);
+                let known = conditions
+                    .entry(place(part.span))
+                    .or_insert_with(|| made.clone());
+                if known.facts != made.facts {
+                    known.facts = None;
+                }
+            }
+        }
+        Texts {
+            rules,
+            exceptions,
+            conditions,
+        }
+    }
+
+    /// The texts of `rule` (its id's index `index`) on `today`: those of its version in
+    /// force, for a rule that changed over time.
+    pub fn rule_at(&self, index: usize, rule: &RuleInfo, today: Date) -> Option<&Version> {
+        let texts = self.rules.get(index)?;
+        match rule
+            .versions
+            .iter()
+            .position(|v| v.effective.contains(today))
+        {
+            Some(i) => texts.versions.get(i),
+            None => Some(&texts.base),
+        }
+    }
+
+    /// The texts of the exception with index `index`.
+    pub fn exception(&self, index: usize) -> Option<&ExceptionTexts> {
+        self.exceptions.get(index)
+    }
+
+    /// The condition written at `span`, when it is one a reason quotes.
+    pub fn condition(&self, span: Span) -> Option<&Condition> {
+        self.conditions.get(&place(span))
+    }
+}
+
+impl Rendered {
+    fn of(policy: &CheckedPolicy, message: &Message) -> Rendered {
+        Rendered(
+            (message.texts.iter())
+                .map(|(lang, parts)| {
+                    // Without interpolations, no value is ever asked for.
+                    (parts.iter().all(|p| matches!(p, Part::Text(_))))
+                        .then(|| render(policy, message, lang, |_| None))
+                })
+                .collect(),
+        )
+    }
+
+    /// `message` in `lang`, as [`render`] renders it: a copy of the text made at load
+    /// when the language it falls back to interpolates nothing.
+    pub fn render(
+        &self,
+        policy: &CheckedPolicy,
+        message: &Message,
+        lang: &str,
+        value: impl FnMut(&Ref) -> Option<Value>,
+    ) -> String {
+        let made = message.get(lang).and_then(|parts| {
+            let i = (message.texts.iter()).position(|(_, p)| std::ptr::eq(p.as_slice(), parts))?;
+            self.0.get(i)?.as_ref()
+        });
+        match made {
+            Some(text) => text.clone(),
+            None => render(policy, message, lang, value),
+        }
+    }
+}
+
+/// A span as a key: spans compare equal whatever their place, so that syntax trees
+/// compare by content.
+fn place(span: Span) -> (u32, u32, u32) {
+    (span.file.0, span.start, span.end)
+}
+
+fn version(
+    policy: &CheckedPolicy,
+    title: &Message,
+    explain: &Message,
+    sources: &[String],
+    effective: Option<String>,
+) -> Version {
+    let sources: Vec<String> = sources.iter().map(|s| fold_whitespace(s)).collect();
+    Version {
+        title: Rendered::of(policy, title),
+        explain: Rendered::of(policy, explain),
+        source: sources.join("\n"),
+        sources,
+        effective,
+    }
+}
+
+fn condition(policy: &CheckedPolicy, e: &Expr) -> Condition {
+    let mut facts = Vec::new();
+    collect_facts(policy, e, &mut facts, &mut Vec::new());
+    Condition {
+        text: fold_whitespace(policy.text(e.span)),
+        facts: Some(facts),
+    }
+}
+
+/// The top-level `or`s of a condition, flattened.
+pub(crate) fn disjuncts<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match &e.kind {
+        ExprKind::Or(a, b) => {
+            disjuncts(a, out);
+            disjuncts(b, out);
+        }
+        _ => out.push(e),
+    }
+}
+
+/// The top-level `and`s of a condition, flattened.
+pub(crate) fn conjuncts<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match &e.kind {
+        ExprKind::And(a, b) => {
+            conjuncts(a, out);
+            conjuncts(b, out);
+        }
+        _ => out.push(e),
+    }
+}
+
+/// The facts an expression reads, directly or through the rules it uses (and their
+/// exceptions), each once, in the order first read; `seen` holds the rules walked.
+pub(crate) fn collect_facts(
+    policy: &CheckedPolicy,
+    e: &Expr,
+    out: &mut Vec<FactId>,
+    seen: &mut Vec<RuleId>,
+) {
+    match &e.kind {
+        ExprKind::Fact(f) => {
+            if !out.contains(f) {
+                out.push(*f);
+            }
+        }
+        ExprKind::Rule(r) => {
+            if seen.contains(r) {
+                return;
+            }
+            seen.push(*r);
+            let rule = policy.rule(*r);
+            collect_facts(policy, &rule.body, out, seen);
+            for &x in &rule.exceptions {
+                let exc = policy.exception(x);
+                collect_facts(policy, &exc.when, out, seen);
+            }
+        }
+        _ => e.for_each_child(|c| collect_facts(policy, c, out, seen)),
+    }
+}
