@@ -1,5 +1,4 @@
-//! Python objects to the JSON values the library reads facts from, and the library's
-//! serializable results back to plain Python data.
+//! Python objects to the JSON values the library reads facts from.
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -125,13 +124,4 @@ fn value(
     }
     let type_name = obj.get_type().name()?.to_string();
     unsupported(path, format!("a `{type_name}` is not a fact value"))
-}
-
-/// A serializable result (a decision, an explanation, a diagnostic) as plain Python
-/// data: dicts in the order of its JSON fields, lists, strings, numbers, `None`.
-pub fn to_python<'py, T: serde::Serialize>(
-    py: Python<'py>,
-    value: &T,
-) -> PyResult<Bound<'py, PyAny>> {
-    pythonize::pythonize(py, value).map_err(PyErr::from)
 }

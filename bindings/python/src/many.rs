@@ -10,7 +10,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyIterator;
 
-use crate::convert::{to_json, to_python};
+use crate::convert::to_json;
 use crate::policy::{Failure, Policy};
 
 /// How many cases each thread decides between two trips to Python: enough that
@@ -99,7 +99,7 @@ impl Decisions {
         let index = self.read;
         self.read += 1;
         match result {
-            Ok(decision) => Ok(Some(to_python(py, &decision)?.unbind())),
+            Ok(decision) => Ok(Some(self.policy.get().to_python(py, &decision)?.unbind())),
             Err(failure) => {
                 let e = failure.exception(py)?;
                 e.setattr("index", index)?;

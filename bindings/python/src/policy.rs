@@ -10,10 +10,12 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use serde_json::Value;
 
-use crate::convert::{to_json, to_python, Unsupported};
+use crate::convert::{to_json, Unsupported};
 use crate::describe;
 use crate::errors::{exception, raise, unsupported_exception};
 use crate::many::Decisions;
+use crate::pydata;
+use crate::strings::SharedStrings;
 
 /// A policy, loaded and checked once, then evaluated against any number of cases from
 /// any number of threads. Immutable: pickling it stores its sources, and unpickling
@@ -21,6 +23,8 @@ use crate::many::Decisions;
 #[pyclass(frozen, module = "asylon")]
 pub struct Policy {
     inner: asylon::Policy,
+    /// The Python strings of its results, shared by all of them.
+    strings: SharedStrings,
 }
 
 /// Why one case gave no decision: the library's error, or a Python value that is no fact.
@@ -46,6 +50,22 @@ impl Failure {
 }
 
 impl Policy {
+    fn new(inner: asylon::Policy) -> Policy {
+        Policy {
+            inner,
+            strings: SharedStrings::default(),
+        }
+    }
+
+    /// A result as plain Python data, its texts shared with the policy's other results.
+    pub(crate) fn to_python<'py, T: serde::Serialize + ?Sized>(
+        &self,
+        py: Python<'py>,
+        value: &T,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        pydata::to_python(py, &mut self.strings.take(), value)
+    }
+
     /// The evaluation options: `as_of` a `date`, `YYYY-MM-DD` text or `None` for today
     /// (the local date, as the command line takes it).
     fn options(
@@ -104,7 +124,7 @@ impl Policy {
     #[staticmethod]
     fn load(py: Python<'_>, path: PathBuf) -> PyResult<Policy> {
         py.detach(|| asylon::Policy::load(&path))
-            .map(|inner| Policy { inner })
+            .map(Policy::new)
             .map_err(|e| raise(py, &e))
     }
 
@@ -117,7 +137,7 @@ impl Policy {
             files.push((name, text));
         }
         py.detach(|| asylon::Policy::from_sources(files))
-            .map(|inner| Policy { inner })
+            .map(Policy::new)
             .map_err(|e| raise(py, &e))
     }
 
@@ -160,13 +180,13 @@ impl Policy {
     /// (`{lang: text}`), `choices` and `labels` for an enum, `at_least`/`at_most`.
     #[getter]
     fn facts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_python(py, &describe::facts(self.inner.checked()))
+        self.to_python(py, &describe::facts(self.inner.checked()))
     }
 
     /// Every outcome, in policy order: `id`, `title` (`{lang: text}`), `sources`.
     #[getter]
     fn outcomes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_python(py, &describe::outcomes(self.inner.checked()))
+        self.to_python(py, &describe::outcomes(self.inner.checked()))
     }
 
     /// Decides every outcome for one case. `facts` is a dict shaped like a fact file
@@ -188,14 +208,14 @@ impl Policy {
             .inner
             .evaluate(&facts, &options)
             .map_err(|e| raise(py, &e))?;
-        let result = to_python(py, &decision)?;
+        let result = self.to_python(py, &decision)?;
         if why {
             let whys = PyDict::new(py);
             for id in &self.inner.checked().outcomes {
                 let outcome = &self.inner.checked().rule(*id).name;
                 let explanation =
                     explain(&self.inner, &facts, &options, outcome).map_err(|e| raise(py, &e))?;
-                whys.set_item(outcome, to_python(py, &explanation)?)?;
+                whys.set_item(outcome, self.to_python(py, &explanation)?)?;
             }
             result.set_item("why", whys)?;
         }
@@ -291,7 +311,7 @@ impl Policy {
             "choices": info["choices"],
             "labels": labels,
         });
-        to_python(py, &asked).map(Some)
+        self.to_python(py, &asked).map(Some)
     }
 
     /// Why one outcome has its status for a case: the dict `asylon explain --format
@@ -313,7 +333,7 @@ impl Policy {
             .map_err(|e| raise(py, &e))?;
         let explanation =
             explain(&self.inner, &facts, &options, outcome).map_err(|e| raise(py, &e))?;
-        to_python(py, &explanation)
+        self.to_python(py, &explanation)
     }
 
     /// The policy's warnings (lints) as diagnostic dicts: `code`, `severity`, `message`,
@@ -322,7 +342,7 @@ impl Policy {
     fn check<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let list = PyList::empty(py);
         for report in self.inner.warnings() {
-            list.append(to_python(py, &asylon::Diagnostic::from_report(&report))?)?;
+            list.append(self.to_python(py, &asylon::Diagnostic::from_report(&report))?)?;
         }
         Ok(list)
     }
@@ -332,7 +352,7 @@ impl Policy {
     #[pyo3(signature = (*, coverage=false))]
     fn test<'py>(&self, py: Python<'py>, coverage: bool) -> PyResult<Bound<'py, PyAny>> {
         let report = py.detach(|| self.inner.run_tests(coverage));
-        to_python(py, &report)
+        self.to_python(py, &report)
     }
 
     /// Pickles as its sources: `Policy.from_sources(policy.sources)`.
