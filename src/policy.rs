@@ -325,6 +325,22 @@ impl Policy {
         })
     }
 
+    /// Reads a fact object from any serde deserializer of one (a language binding's own
+    /// objects, say), with no JSON value built between; problems are reported as
+    /// [`Policy::facts_from_value`] reports them, and an error of the deserializer's own
+    /// as a JSON error.
+    pub fn facts_from_deserializer<'de, D: serde::Deserializer<'de>>(
+        &self,
+        deserializer: D,
+    ) -> Result<Facts, Error> {
+        Facts::from_deserializer(&self.checked, deserializer, &self.limits).map_err(|errors| {
+            Error::new(
+                ErrorKind::Facts,
+                errors.into_iter().map(Report::new).collect(),
+            )
+        })
+    }
+
     /// Evaluates a case: rejects facts that contradict each other (the policy's
     /// `impossible` rules), then decides every outcome.
     pub fn evaluate(&self, facts: &Facts, options: &EvalOptions) -> Result<Decision, Error> {

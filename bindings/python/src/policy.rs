@@ -10,10 +10,10 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use serde_json::Value;
 
-use crate::convert::{to_json, Unsupported};
+use crate::convert::{self, Unread, Unsupported};
 use crate::describe;
 use crate::errors::{exception, raise, unsupported_exception};
-use crate::many::Decisions;
+use crate::many::{Decisions, PausedCollector};
 use crate::pydata;
 use crate::strings::SharedStrings;
 
@@ -31,6 +31,8 @@ pub struct Policy {
 pub(crate) enum Failure {
     Asylon(asylon::Error),
     Python(Unsupported),
+    /// Python raised while the facts were read: raised again as it is.
+    Raised(PyErr),
 }
 
 impl Failure {
@@ -38,10 +40,14 @@ impl Failure {
         match self {
             Failure::Asylon(e) => exception(py, e),
             Failure::Python(u) => unsupported_exception(py, u),
+            Failure::Raised(e) => Ok(e.value(py).clone().into_any()),
         }
     }
 
-    fn raise(&self, py: Python<'_>) -> PyErr {
+    fn raise(self, py: Python<'_>) -> PyErr {
+        if let Failure::Raised(e) = self {
+            return e;
+        }
         match self.exception(py) {
             Ok(e) => PyErr::from_value(e),
             Err(e) => e,
@@ -91,10 +97,16 @@ impl Policy {
 
     /// A fact dict read against the policy.
     fn read_facts(&self, py: Python<'_>, facts: &Bound<'_, PyAny>) -> PyResult<Facts> {
-        let value = to_json(facts)?.map_err(|u| Failure::Python(u).raise(py))?;
-        self.inner
-            .facts_from_value(&value)
-            .map_err(|e| raise(py, &e))
+        self.read_case(facts).map_err(|f| f.raise(py))
+    }
+
+    /// One case's facts, or why it has none; Python's own exceptions are raised.
+    pub(crate) fn read_case(&self, facts: &Bound<'_, PyAny>) -> Result<Facts, Failure> {
+        convert::read_facts(&self.inner, facts).map_err(|unread| match unread {
+            Unread::Asylon(e) => Failure::Asylon(e),
+            Unread::Python(u) => Failure::Python(u),
+            Unread::Raised(e) => Failure::Raised(e),
+        })
     }
 
     /// The ids of facts named by their dotted names; a name the policy does not have
@@ -107,12 +119,6 @@ impl Policy {
         }
         builder.build().map_err(|e| raise(py, &e))?;
         Ok(names.iter().filter_map(|n| checked.fact_named(n)).collect())
-    }
-
-    /// One case's decision, from its facts as JSON.
-    fn decide(&self, value: &Value, options: &EvalOptions) -> Result<Decision, asylon::Error> {
-        let facts = self.inner.facts_from_value(value)?;
-        self.inner.evaluate(&facts, options)
     }
 }
 
@@ -226,7 +232,8 @@ impl Policy {
     /// (`jobs` threads, default one per core), and returns the list of their results,
     /// each what `evaluate` returns. With `errors="raise"` the first case that fails
     /// raises its exception, with its position as `.index`; with `errors="return"` that
-    /// case's place in the list holds the exception instead.
+    /// case's place in the list holds the exception instead. Python's cyclic garbage
+    /// collector is paused meanwhile (see `PausedCollector`).
     #[pyo3(signature = (cases, *, as_of=None, lang="en", jobs=None, errors="raise"))]
     fn evaluate_many<'py>(
         slf: &Bound<'py, Self>,
@@ -238,6 +245,7 @@ impl Policy {
     ) -> PyResult<Bound<'py, PyList>> {
         let py = slf.py();
         let mut decisions = Policy::evaluate_iter(slf, cases, as_of, lang, jobs, errors)?;
+        let _paused = PausedCollector::pause(py)?;
         let out = PyList::empty(py);
         while let Some(item) = decisions.next_item(py)? {
             out.append(item)?;
@@ -378,14 +386,18 @@ impl Policy {
     /// the results come back in the input's order.
     pub(crate) fn decide_all(
         &self,
-        values: Vec<Result<Value, Unsupported>>,
+        cases: Vec<Result<Facts, Failure>>,
         options: &EvalOptions,
         jobs: usize,
     ) -> Vec<Result<Decision, Failure>> {
-        let decide = |case: Result<Value, Unsupported>| match case {
-            Ok(value) => self.decide(&value, options).map_err(Failure::Asylon),
-            Err(u) => Err(Failure::Python(u)),
+        let decide = |case: Result<Facts, Failure>| {
+            case.and_then(|facts| {
+                (self.inner)
+                    .evaluate(&facts, options)
+                    .map_err(Failure::Asylon)
+            })
         };
+        let values = cases;
         if jobs <= 1 {
             return values.into_iter().map(decide).collect();
         }
