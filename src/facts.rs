@@ -80,6 +80,23 @@ impl Facts {
         )
     }
 
+    /// Reads a fact object from any deserializer; on failure, every problem found.
+    pub(crate) fn from_deserializer<'de, D: serde::Deserializer<'de>>(
+        policy: &CheckedPolicy,
+        deserializer: D,
+        limits: &Limits,
+    ) -> Result<Facts, Vec<FactsError>> {
+        Facts::read(
+            policy,
+            limits,
+            |seed| seed.deserialize(deserializer),
+            |e| FactsError::Json {
+                message: e.to_string(),
+                span: None,
+            },
+        )
+    }
+
     /// Runs the fact reader. The reader records a problem and reads on, so the
     /// deserializer itself fails only on a JSON syntax error, turned by `syntax` and
     /// reported after the problems found before it.

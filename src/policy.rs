@@ -379,6 +379,22 @@ impl Policy {
         })
     }
 
+    /// Reads a fact object from any serde deserializer of one (a language binding's own
+    /// objects, say), with no JSON value built between; problems are reported as
+    /// [`Policy::facts_from_value`] reports them, and an error of the deserializer's own
+    /// as a JSON error.
+    pub fn facts_from_deserializer<'de, D: serde::Deserializer<'de>>(
+        &self,
+        deserializer: D,
+    ) -> Result<Facts, Error> {
+        Facts::from_deserializer(&self.checked, deserializer, &self.limits).map_err(|errors| {
+            Error::new(
+                ErrorKind::Facts,
+                errors.into_iter().map(Report::new).collect(),
+            )
+        })
+    }
+
     /// Evaluates a case: rejects facts that contradict each other (the policy's
     /// `impossible` rules), then decides every outcome.
     pub fn evaluate(&self, facts: &Facts, options: &EvalOptions) -> Result<Decision, Error> {
@@ -526,7 +542,7 @@ fn span_of_syntax(e: &crate::syntax::SyntaxError) -> crate::source::Span {
 
 #[cfg(test)]
 mod tests {
-    use super::Policy;
+    use super::{Facts, Policy};
 
     #[test]
     fn a_revision_depends_on_the_texts_not_on_where_they_are() {
@@ -546,6 +562,36 @@ mod tests {
         assert_ne!(here.revision(), other.revision());
         assert!(here.revision().starts_with("sha256:"));
         assert_eq!(here.revision().len(), 7 + 64);
+    }
+
+    #[test]
+    fn any_deserializer_reads_facts_as_a_json_value_does() {
+        let policy = Policy::from_source(
+            "p.asylon",
+            r#"
+            policy "Age" version "1"
+            facts person { age: int at least 0 "age in years" }
+            outcome adult when person.age >= 18 title en "An adult"
+        "#,
+        )
+        .expect("the policy checks");
+        let good = serde_json::json!({"person": {"age": 20}});
+        let mut text = serde_json::Deserializer::from_str(r#"{"person": {"age": 20}}"#);
+        let age = |facts: Facts| facts.get(crate::checked::FactId(0)).cloned();
+        let read = policy.facts_from_deserializer(&good).map(age);
+        assert_eq!(read.ok().flatten(), Some(crate::value::Value::Int(20)));
+        assert_eq!(
+            policy.facts_from_value(&good).map(age).ok().flatten(),
+            Some(crate::value::Value::Int(20))
+        );
+        assert!(policy.facts_from_deserializer(&mut text).is_ok());
+        let bad = serde_json::json!({"person": {"age": -1, "agee": 3}});
+        let from_value = policy.facts_from_value(&bad).expect_err("two problems");
+        let read = policy
+            .facts_from_deserializer(&bad)
+            .expect_err("two problems");
+        assert_eq!(read.records(), from_value.records());
+        assert_eq!(read.records().len(), 2);
     }
 }
 

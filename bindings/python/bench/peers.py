@@ -10,7 +10,8 @@ output (JSON lines). Nothing here is read unless given on the command line::
     python bench/peers.py CASES.jsonl --zen asylum.zen.json --cedar asylum.cedar \\
         --asylon-bin ../../target/release/asylon
 
-Times are wall-clock, one pass, after a warm-up of 1 000 cases; "per decision" is one
+Times are wall-clock and CPU (the process's threads and children: on a shared machine
+the steadier figure), one pass, after a warm-up of 1 000 cases; "per decision" is one
 case's every outcome; results are counted and dropped. ``evaluate_iter`` and
 ``evaluate_many`` are set beside ``asylon batch --jobs 1`` (the whole process, start-up
 and writing included) over the same file.
@@ -21,6 +22,7 @@ import datetime
 import gc
 import json
 import os
+import resource
 import subprocess
 import time
 from pathlib import Path
@@ -47,15 +49,35 @@ def substitute(text: str, as_of: datetime.date) -> str:
     return text
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process's threads and of its finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+class Timed:
+    """Wall-clock and CPU time of a block: on a shared machine the CPU time is the
+    steadier figure (a process waiting for a core is not charged)."""
+
+    def __enter__(self):
+        self.wall, self.cpu = time.perf_counter(), cpu_seconds()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.wall
+        self.cpu = cpu_seconds() - self.cpu
+
+
 def timed(run, cases):
-    start = time.perf_counter()
-    results = run(cases)
-    return time.perf_counter() - start, results
+    with Timed() as t:
+        results = run(cases)
+    return t, results
 
 
-def row(name, mode, n, seconds, note=""):
-    ns = seconds * 1e9 / n
-    return f"| {name} | {mode} | {n:,} | {seconds:.3f} | {ns / 1000:,.1f} | {n / seconds:,.0f} | {note} |"
+def row(name, mode, n, t, note=""):
+    return (f"| {name} | {mode} | {n:,} | {t.wall:.3f} | {t.wall * 1e6 / n:,.1f} "
+            f"| {t.cpu * 1e6 / n:,.1f} | {n / t.wall:,.0f} | {note} |")
 
 
 def main() -> None:
@@ -91,16 +113,16 @@ def main() -> None:
         return sum(len(policy.evaluate(c, as_of=as_of)["outcomes"]) for c in cs)
 
     asylon_each(cases[:1000])
-    seconds, holds = timed(asylon_each, cases)
-    rows.append(row("asylon", "evaluate, one call per case", n, seconds))
+    t, holds = timed(asylon_each, cases)
+    rows.append(row("asylon", "evaluate, one call per case", n, t))
 
     for jobs in (1, None):
         def asylon_iter(cs):
             return sum(len(d["outcomes"]) for d in policy.evaluate_iter(cs, as_of=as_of, jobs=jobs))
 
-        seconds, total = timed(asylon_iter, cases)
+        t, total = timed(asylon_iter, cases)
         assert total == holds
-        rows.append(row("asylon", f"evaluate_iter, jobs={jobs or os.cpu_count()}", n, seconds))
+        rows.append(row("asylon", f"evaluate_iter, jobs={jobs or os.cpu_count()}", n, t))
 
     def asylon_many(cs):
         total = 0
@@ -109,19 +131,19 @@ def main() -> None:
             total += sum(len(d["outcomes"]) for d in many)
         return total
 
-    seconds, total = timed(asylon_many, cases)
+    t, total = timed(asylon_many, cases)
     assert total == holds
-    rows.append(row("asylon", "evaluate_many, jobs=1, lists of 10 000", n, seconds))
+    rows.append(row("asylon", "evaluate_many, jobs=1, lists of 10 000", n, t))
 
     if args.asylon_bin:
         command = [str(args.asylon_bin), "batch", str(args.policy)]
         tail = ["--as-of", args.as_of, "--jobs", "1"]
         subprocess.run(command + ["-", *tail], input="\n".join(lines[:1000]) + "\n",
                        text=True, stdout=subprocess.DEVNULL, check=True)
-        start = time.perf_counter()
-        subprocess.run(command + [str(args.cases), *tail], stdout=subprocess.DEVNULL, check=True)
-        seconds = time.perf_counter() - start
-        rows.append(row("asylon", "`asylon batch --jobs 1` (whole process)", n, seconds))
+        with Timed() as t:
+            subprocess.run(command + [str(args.cases), *tail], stdout=subprocess.DEVNULL,
+                           check=True)
+        rows.append(row("asylon", "`asylon batch --jobs 1` (whole process)", n, t))
 
     if args.zen:
         peer = cases[: args.zen_cases]
@@ -133,8 +155,8 @@ def main() -> None:
             return sum(sum(v is True for v in decision.evaluate(c)["result"].values()) for c in cs)
 
         zen_each(peer[:1000])
-        seconds, results = timed(zen_each, peer)
-        rows.append(row("zen-engine (PyPI)", "evaluate, one call per case", len(peer), seconds))
+        t, results = timed(zen_each, peer)
+        rows.append(row("zen-engine (PyPI)", "evaluate, one call per case", len(peer), t))
 
     if args.cedar:
         import cedarpy
@@ -154,13 +176,13 @@ def main() -> None:
             return out
 
         cedar_each(peer[:1000])
-        seconds, results = timed(cedar_each, peer)
+        t, results = timed(cedar_each, peer)
         rows.append(row("cedarpy (PyPI)", f"is_authorized_batch, {len(outcome_ids)} requests per case",
-                        len(peer), seconds))
+                        len(peer), t))
 
     print(f"{n:,} cases from {args.cases.name}, as of {args.as_of}; asylon: {holds:,} outcomes hold in all")
-    print("| engine | mode | cases | total s | µs/decision | decisions/s | |")
-    print("|---|---|---:|---:|---:|---:|---|")
+    print("| engine | mode | cases | total s | µs/decision | CPU µs/decision | decisions/s | |")
+    print("|---|---|---:|---:|---:|---:|---:|---|")
     print("\n".join(rows))
 
 

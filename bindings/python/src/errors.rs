@@ -6,9 +6,11 @@
 use asylon::{Diagnostic, ErrorKind, Location, Severity};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyList, PyType};
+use pyo3::types::PyType;
 
-use crate::convert::{to_python, Unsupported};
+use crate::convert::Unsupported;
+use crate::pydata::to_python;
+use crate::strings::Strings;
 
 static FACTS_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static POLICY_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
@@ -73,9 +75,6 @@ fn instance<'py>(
     message: &str,
     records: &[Diagnostic],
 ) -> PyResult<Bound<'py, PyAny>> {
-    let diagnostics = PyList::empty(py);
-    for record in records {
-        diagnostics.append(to_python(py, record)?)?;
-    }
+    let diagnostics = to_python(py, &mut Strings::default(), records)?;
     class(py, kind)?.call1((message, diagnostics))
 }

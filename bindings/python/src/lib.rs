@@ -11,6 +11,8 @@ mod describe;
 mod errors;
 mod many;
 mod policy;
+mod pydata;
+mod strings;
 
 use pyo3::prelude::*;
 

@@ -10,10 +10,12 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use serde_json::Value;
 
-use crate::convert::{to_json, to_python, Unsupported};
+use crate::convert::{self, Unread, Unsupported};
 use crate::describe;
 use crate::errors::{exception, raise, unsupported_exception};
-use crate::many::Decisions;
+use crate::many::{Decisions, PausedCollector};
+use crate::pydata;
+use crate::strings::SharedStrings;
 
 /// A policy, loaded and checked once, then evaluated against any number of cases from
 /// any number of threads. Immutable: pickling it stores its sources, and unpickling
@@ -21,12 +23,16 @@ use crate::many::Decisions;
 #[pyclass(frozen, module = "asylon")]
 pub struct Policy {
     inner: asylon::Policy,
+    /// The Python strings of its results, shared by all of them.
+    strings: SharedStrings,
 }
 
 /// Why one case gave no decision: the library's error, or a Python value that is no fact.
 pub(crate) enum Failure {
     Asylon(asylon::Error),
     Python(Unsupported),
+    /// Python raised while the facts were read: raised again as it is.
+    Raised(PyErr),
 }
 
 impl Failure {
@@ -34,10 +40,14 @@ impl Failure {
         match self {
             Failure::Asylon(e) => exception(py, e),
             Failure::Python(u) => unsupported_exception(py, u),
+            Failure::Raised(e) => Ok(e.value(py).clone().into_any()),
         }
     }
 
-    fn raise(&self, py: Python<'_>) -> PyErr {
+    fn raise(self, py: Python<'_>) -> PyErr {
+        if let Failure::Raised(e) = self {
+            return e;
+        }
         match self.exception(py) {
             Ok(e) => PyErr::from_value(e),
             Err(e) => e,
@@ -46,6 +56,22 @@ impl Failure {
 }
 
 impl Policy {
+    fn new(inner: asylon::Policy) -> Policy {
+        Policy {
+            inner,
+            strings: SharedStrings::default(),
+        }
+    }
+
+    /// A result as plain Python data, its texts shared with the policy's other results.
+    pub(crate) fn to_python<'py, T: serde::Serialize + ?Sized>(
+        &self,
+        py: Python<'py>,
+        value: &T,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        pydata::to_python(py, &mut self.strings.take(), value)
+    }
+
     /// The evaluation options: `as_of` a `date`, `YYYY-MM-DD` text or `None` for today
     /// (the local date, as the command line takes it).
     fn options(
@@ -71,10 +97,16 @@ impl Policy {
 
     /// A fact dict read against the policy.
     fn read_facts(&self, py: Python<'_>, facts: &Bound<'_, PyAny>) -> PyResult<Facts> {
-        let value = to_json(facts)?.map_err(|u| Failure::Python(u).raise(py))?;
-        self.inner
-            .facts_from_value(&value)
-            .map_err(|e| raise(py, &e))
+        self.read_case(facts).map_err(|f| f.raise(py))
+    }
+
+    /// One case's facts, or why it has none; Python's own exceptions are raised.
+    pub(crate) fn read_case(&self, facts: &Bound<'_, PyAny>) -> Result<Facts, Failure> {
+        convert::read_facts(&self.inner, facts).map_err(|unread| match unread {
+            Unread::Asylon(e) => Failure::Asylon(e),
+            Unread::Python(u) => Failure::Python(u),
+            Unread::Raised(e) => Failure::Raised(e),
+        })
     }
 
     /// The ids of facts named by their dotted names; a name the policy does not have
@@ -88,12 +120,6 @@ impl Policy {
         builder.build().map_err(|e| raise(py, &e))?;
         Ok(names.iter().filter_map(|n| checked.fact_named(n)).collect())
     }
-
-    /// One case's decision, from its facts as JSON.
-    fn decide(&self, value: &Value, options: &EvalOptions) -> Result<Decision, asylon::Error> {
-        let facts = self.inner.facts_from_value(value)?;
-        self.inner.evaluate(&facts, options)
-    }
 }
 
 #[pymethods]
@@ -104,7 +130,7 @@ impl Policy {
     #[staticmethod]
     fn load(py: Python<'_>, path: PathBuf) -> PyResult<Policy> {
         py.detach(|| asylon::Policy::load(&path))
-            .map(|inner| Policy { inner })
+            .map(Policy::new)
             .map_err(|e| raise(py, &e))
     }
 
@@ -117,7 +143,7 @@ impl Policy {
             files.push((name, text));
         }
         py.detach(|| asylon::Policy::from_sources(files))
-            .map(|inner| Policy { inner })
+            .map(Policy::new)
             .map_err(|e| raise(py, &e))
     }
 
@@ -160,13 +186,13 @@ impl Policy {
     /// (`{lang: text}`), `choices` and `labels` for an enum, `at_least`/`at_most`.
     #[getter]
     fn facts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_python(py, &describe::facts(self.inner.checked()))
+        self.to_python(py, &describe::facts(self.inner.checked()))
     }
 
     /// Every outcome, in policy order: `id`, `title` (`{lang: text}`), `sources`.
     #[getter]
     fn outcomes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_python(py, &describe::outcomes(self.inner.checked()))
+        self.to_python(py, &describe::outcomes(self.inner.checked()))
     }
 
     /// Decides every outcome for one case. `facts` is a dict shaped like a fact file
@@ -188,14 +214,14 @@ impl Policy {
             .inner
             .evaluate(&facts, &options)
             .map_err(|e| raise(py, &e))?;
-        let result = to_python(py, &decision)?;
+        let result = self.to_python(py, &decision)?;
         if why {
             let whys = PyDict::new(py);
             for id in &self.inner.checked().outcomes {
                 let outcome = &self.inner.checked().rule(*id).name;
                 let explanation =
                     explain(&self.inner, &facts, &options, outcome).map_err(|e| raise(py, &e))?;
-                whys.set_item(outcome, to_python(py, &explanation)?)?;
+                whys.set_item(outcome, self.to_python(py, &explanation)?)?;
             }
             result.set_item("why", whys)?;
         }
@@ -206,7 +232,8 @@ impl Policy {
     /// (`jobs` threads, default one per core), and returns the list of their results,
     /// each what `evaluate` returns. With `errors="raise"` the first case that fails
     /// raises its exception, with its position as `.index`; with `errors="return"` that
-    /// case's place in the list holds the exception instead.
+    /// case's place in the list holds the exception instead. Python's cyclic garbage
+    /// collector is paused meanwhile (see `PausedCollector`).
     #[pyo3(signature = (cases, *, as_of=None, lang="en", jobs=None, errors="raise"))]
     fn evaluate_many<'py>(
         slf: &Bound<'py, Self>,
@@ -218,6 +245,7 @@ impl Policy {
     ) -> PyResult<Bound<'py, PyList>> {
         let py = slf.py();
         let mut decisions = Policy::evaluate_iter(slf, cases, as_of, lang, jobs, errors)?;
+        let _paused = PausedCollector::pause(py)?;
         let out = PyList::empty(py);
         while let Some(item) = decisions.next_item(py)? {
             out.append(item)?;
@@ -292,7 +320,7 @@ impl Policy {
             "choices": info["choices"],
             "labels": labels,
         });
-        to_python(py, &asked).map(Some)
+        self.to_python(py, &asked).map(Some)
     }
 
     /// Why one outcome has its status for a case: the dict `asylon explain --format
@@ -314,7 +342,7 @@ impl Policy {
             .map_err(|e| raise(py, &e))?;
         let explanation =
             explain(&self.inner, &facts, &options, outcome).map_err(|e| raise(py, &e))?;
-        to_python(py, &explanation)
+        self.to_python(py, &explanation)
     }
 
     /// The policy's warnings (lints) as diagnostic dicts: `code`, `severity`, `message`,
@@ -323,7 +351,7 @@ impl Policy {
     fn check<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let list = PyList::empty(py);
         for report in self.inner.warnings() {
-            list.append(to_python(py, &asylon::Diagnostic::from_report(&report))?)?;
+            list.append(self.to_python(py, &asylon::Diagnostic::from_report(&report))?)?;
         }
         Ok(list)
     }
@@ -333,7 +361,7 @@ impl Policy {
     #[pyo3(signature = (*, coverage=false))]
     fn test<'py>(&self, py: Python<'py>, coverage: bool) -> PyResult<Bound<'py, PyAny>> {
         let report = py.detach(|| self.inner.run_tests(coverage));
-        to_python(py, &report)
+        self.to_python(py, &report)
     }
 
     /// Pickles as its sources: `Policy.from_sources(policy.sources)`.
@@ -359,14 +387,18 @@ impl Policy {
     /// the results come back in the input's order.
     pub(crate) fn decide_all(
         &self,
-        values: Vec<Result<Value, Unsupported>>,
+        cases: Vec<Result<Facts, Failure>>,
         options: &EvalOptions,
         jobs: usize,
     ) -> Vec<Result<Decision, Failure>> {
-        let decide = |case: Result<Value, Unsupported>| match case {
-            Ok(value) => self.decide(&value, options).map_err(Failure::Asylon),
-            Err(u) => Err(Failure::Python(u)),
+        let decide = |case: Result<Facts, Failure>| {
+            case.and_then(|facts| {
+                (self.inner)
+                    .evaluate(&facts, options)
+                    .map_err(Failure::Asylon)
+            })
         };
+        let values = cases;
         if jobs <= 1 {
             return values.into_iter().map(decide).collect();
         }

@@ -140,3 +140,16 @@ def test_facts_nested_without_end_are_refused_not_a_crash(policy):
         policy.evaluate(deep, as_of=AS_OF)
     assert raised.value.code == "asylon::facts::python_value"
     assert "deeper" in str(raised.value)
+
+
+class _BrokenDate(datetime.date):
+    def isoformat(self):
+        raise ZeroDivisionError("a date that cannot be written")
+
+
+def test_an_exception_raised_while_reading_the_facts_is_raised_as_it_is(policy):
+    facts = {"entry": {"date": _BrokenDate(2023, 5, 1)}}
+    with pytest.raises(ZeroDivisionError):
+        policy.evaluate(facts, as_of=AS_OF)
+    with pytest.raises(ZeroDivisionError):
+        policy.evaluate_many([{}, facts], as_of=AS_OF, errors="return")

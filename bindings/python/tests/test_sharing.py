@@ -1,5 +1,6 @@
 """One policy shared: between threads, across pickling, over many cases at once."""
 
+import gc
 import json
 import pickle
 import threading
@@ -90,3 +91,28 @@ def test_evaluate_iter_raises_where_the_failing_case_stands(policy):
         next(decisions)
     assert raised.value.index == 1
     assert list(decisions) == []
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_evaluate_many_leaves_the_collector_as_it_found_it(policy, enabled):
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        policy.evaluate_many(CASES, as_of=AS_OF)
+        assert gc.isenabled() == enabled
+        with pytest.raises(asylon.FactsError):
+            policy.evaluate_many([CASES[0], {"nope": 1}], as_of=AS_OF)
+        assert gc.isenabled() == enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_decisions_share_their_texts_but_not_their_dicts(policy):
+    first, second = policy.evaluate_many([CASES[0], CASES[0]], as_of=AS_OF)
+    assert first == second
+    # One string object for a text every decision has: a list of decisions costs
+    # its dicts and lists, not its texts again and again.
+    assert first["outcomes"][0]["title"] is second["outcomes"][0]["title"]
+    first["outcomes"][0]["sources"].append("mine")
+    first["missing"].clear()
+    assert second == policy.evaluate(CASES[0], as_of=AS_OF)
