@@ -99,6 +99,7 @@
 #![warn(missing_docs)]
 
 // The public surface.
+pub mod analysis;
 pub mod decision;
 pub mod diff;
 pub mod explain;
