@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use asylon::analysis::{Analysis, CompletionKind, LineCol, Problem, ProblemSeverity, SymbolKind, TokenKind};
+use asylon::analysis::{
+    Analysis, CompletionKind, LineCol, Problem, ProblemSeverity, SymbolKind, TokenKind,
+};
 use asylon::internal::source::{FileId, Span};
 use lsp_types as lsp;
 
@@ -40,7 +42,10 @@ pub fn range(analysis: &Analysis, span: Span) -> lsp::Range {
 
 /// A span as a location.
 pub fn location(analysis: &Analysis, span: Span) -> Option<lsp::Location> {
-    Some(lsp::Location::new(uri_of(analysis, span.file)?, range(analysis, span)))
+    Some(lsp::Location::new(
+        uri_of(analysis, span.file)?,
+        range(analysis, span),
+    ))
 }
 
 /// A problem as a diagnostic: its code, severity, message with its help, and the
@@ -158,12 +163,19 @@ pub fn tokens(analysis: &Analysis, file: FileId) -> Vec<lsp::SemanticToken> {
             continue;
         }
         let delta_line = start.line - line;
-        let delta_start = if delta_line == 0 { start.col - col } else { start.col };
+        let delta_start = if delta_line == 0 {
+            start.col - col
+        } else {
+            start.col
+        };
         out.push(lsp::SemanticToken {
             delta_line,
             delta_start,
             length: end.col - start.col,
-            token_type: TokenKind::ALL.iter().position(|k| *k == t.kind).unwrap_or(0) as u32,
+            token_type: TokenKind::ALL
+                .iter()
+                .position(|k| *k == t.kind)
+                .unwrap_or(0) as u32,
             token_modifiers_bitset: u32::from(t.declaration),
         });
         (line, col) = (start.line, start.col);

@@ -74,12 +74,14 @@ fn capabilities() -> lsp::ServerCapabilities {
         }),
         document_formatting_provider: Some(lsp::OneOf::Left(true)),
         semantic_tokens_provider: Some(
-            lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(lsp::SemanticTokensOptions {
-                legend: convert::token_legend(),
-                full: Some(lsp::SemanticTokensFullOptions::Bool(true)),
-                range: None,
-                work_done_progress_options: Default::default(),
-            }),
+            lsp::SemanticTokensServerCapabilities::SemanticTokensOptions(
+                lsp::SemanticTokensOptions {
+                    legend: convert::token_legend(),
+                    full: Some(lsp::SemanticTokensFullOptions::Bool(true)),
+                    range: None,
+                    work_done_progress_options: Default::default(),
+                },
+            ),
         ),
         code_lens_provider: Some(lsp::CodeLensOptions {
             resolve_provider: Some(false),
@@ -95,10 +97,14 @@ fn capabilities() -> lsp::ServerCapabilities {
 
 fn serve(connection: &Connection) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let caps = serde_json::to_value(capabilities())?;
-    connection.initialize(json!({
-        "capabilities": caps,
-        "serverInfo": {"name": "asylon", "version": env!("CARGO_PKG_VERSION")}
-    }))?;
+    let (id, _params) = connection.initialize_start()?;
+    connection.initialize_finish(
+        id,
+        json!({
+            "capabilities": caps,
+            "serverInfo": {"name": "asylon", "version": env!("CARGO_PKG_VERSION")}
+        }),
+    )?;
     let mut server = Server {
         connection,
         workspace: Workspace::default(),
@@ -174,7 +180,10 @@ impl Server<'_> {
             DidChangeTextDocument::METHOD => {
                 let p: lsp::DidChangeTextDocumentParams = serde_json::from_value(n.params)?;
                 // Full sync: the last change is the whole text.
-                if let (Some(path), Some(change)) = (convert::path_of(&p.text_document.uri), p.content_changes.into_iter().last()) {
+                if let (Some(path), Some(change)) = (
+                    convert::path_of(&p.text_document.uri),
+                    p.content_changes.into_iter().last(),
+                ) {
                     self.workspace.set_open(path.clone(), change.text);
                     self.workspace.refresh(&path);
                     self.publish(&path)?;
@@ -228,7 +237,11 @@ impl Server<'_> {
             GotoDefinition::METHOD => {
                 let p: lsp::GotoDefinitionParams = parse(params)?;
                 let (a, file, at) = self.at(&p.text_document_position_params)?;
-                let places: Vec<_> = a.definition(file, at).into_iter().filter_map(|s| convert::location(&a, s)).collect();
+                let places: Vec<_> = a
+                    .definition(file, at)
+                    .into_iter()
+                    .filter_map(|s| convert::location(&a, s))
+                    .collect();
                 answer(&lsp::GotoDefinitionResponse::Array(places))
             }
             References::METHOD => {
@@ -259,7 +272,11 @@ impl Server<'_> {
             DocumentSymbolRequest::METHOD => {
                 let p: lsp::DocumentSymbolParams = parse(params)?;
                 let (a, file) = self.document(&p.text_document.uri)?;
-                let symbols: Vec<_> = a.outline(file).iter().map(|o| document_symbol(&a, o)).collect();
+                let symbols: Vec<_> = a
+                    .outline(file)
+                    .iter()
+                    .map(|o| document_symbol(&a, o))
+                    .collect();
                 answer(&lsp::DocumentSymbolResponse::Nested(symbols))
             }
             WorkspaceSymbolRequest::METHOD => {
@@ -268,7 +285,10 @@ impl Server<'_> {
                 for a in self.workspace.analyses() {
                     for (name, kind, span) in a.workspace_symbols(&p.query) {
                         if let Some(location) = convert::location(a, span) {
-                            #[expect(deprecated, reason = "the protocol's struct still has the field")]
+                            #[expect(
+                                deprecated,
+                                reason = "the protocol's struct still has the field"
+                            )]
                             out.push(lsp::SymbolInformation {
                                 name,
                                 kind: convert::symbol_kind(kind),
@@ -293,7 +313,11 @@ impl Server<'_> {
                         lsp::FoldingRange {
                             start_line: r.start.line,
                             end_line: r.end.line,
-                            kind: Some(if f.comment { lsp::FoldingRangeKind::Comment } else { lsp::FoldingRangeKind::Region }),
+                            kind: Some(if f.comment {
+                                lsp::FoldingRangeKind::Comment
+                            } else {
+                                lsp::FoldingRangeKind::Region
+                            }),
                             ..Default::default()
                         }
                     })
@@ -312,8 +336,15 @@ impl Server<'_> {
                             label: c.label,
                             kind: Some(convert::completion_kind(c.kind)),
                             detail: c.detail,
-                            insert_text_format: Some(if snippet { lsp::InsertTextFormat::SNIPPET } else { lsp::InsertTextFormat::PLAIN_TEXT }),
-                            text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit::new(convert::range(&a, c.replace), c.insert))),
+                            insert_text_format: Some(if snippet {
+                                lsp::InsertTextFormat::SNIPPET
+                            } else {
+                                lsp::InsertTextFormat::PLAIN_TEXT
+                            }),
+                            text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit::new(
+                                convert::range(&a, c.replace),
+                                c.insert,
+                            ))),
                             ..Default::default()
                         }
                     })
@@ -347,16 +378,28 @@ impl Server<'_> {
                     let mut add = |title: &str, command: &str, arguments: Vec<Value>| {
                         lenses.push(lsp::CodeLens {
                             range,
-                            command: Some(lsp::Command::new(title.into(), command.into(), Some(arguments))),
+                            command: Some(lsp::Command::new(
+                                title.into(),
+                                command.into(),
+                                Some(arguments),
+                            )),
                             data: None,
                         })
                     };
                     match lens.kind {
-                        LensKind::RunAllTests => add("▶ Run all tests", RUN_TESTS, vec![json!(uri)]),
-                        LensKind::RunTest(name) => add("▶ Run test", RUN_TESTS, vec![json!(uri), json!(name)]),
+                        LensKind::RunAllTests => {
+                            add("▶ Run all tests", RUN_TESTS, vec![json!(uri)])
+                        }
+                        LensKind::RunTest(name) => {
+                            add("▶ Run test", RUN_TESTS, vec![json!(uri), json!(name)])
+                        }
                         LensKind::Evaluate(outcome) => {
                             add("Evaluate", EVALUATE, vec![json!(uri), json!(outcome)]);
-                            add("Evaluate with facts…", EVALUATE_WITH_FACTS, vec![json!(uri), json!(outcome)]);
+                            add(
+                                "Evaluate with facts…",
+                                EVALUATE_WITH_FACTS,
+                                vec![json!(uri), json!(outcome)],
+                            );
                         }
                     }
                 }
@@ -387,13 +430,17 @@ impl Server<'_> {
                 let p: lsp::ExecuteCommandParams = parse(params)?;
                 self.command(&p.command, &p.arguments)
             }
-            _ => Err(Failure(ErrorCode::MethodNotFound, format!("`{}` is not supported", req.method))),
+            _ => Err(Failure(
+                ErrorCode::MethodNotFound,
+                format!("`{}` is not supported", req.method),
+            )),
         }
     }
 
     fn command(&mut self, command: &str, args: &[Value]) -> Result<Value, Failure> {
         let arg = |i: usize| args.get(i).and_then(Value::as_str);
-        let uri = arg(0).ok_or_else(|| Failure::params("the first argument is the policy file's URI"))?;
+        let uri =
+            arg(0).ok_or_else(|| Failure::params("the first argument is the policy file's URI"))?;
         let uri = lsp::Url::parse(uri).map_err(Failure::params)?;
         let path = convert::path_of(&uri).ok_or_else(|| Failure::params("not a file URI"))?;
         let (a, _) = self.document(&uri)?;
@@ -404,7 +451,10 @@ impl Server<'_> {
                     .iter()
                     .filter(|p| p.severity == asylon::analysis::ProblemSeverity::Error)
                     .count();
-                let passed = results.iter().filter(|p| p.severity == asylon::analysis::ProblemSeverity::Info).count();
+                let passed = results
+                    .iter()
+                    .filter(|p| p.severity == asylon::analysis::ProblemSeverity::Info)
+                    .count();
                 if let Some(state) = self.workspace.policy(&path) {
                     state.tests = results;
                 }
@@ -416,7 +466,8 @@ impl Server<'_> {
                 let input = match arg(2) {
                     None => FactsInput::FirstTest,
                     Some(facts) => {
-                        facts_text = std::fs::read_to_string(facts).map_err(|e| Failure::failed(format!("cannot read `{facts}`: {e}")))?;
+                        facts_text = std::fs::read_to_string(facts)
+                            .map_err(|e| Failure::failed(format!("cannot read `{facts}`: {e}")))?;
                         let as_of = crate::cli::date_or_today(arg(3)).map_err(Failure::params)?;
                         FactsInput::Json {
                             name: facts,
@@ -425,7 +476,8 @@ impl Server<'_> {
                         }
                     }
                 };
-                let outcome = arg(1).ok_or_else(|| Failure::params("the second argument is the outcome's id"))?;
+                let outcome = arg(1)
+                    .ok_or_else(|| Failure::params("the second argument is the outcome's id"))?;
                 let result = a.evaluate(outcome, input).map_err(Failure::failed)?;
                 self.notify::<lsp::notification::ShowMessage>(lsp::ShowMessageParams {
                     typ: lsp::MessageType::INFO,
@@ -439,11 +491,23 @@ impl Server<'_> {
                     "against": result.against,
                 }))
             }
-            _ => Err(Failure(ErrorCode::MethodNotFound, format!("no command `{command}`"))),
+            _ => Err(Failure(
+                ErrorCode::MethodNotFound,
+                format!("no command `{command}`"),
+            )),
         }
     }
 
-    fn document(&mut self, uri: &lsp::Url) -> Result<(std::sync::Arc<asylon::analysis::Analysis>, asylon::internal::source::FileId), Failure> {
+    fn document(
+        &mut self,
+        uri: &lsp::Url,
+    ) -> Result<
+        (
+            std::sync::Arc<asylon::analysis::Analysis>,
+            asylon::internal::source::FileId,
+        ),
+        Failure,
+    > {
         let path = convert::path_of(uri).ok_or_else(|| Failure::params("not a file URI"))?;
         self.workspace
             .file(&path)
@@ -453,7 +517,14 @@ impl Server<'_> {
     fn at(
         &mut self,
         p: &lsp::TextDocumentPositionParams,
-    ) -> Result<(std::sync::Arc<asylon::analysis::Analysis>, asylon::internal::source::FileId, usize), Failure> {
+    ) -> Result<
+        (
+            std::sync::Arc<asylon::analysis::Analysis>,
+            asylon::internal::source::FileId,
+            usize,
+        ),
+        Failure,
+    > {
         let (a, file) = self.document(&p.text_document.uri)?;
         let at = convert::offset(&a, file, p.position);
         Ok((a, file, at))
@@ -464,7 +535,10 @@ fn parse<T: serde::de::DeserializeOwned>(params: Value) -> Result<T, Failure> {
     serde_json::from_value(params).map_err(Failure::params)
 }
 
-fn document_symbol(a: &asylon::analysis::Analysis, o: &asylon::analysis::OutlineItem) -> lsp::DocumentSymbol {
+fn document_symbol(
+    a: &asylon::analysis::Analysis,
+    o: &asylon::analysis::OutlineItem,
+) -> lsp::DocumentSymbol {
     #[expect(deprecated, reason = "the protocol's struct still has the field")]
     lsp::DocumentSymbol {
         name: o.name.clone(),
@@ -474,7 +548,8 @@ fn document_symbol(a: &asylon::analysis::Analysis, o: &asylon::analysis::Outline
         deprecated: None,
         range: convert::range(a, o.span),
         selection_range: convert::range(a, o.name_span),
-        children: (!o.children.is_empty()).then(|| o.children.iter().map(|c| document_symbol(a, c)).collect()),
+        children: (!o.children.is_empty())
+            .then(|| o.children.iter().map(|c| document_symbol(a, c)).collect()),
     }
 }
 

@@ -117,7 +117,11 @@ impl PolicyState {
             out.push(lsp::PublishDiagnosticsParams::new(uri, diagnostics, None));
         }
         for gone in self.published.difference(&now) {
-            out.push(lsp::PublishDiagnosticsParams::new(gone.clone(), Vec::new(), None));
+            out.push(lsp::PublishDiagnosticsParams::new(
+                gone.clone(),
+                Vec::new(),
+                None,
+            ));
         }
         self.published = now;
         out
