@@ -92,7 +92,8 @@
 //!    lints run the evaluator over the policy it built.
 //! 8. `diagnostic`, `error`: an [`Error`] and its [`Diagnostic`] records.
 //! 9. [`Policy`] (`policy`), [`FactsBuilder`] (`builder`), then [`explain`], [`interview`],
-//!    [`diff`], [`schema`].
+//!    [`diff`], [`schema`], and [`analysis`] (what an editor asks: `asylon lsp` is its
+//!    front end).
 //!
 //! What the command line, the benchmarks, the fuzz targets and the tests need from the
 //! inside is in `asylon::internal`, hidden from these docs and not a stable interface.

@@ -130,8 +130,11 @@ impl Analysis {
     /// What may be written at `offset` of `file`.
     pub fn complete(&self, file: FileId, offset: usize) -> Vec<Completion> {
         let text = self.text(file);
-        let offset = offset.min(text.len());
-        let before = text.get(..offset).unwrap_or("");
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &text[..offset];
         let typed_len = before
             .chars()
             .rev()

@@ -6,7 +6,7 @@ use super::index::Index;
 use super::Analysis;
 use crate::check::CheckError;
 use crate::lint::Lint;
-use crate::source::{FileId, Sources, Span};
+use crate::source::{FileId, Span};
 use crate::syntax::SyntaxError;
 
 /// How serious a [`Problem`] is.
@@ -66,7 +66,7 @@ impl Problem {
         }
     }
 
-    pub(super) fn of_syntax(e: &SyntaxError, _sources: &Sources) -> Problem {
+    pub(super) fn of_syntax(e: &SyntaxError) -> Problem {
         use SyntaxError::*;
         let span = match e {
             Unexpected { span, .. }
@@ -78,7 +78,7 @@ impl Problem {
         Problem::of(e, span, ProblemSeverity::Error)
     }
 
-    pub(super) fn of_check(e: &CheckError, _sources: &Sources, index: &Index) -> Problem {
+    pub(super) fn of_check(e: &CheckError, index: &Index) -> Problem {
         let mut problem = Problem::of(e, e.span(), ProblemSeverity::Error);
         // The first declaration of a duplicate in another file has no label (a miette
         // report shows one file): the index knows where it is.
@@ -100,7 +100,7 @@ impl Problem {
         problem
     }
 
-    pub(super) fn of_lint(l: &Lint, _sources: &Sources) -> Problem {
+    pub(super) fn of_lint(l: &Lint) -> Problem {
         Problem::of(l, l.span(), ProblemSeverity::Warning)
     }
 

@@ -96,7 +96,7 @@ impl Analysis {
             // (checking the others alone would report its names as unknown).
             analysis.problems = syntax
                 .iter()
-                .map(|e| Problem::of_syntax(e, &analysis.sources))
+                .map(Problem::of_syntax)
                 .collect();
         } else if analysis.sources.iter().next().is_some() {
             let trees: Vec<ast::File> = trees.iter().flatten().cloned().collect();
@@ -104,14 +104,14 @@ impl Analysis {
                 Ok(checked) => {
                     analysis.problems = crate::check::lint(&checked)
                         .iter()
-                        .map(|l| Problem::of_lint(l, &analysis.sources))
+                        .map(Problem::of_lint)
                         .collect();
                     analysis.checked = Some(checked);
                 }
                 Err(errors) => {
                     analysis.problems = errors
                         .iter()
-                        .map(|e| Problem::of_check(e, &analysis.sources, &analysis.index))
+                        .map(|e| Problem::of_check(e, &analysis.index))
                         .collect();
                 }
             }

@@ -231,7 +231,7 @@ impl Analysis {
                     texts(&mut out, "Message", m);
                 }
             }
-            Some(Found::Group(g)) => {
+            Some(Found::Group(_)) => {
                 code(&mut out, &format!("facts {}", symbol.name));
                 let prefix = format!("{}.", symbol.name);
                 let members = self
@@ -241,7 +241,6 @@ impl Analysis {
                     .filter(|s| s.kind == SymbolKind::Fact && s.name.starts_with(&prefix))
                     .count();
                 out.push_str(&format!("{members} facts\n\n"));
-                let _ = g;
             }
             _ => code(&mut out, &format!("{} {}", symbol.kind.word(), symbol.name)),
         }

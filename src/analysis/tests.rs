@@ -321,3 +321,26 @@ fn the_border_policy_checks_and_every_name_resolves() {
         assert!(a.index().occurrences_of(id).count() > 1 || fact.name.is_empty());
     }
 }
+
+#[test]
+fn no_question_at_any_offset_of_a_half_written_policy_panics() {
+    let whole = format!("{MAIN}{RULES}");
+    // Cut anywhere, mid-word and mid-character included: what an editor sends while typing.
+    for cut in (0..whole.len()).step_by(37).filter(|c| whole.is_char_boundary(*c)) {
+        let text = &whole[..cut];
+        let a = Analysis::new([("a.asylon".to_string(), text.to_string())]);
+        let file = FileId(0);
+        for offset in 0..=text.len() + 1 {
+            let _ = a.hover(file, offset);
+            let _ = a.definition(file, offset);
+            let _ = a.references(file, offset, true);
+            let _ = a.complete(file, offset);
+            let _ = a.prepare_rename(file, offset);
+            let _ = a.rename(file, offset, "renamed");
+            let _ = a.fixes(file, offset, offset + 3, &[]);
+        }
+        let _ = (a.outline(file), a.folds(file), a.tokens(file), a.lenses(file), a.format(file));
+        let _ = a.run_tests(None);
+        let _ = a.evaluate("may_enter", FactsInput::FirstTest);
+    }
+}
