@@ -25,7 +25,11 @@ fn lsp(c: &mut Criterion) {
     let files: Vec<(String, String)> = paths
         .iter()
         .map(|p| {
-            let name = p.file_name().expect("a name").to_string_lossy().into_owned();
+            let name = p
+                .file_name()
+                .expect("a name")
+                .to_string_lossy()
+                .into_owned();
             (name, std::fs::read_to_string(p).expect("readable"))
         })
         .collect();

@@ -94,10 +94,7 @@ impl Analysis {
         if !syntax.is_empty() {
             // As `Policy::load`: a file that does not parse leaves the policy unchecked
             // (checking the others alone would report its names as unknown).
-            analysis.problems = syntax
-                .iter()
-                .map(Problem::of_syntax)
-                .collect();
+            analysis.problems = syntax.iter().map(Problem::of_syntax).collect();
         } else if analysis.sources.iter().next().is_some() {
             let trees: Vec<ast::File> = trees.iter().flatten().cloned().collect();
             match crate::check::check(&analysis.sources, &trees) {

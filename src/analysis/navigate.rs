@@ -231,7 +231,7 @@ impl Analysis {
                     texts(&mut out, "Message", m);
                 }
             }
-            Some(Found::Group(_)) => {
+            Some(Found::Group) => {
                 code(&mut out, &format!("facts {}", symbol.name));
                 let prefix = format!("{}.", symbol.name);
                 let members = self
@@ -291,13 +291,13 @@ impl Analysis {
 enum Found<'a> {
     Decl(&'a Decl),
     Fact(&'a ast::FactDecl),
-    Group(&'a ast::FactGroup),
+    Group,
     Variant(&'a ast::Variant),
 }
 
 fn find_in_group(g: &ast::FactGroup, at: Span) -> Option<Found<'_>> {
     if g.prefix.span.start == at.start {
-        return Some(Found::Group(g));
+        return Some(Found::Group);
     }
     g.members.iter().find_map(|m| match m {
         GroupMember::Fact(f) => (f.name.span.start == at.start).then_some(Found::Fact(f)),

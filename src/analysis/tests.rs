@@ -326,7 +326,10 @@ fn the_border_policy_checks_and_every_name_resolves() {
 fn no_question_at_any_offset_of_a_half_written_policy_panics() {
     let whole = format!("{MAIN}{RULES}");
     // Cut anywhere, mid-word and mid-character included: what an editor sends while typing.
-    for cut in (0..whole.len()).step_by(37).filter(|c| whole.is_char_boundary(*c)) {
+    for cut in (0..whole.len())
+        .step_by(37)
+        .filter(|c| whole.is_char_boundary(*c))
+    {
         let text = &whole[..cut];
         let a = Analysis::new([("a.asylon".to_string(), text.to_string())]);
         let file = FileId(0);
@@ -339,7 +342,13 @@ fn no_question_at_any_offset_of_a_half_written_policy_panics() {
             let _ = a.rename(file, offset, "renamed");
             let _ = a.fixes(file, offset, offset + 3, &[]);
         }
-        let _ = (a.outline(file), a.folds(file), a.tokens(file), a.lenses(file), a.format(file));
+        let _ = (
+            a.outline(file),
+            a.folds(file),
+            a.tokens(file),
+            a.lenses(file),
+            a.format(file),
+        );
         let _ = a.run_tests(None);
         let _ = a.evaluate("may_enter", FactsInput::FirstTest);
     }
