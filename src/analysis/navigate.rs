@@ -94,12 +94,17 @@ impl Analysis {
             }
             (_, None) => new_name,
         };
-        if !is_identifier(leaf) {
+        // Names start lower-case, enums upper-case (as the grammar reads them).
+        let case_fits = leaf
+            .chars()
+            .next()
+            .is_some_and(|c| (symbol.kind == SymbolKind::Enum) == c.is_ascii_uppercase());
+        if !is_identifier(leaf) || !case_fits {
             return Err(format!(
                 "`{new_name}` is not a name: letters, digits and `_`, not starting with a digit"
             ));
         }
-        if super::complete::KEYWORDS.contains(&leaf) {
+        if RESERVED.contains(&leaf) {
             return Err(format!("`{leaf}` is a keyword of the language"));
         }
         if let Some(clash) = self.clash(symbol, leaf) {
@@ -349,6 +354,13 @@ fn dedent(text: &str) -> String {
     }
     out
 }
+
+/// The words a name cannot be (the grammar's `keyword_word`).
+const RESERVED: &[&str] = &[
+    "and", "at", "contains", "day", "days", "else", "empty", "false", "from", "gives", "if", "in",
+    "is", "known", "least", "list", "matching", "month", "months", "most", "not", "of", "or",
+    "since", "then", "to", "today", "true", "unknown", "unless", "when", "year", "years",
+];
 
 /// Whether a name can be written bare in a policy.
 pub(super) fn is_identifier(name: &str) -> bool {

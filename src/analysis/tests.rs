@@ -143,7 +143,9 @@ fn hover_shows_a_fact_its_questions_and_an_outcome_its_title() {
 fn rename_a_fact_changes_its_leaf_everywhere_messages_included() {
     let a = two();
     let b = a.file_named("b.asylon").unwrap();
-    let edits = a.rename(b, at(RULES, "person.age", 0), "years").unwrap();
+    let edits = a
+        .rename(b, at(RULES, "person.age", 0), "age_years")
+        .unwrap();
     let places: Vec<_> = edits
         .iter()
         .map(|(s, _)| (a.name(s.file), s.start))
@@ -152,7 +154,7 @@ fn rename_a_fact_changes_its_leaf_everywhere_messages_included() {
     assert_eq!(edits.len(), 4, "{places:?}");
     assert!(edits
         .iter()
-        .all(|(s, t)| a.slice(*s) == "age" && t == "years"));
+        .all(|(s, t)| a.slice(*s) == "age" && t == "age_years"));
     let name_edits = a.rename(b, at(RULES, "may_enter", 0), "can_enter").unwrap();
     // The declaration, the exception's target, the test's expectation.
     assert_eq!(name_edits.len(), 3);
@@ -163,6 +165,7 @@ fn rename_a_fact_changes_its_leaf_everywhere_messages_included() {
     assert_eq!(a.slice(refs[0]), "person.name");
     assert!(a.rename(b, at(RULES, "adult", 0), "adult_age").is_err());
     assert!(a.rename(b, at(RULES, "adult", 0), "2x").is_err());
+    assert!(a.rename(b, at(RULES, "adult", 0), "years").is_err());
 }
 
 #[test]
