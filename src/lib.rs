@@ -92,13 +92,15 @@
 //!    lints run the evaluator over the policy it built.
 //! 8. `diagnostic`, `error`: an [`Error`] and its [`Diagnostic`] records.
 //! 9. [`Policy`] (`policy`), [`FactsBuilder`] (`builder`), then [`explain`], [`interview`],
-//!    [`diff`], [`schema`], [`graph`].
+//!    [`diff`], [`schema`], [`graph`], and [`analysis`] (what an editor asks: `asylon lsp`
+//!    is its front end).
 //!
 //! What the command line, the benchmarks, the fuzz targets and the tests need from the
 //! inside is in `asylon::internal`, hidden from these docs and not a stable interface.
 #![warn(missing_docs)]
 
 // The public surface.
+pub mod analysis;
 pub mod decision;
 pub mod diff;
 pub mod explain;

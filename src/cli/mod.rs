@@ -8,6 +8,8 @@ mod explain;
 mod fmt;
 mod graph;
 pub mod internal;
+#[cfg(feature = "lsp")]
+mod lsp;
 mod schema;
 #[cfg(feature = "serve")]
 mod serve;
@@ -208,6 +210,10 @@ enum Command {
         #[arg(long)]
         decision: bool,
     },
+    /// The language server, over stdin and stdout, for editors (VS Code, Neovim, Helix):
+    /// each `.asylon` file's folder is checked as one policy, with the unsaved buffers.
+    #[cfg(feature = "lsp")]
+    Lsp,
     /// Serve policies over HTTP: evaluate, batch, next-question, explain, schema.
     ///
     /// Each policy is served under its directory's (or file's) name, e.g.
@@ -387,6 +393,8 @@ pub fn run(cli: Cli) -> ExitCode {
             coverage,
             format,
         } => test::run(&policy, format, coverage),
+        #[cfg(feature = "lsp")]
+        Command::Lsp => return lsp::run(),
         #[cfg(feature = "serve")]
         Command::Serve {
             policies,
