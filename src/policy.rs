@@ -457,6 +457,7 @@ fn span_of_syntax(e: &crate::syntax::SyntaxError) -> crate::source::Span {
     use crate::syntax::SyntaxError::*;
     match e {
         Unexpected { span, .. }
+        | Slip { span, .. }
         | DuplicateClause { span, .. }
         | BadEscape { span, .. }
         | IntOutOfRange { span, .. }
