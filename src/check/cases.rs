@@ -120,6 +120,12 @@ impl<'a> Checker<'a> {
         // The name and the constraint (a compiled pattern, maybe) are read again below
         // rather than cloned: checking the value needs `self`, and most values are fine.
         let ty = self.fact_type_of(f);
+        // A bare word for a fact that takes no enum variant (`detained: yes`): say what the
+        // fact takes rather than that `yes` is an unknown name.
+        if matches!(value.kind, ast::ExprKind::Name(_)) && !matches!(ty, Type::Enum(_)) {
+            self.given_wrong_type(f, &ty, value.span);
+            return None;
+        }
         let mut refs = Vec::new();
         let checked = self.check_expr(value, Some(&ty), &mut refs);
         if checked.ty == Type::Any && !matches!(checked.kind, ExprKind::List(_)) {
@@ -138,7 +144,7 @@ impl<'a> Checker<'a> {
             (_, v) => v,
         };
         if !(checked.ty.fits(&ty) || ty == Type::Decimal && checked.ty == Type::Int) {
-            self.expect_type(&checked, &ty, None);
+            self.given_wrong_type(f, &ty, value.span);
             return None;
         }
         let info = &self.facts[f.0 as usize];
@@ -152,6 +158,43 @@ impl<'a> Checker<'a> {
             return None;
         }
         Some(v)
+    }
+
+    /// Reports a given value that is not of its fact's type, saying what the fact takes.
+    fn given_wrong_type(&mut self, f: FactId, ty: &Type, span: Span) {
+        let info = &self.facts[f.0 as usize];
+        let fact = info.name.clone();
+        let short = fact.rsplit('.').next().unwrap_or(&fact).to_string();
+        let takes = match ty {
+            Type::Bool => "a bool: write true or false".to_string(),
+            Type::Int => format!(
+                "a whole number: write one such as {}",
+                3.clamp(
+                    info.constraint.at_least.unwrap_or(i64::MIN),
+                    info.constraint.at_most.unwrap_or(i64::MAX).max(info.constraint.at_least.unwrap_or(i64::MIN))
+                )
+            ),
+            Type::Decimal => "a number: write one such as 2.5".to_string(),
+            Type::String => "a text: write it in quotes, such as \"CU\"".to_string(),
+            Type::Date => "a date: write one such as 2024-06-17".to_string(),
+            Type::Duration => "a duration: write one such as 60 days".to_string(),
+            Type::Enum(id) => {
+                let en = &self.enums[id.0 as usize];
+                let variants: Vec<_> = en.variants.iter().map(|v| v.name.as_str()).collect();
+                format!("a `{}`: write one of {}", en.name, variants.join(", "))
+            }
+            Type::List(_) => format!(
+                "a {}: write its items in brackets, such as [a, b]",
+                self.type_words(ty)
+            ),
+            Type::Any => return, // already reported
+        };
+        self.error(CheckError::GivenWrongType {
+            fact,
+            expected: self.type_words(ty),
+            span,
+            help: format!("`{short}` is {takes}"),
+        });
     }
 
     fn check_expect(

@@ -410,6 +410,21 @@ pub enum CheckError {
         #[label("not a literal")]
         span: Span,
     },
+    /// A test's given value of another type than its fact's (`detained: yes`).
+    #[error("the value given for `{fact}` is not of type {expected}")]
+    #[diagnostic(code(asylon::test::wrong_type))]
+    GivenWrongType {
+        /// The fact.
+        fact: String,
+        /// The fact's type, in backticks.
+        expected: String,
+        /// The value.
+        #[label("not of type {expected}")]
+        span: Span,
+        /// What the fact takes, with an example.
+        #[help]
+        help: String,
+    },
     /// A test's given value outside the fact's bounds or pattern.
     #[error("the value given for `{fact}` must be {rule}")]
     #[diagnostic(code(asylon::test::out_of_range))]
@@ -477,6 +492,7 @@ impl CheckError {
             | VersionsLeaveGaps { span, .. }
             | Conflict { span, .. }
             | GivenNotLiteral { span, .. }
+            | GivenWrongType { span, .. }
             | GivenOutOfRange { span, .. }
             | BadExpect { span, .. } => *span,
         }

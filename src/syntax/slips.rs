@@ -7,8 +7,6 @@
 //! of what pest expected there: the grammar itself carries no rule for a mistake, so a
 //! policy that parses pays nothing for these.
 
-use crate::suggest::did_you_mean;
-
 /// A recognised slip: what to say, and how much of the text it covers.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Slip {
@@ -126,11 +124,11 @@ pub(crate) fn recognise(text: &str, at: usize, expected: &[&str]) -> Option<Slip
         candidates.extend(KEYWORDS.iter().copied());
     }
     if !candidates.contains(&word) {
-        if let Some(help) = did_you_mean(word, candidates.iter().copied()) {
+        if let Some(keyword) = misspelt(word, &candidates) {
             return Some(Slip {
                 message: format!("unknown keyword `{word}`"),
                 label: "not a keyword".into(),
-                help,
+                help: format!("did you mean `{keyword}`?"),
                 len,
             });
         }
@@ -144,6 +142,24 @@ pub(crate) fn recognise(text: &str, at: usize, expected: &[&str]) -> Option<Slip
         });
     }
     None
+}
+
+/// The keyword `word` is a likely misspelling of: one edit away (two for longer words).
+/// Stricter than the names' "did you mean": a word where a keyword could go is often a
+/// name or a language tag the author meant (`title en` read as a name and a tag), and
+/// only a near miss is worth calling a misspelt keyword.
+fn misspelt<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let allowed = match word.chars().count() {
+        0..=2 => return None,
+        3..=5 => 1,
+        _ => 2,
+    };
+    candidates
+        .iter()
+        .map(|c| (strsim::damerau_levenshtein(word, c), *c))
+        .filter(|(d, _)| *d <= allowed)
+        .min()
+        .map(|(_, c)| c)
 }
 
 /// The keyword a name stands for, when it is one word in backticks (`` `unless` ``), or
@@ -189,6 +205,11 @@ mod tests {
             Some("did you mean `outcome`?")
         );
         assert_eq!(help("zebra", &here), None);
+        assert_eq!(help("en", &here), None);
+        assert_eq!(
+            help("excpetion x", &here).as_deref(),
+            Some("did you mean `exception`?")
+        );
         assert_eq!(recognise("unles b", 0, &here).unwrap().len, 5);
     }
 
