@@ -474,6 +474,9 @@ pub enum Subject {
     Rule(RuleId),
     /// An exception: it holds when it applies.
     Exception(ExceptionId),
+    /// A consistency rule (`expect impossible NAME`), by its index in
+    /// [`CheckedPolicy::impossibles`]: it holds when it refuses the facts.
+    Impossible(usize),
 }
 
 /// One `expect` of a test.

@@ -295,7 +295,13 @@ impl Policy {
     /// Runs the tests written in the policy; with `coverage`, also reports which
     /// results of each outcome, definition and exception the tests reached.
     pub fn run_tests(&self, coverage: bool) -> crate::testing::TestReport {
-        crate::testing::run(&self.checked, coverage)
+        crate::testing::run(&self.checked, coverage, None)
+    }
+
+    /// Runs the tests whose name contains `filter` (as `asylon test --filter`); the report
+    /// says how many the filter left out, and coverage counts only the tests run.
+    pub fn run_tests_matching(&self, coverage: bool, filter: &str) -> crate::testing::TestReport {
+        crate::testing::run(&self.checked, coverage, Some(filter))
     }
 
     /// Reads a fact object from JSON text.

@@ -250,3 +250,54 @@ fn the_library_returns_warnings() {
     );
     assert_eq!(warnings[0].severity(), Some(miette::Severity::Warning));
 }
+
+const CONSISTENCY: &str = "tests/fixtures/tests/consistency.asylon";
+
+#[test]
+fn a_test_can_expect_a_consistency_rule_to_refuse_its_facts() {
+    let run = asylon(&["test", CONSISTENCY], "");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn consistency_rules_count_in_coverage() {
+    let run = asylon(&["test", CONSISTENCY, "--coverage", "--format", "json"], "");
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("one JSON object");
+    let items = report["coverage"]["items"].as_array().expect("items");
+    let impossible: Vec<(&str, &serde_json::Value)> = items
+        .iter()
+        .filter(|i| i["kind"] == "impossible")
+        .map(|i| (i["name"].as_str().unwrap(), &i["missing"]))
+        .collect();
+    assert_eq!(
+        impossible,
+        [
+            ("too_old", &serde_json::json!([])),
+            ("detained_newborn", &serde_json::json!(["holds"])),
+        ]
+    );
+    let text = asylon(&["test", CONSISTENCY, "--coverage"], "");
+    assert!(
+        text.stdout
+            .contains("impossible `detained_newborn` never holds"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn filter_runs_only_the_tests_whose_name_contains_the_text() {
+    let run = asylon(&["test", BAN, "--filter", "wrong"], "");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    insta::assert_snapshot!(run.stdout);
+    let run = asylon(&["test", BAN, "--filter", "child", "--format", "json"], "");
+    assert_eq!(run.code, 0, "only the passing test ran: {}", run.stdout);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("one JSON object");
+    assert_eq!(report["passed"], 1);
+    assert_eq!(report["filtered_out"], 3);
+    // Without a filter, the report has no such field.
+    let run = asylon(&["test", BAN, "--format", "json"], "");
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("one JSON object");
+    assert!(report.get("filtered_out").is_none());
+}

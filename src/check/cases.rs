@@ -160,6 +160,29 @@ impl<'a> Checker<'a> {
         Some(v)
     }
 
+    /// The consistency rule `expect impossible NAME` names.
+    fn impossible_subject(&mut self, e: &ast::Expect) -> Option<Subject> {
+        let name = e.target.text.as_str();
+        if let Some((Symbol::Impossible(i), _)) = self.symbols.get(name) {
+            return Some(Subject::Impossible(*i));
+        }
+        let candidates = self
+            .symbols
+            .iter()
+            .filter(|(_, (s, _))| matches!(s, Symbol::Impossible(_)))
+            .map(|(k, _)| k.as_str());
+        let help = did_you_mean(name, candidates).or_else(|| {
+            Some("`expect impossible` names a consistency rule, declared with `impossible`".into())
+        });
+        self.error(CheckError::BadExpect {
+            name: name.to_string(),
+            reason: "no consistency rule (`impossible`) has this name".into(),
+            span: e.target.span,
+            help,
+        });
+        None
+    }
+
     /// Reports a given value that is not of its fact's type, saying what the fact takes.
     fn given_wrong_type(&mut self, f: FactId, ty: &Type, span: Span) {
         let info = &self.facts[f.0 as usize];
@@ -171,7 +194,10 @@ impl<'a> Checker<'a> {
                 "a whole number: write one such as {}",
                 3.clamp(
                     info.constraint.at_least.unwrap_or(i64::MIN),
-                    info.constraint.at_most.unwrap_or(i64::MAX).max(info.constraint.at_least.unwrap_or(i64::MIN))
+                    info.constraint
+                        .at_most
+                        .unwrap_or(i64::MAX)
+                        .max(info.constraint.at_least.unwrap_or(i64::MIN))
                 )
             ),
             Type::Decimal => "a number: write one such as 2.5".to_string(),
@@ -204,6 +230,16 @@ impl<'a> Checker<'a> {
         exceptions: &[ExceptionInfo],
     ) -> Option<ExpectInfo> {
         let name = e.target.text.as_str();
+        if e.status == ast::Expected::Impossible {
+            let subject = self.impossible_subject(e)?;
+            return Some(ExpectInfo {
+                subject,
+                name: name.to_string(),
+                status: e.status,
+                missing: None,
+                span: e.span,
+            });
+        }
         let subject = match self.symbols.get(name).copied() {
             Some((Symbol::Rule(r), _)) => {
                 let rule = &rules[r.0 as usize];

@@ -460,6 +460,9 @@ impl<'a> Checker<'a> {
     }
 
     fn declare_rules(&mut self) {
+        // Consistency rules by their index in `CheckedPolicy::impossibles`, which
+        // `check_impossibles` fills in this same order.
+        let mut impossibles = 0;
         for file in self.files {
             for decl in &file.decls {
                 let rule = match decl {
@@ -510,10 +513,11 @@ impl<'a> Checker<'a> {
                     ast::Decl::Impossible(i) => {
                         self.declare(
                             &i.name.text,
-                            Symbol::Impossible(0),
+                            Symbol::Impossible(impossibles),
                             i.name.span,
                             "consistency rule",
                         );
+                        impossibles += 1;
                         continue;
                     }
                     _ => continue,

@@ -217,6 +217,10 @@ enum Command {
         /// tests reached.
         #[arg(long)]
         coverage: bool,
+        /// Run only the tests whose name contains this text (the report says how many
+        /// were left out).
+        #[arg(long, value_name = "TEXT")]
+        filter: Option<String>,
         /// Text for people, or one JSON object for tools.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -312,8 +316,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Test {
             policy,
             coverage,
+            filter,
             format,
-        } => test::run(&policy, format, coverage),
+        } => test::run(&policy, format, coverage, filter.as_deref()),
         #[cfg(feature = "serve")]
         Command::Serve {
             policies,

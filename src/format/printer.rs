@@ -425,7 +425,10 @@ impl<'s> Printer<'s> {
         }
         for e in &t.expects {
             self.comments_before(e.span.start, 2);
-            let head = format!("expect {} {}", e.target.text, e.status.as_str());
+            let head = match e.status {
+                Expected::Impossible => format!("expect impossible {}", e.target.text),
+                status => format!("expect {} {}", e.target.text, status.as_str()),
+            };
             let Some(missing) = &e.missing else {
                 self.line(2, &head);
                 continue;

@@ -437,6 +437,8 @@ pub enum Expected {
     DoesNotHold,
     /// `undetermined`
     Undetermined,
+    /// `expect impossible NAME`: the consistency rule refuses the given facts.
+    Impossible,
 }
 
 impl Expected {
@@ -446,14 +448,16 @@ impl Expected {
             Expected::Holds => "holds",
             Expected::DoesNotHold => "does not hold",
             Expected::Undetermined => "undetermined",
+            Expected::Impossible => "impossible",
         }
     }
 }
 
-/// `expect rule status [, missing a, b]`
+/// `expect rule status [, missing a, b]`, or `expect impossible rule` (status
+/// [`Expected::Impossible`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expect {
-    /// The outcome, definition or exception expected.
+    /// The outcome, definition, exception or consistency rule expected.
     pub target: Name,
     /// What it should be.
     pub status: Expected,

@@ -414,8 +414,21 @@ impl Lowerer {
                 }
                 _ => {
                     let mut e = p.into_inner();
-                    // INVARIANT: `expect_clause` is `ident ~ expect_status ~ expect_missing?`.
-                    let target = self.name(e.next().expect("expect has a target"));
+                    // INVARIANT: `expect_clause` is `expect_impossible` or
+                    // `ident ~ expect_status ~ expect_missing?`.
+                    let head = e.next().expect("expect has a target");
+                    if head.as_rule() == Rule::expect_impossible {
+                        // INVARIANT: `expect_impossible` is `kw_impossible ~ ident`.
+                        let name = head.into_inner().nth(1).expect("the rule's name");
+                        test.expects.push(Expect {
+                            target: self.name(name),
+                            status: Expected::Impossible,
+                            missing: None,
+                            span: clause_span,
+                        });
+                        continue;
+                    }
+                    let target = self.name(head);
                     let status = match first(e.next().expect("expect has a status")).as_rule() {
                         Rule::expect_holds => Expected::Holds,
                         Rule::expect_not_holds => Expected::DoesNotHold,
