@@ -449,6 +449,29 @@ pub struct CheckedPolicy {
     /// The warnings found while checking (those that need the syntax tree); the others
     /// are computed on demand by [`crate::check::lint`].
     pub warnings: Vec<crate::lint::Lint>,
+    /// The lints the author silenced, declaration by declaration (`allow unused_fact`).
+    pub allows: Vec<Allow>,
+}
+
+/// `allow CODE` on a declaration: the lint with that code stays silent within it.
+#[derive(Debug, Clone)]
+pub struct Allow {
+    /// The lint's full code: `asylon::lint::unused_fact`.
+    pub code: &'static str,
+    /// The declaration it is written on.
+    pub declaration: Span,
+    /// The code as written.
+    pub span: Span,
+}
+
+impl Allow {
+    /// Whether this `allow` silences a lint with `code` at `span`.
+    pub fn silences(&self, code: &str, span: Span) -> bool {
+        self.code == code
+            && span.file == self.declaration.file
+            && self.declaration.start <= span.start
+            && span.end <= self.declaration.end
+    }
 }
 
 /// A test written in the policy: facts, an evaluation date and what it expects.

@@ -283,7 +283,18 @@ impl Policy {
     /// severity warning pointing into the policy. Computed on each call (loading a
     /// policy to evaluate does not pay for it).
     pub fn warnings(&self) -> Vec<Report> {
-        crate::check::lint(&self.checked)
+        self.reports(crate::check::lint(&self.checked))
+    }
+
+    /// The warnings, and apart from them those an `allow` on their declaration silences
+    /// (`check --format json` lists both). One search for both.
+    pub fn warnings_and_silenced(&self) -> (Vec<Report>, Vec<Report>) {
+        let (warnings, silenced) = crate::check::lint_with_silenced(&self.checked);
+        (self.reports(warnings), self.reports(silenced))
+    }
+
+    fn reports(&self, lints: Vec<crate::lint::Lint>) -> Vec<Report> {
+        lints
             .into_iter()
             .map(|w| {
                 let file = w.span().file;

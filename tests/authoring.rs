@@ -301,3 +301,53 @@ fn filter_runs_only_the_tests_whose_name_contains_the_text() {
     let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("one JSON object");
     assert!(report.get("filtered_out").is_none());
 }
+
+const ALLOWED: &str = "tests/fixtures/allow/silenced.asylon";
+
+#[test]
+fn allow_silences_a_lint_on_its_declaration_only() {
+    let run = asylon(&["check", ALLOWED], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The fact without an `allow` still warns; the three silenced lints do not.
+    insta::assert_snapshot!(run.stderr);
+    let denied = asylon(&["check", ALLOWED, "--deny", "warnings"], "");
+    assert_eq!(denied.code, 1, "the unsilenced warning still fails --deny");
+}
+
+#[test]
+fn check_json_lists_what_is_silenced() {
+    let run = asylon(&["check", ALLOWED, "--format", "json"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let summary: serde_json::Value = serde_json::from_str(&run.stdout).expect("one JSON object");
+    let codes = |key: &str| -> Vec<(String, u64)> {
+        summary[key]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap().to_string(),
+                    d["location"]["line"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        codes("warnings"),
+        [("asylon::lint::unused_fact".to_string(), 11)]
+    );
+    let mut silenced = codes("silenced");
+    silenced.sort();
+    assert_eq!(
+        silenced,
+        [
+            ("asylon::lint::same_condition".to_string(), 23),
+            ("asylon::lint::unused_definition".to_string(), 15),
+            ("asylon::lint::unused_fact".to_string(), 10),
+        ]
+    );
+    // A policy without `allow` silences nothing.
+    let run = asylon(&["check", BAN, "--format", "json"], "");
+    let summary: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(summary["silenced"], serde_json::json!([]));
+}

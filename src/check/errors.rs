@@ -410,6 +410,19 @@ pub enum CheckError {
         #[label("not a literal")]
         span: Span,
     },
+    /// An `allow` naming a lint asylon does not have.
+    #[error("unknown lint `{code}`")]
+    #[diagnostic(code(asylon::unknown_lint))]
+    UnknownLint {
+        /// The code as written.
+        code: String,
+        /// Where.
+        #[label("no lint has this code")]
+        span: Span,
+        /// A "did you mean", or the lints there are.
+        #[help]
+        help: Option<String>,
+    },
     /// A test's given value of another type than its fact's (`detained: yes`).
     #[error("the value given for `{fact}` is not of type {expected}")]
     #[diagnostic(code(asylon::test::wrong_type))]
@@ -493,6 +506,7 @@ impl CheckError {
             | Conflict { span, .. }
             | GivenNotLiteral { span, .. }
             | GivenWrongType { span, .. }
+            | UnknownLint { span, .. }
             | GivenOutOfRange { span, .. }
             | BadExpect { span, .. } => *span,
         }

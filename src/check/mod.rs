@@ -1,6 +1,7 @@
 //! Syntax trees → checked policy: names resolved, types checked, exceptions attached to
 //! their rules, cycles refused. Every error found is reported, not just the first.
 
+mod allows;
 mod cases;
 mod conflicts;
 mod cycles;
@@ -16,7 +17,7 @@ use std::sync::Arc;
 
 pub use crate::lint::Lint;
 pub use errors::CheckError;
-pub use lints::lint;
+pub use lints::{lint, lint_with_silenced};
 
 use crate::checked::*;
 use crate::source::{Sources, Span};
@@ -140,6 +141,7 @@ pub fn check(sources: &Sources, files: &[ast::File]) -> Result<CheckedPolicy, Ve
     let exceptions = checker.check_exceptions(&rules);
     let impossibles = checker.check_impossibles();
     let tests = checker.check_tests(&rules, &exceptions);
+    let allows = checker.check_allows();
     let mut rules = rules;
     // An exception whose target is unknown was reported and points at `NOWHERE`:
     // `get_mut` skips it (the policy is refused anyway).
@@ -212,6 +214,7 @@ pub fn check(sources: &Sources, files: &[ast::File]) -> Result<CheckedPolicy, Ve
         fact_tree: Arc::new(fact_tree),
         tests,
         warnings: Vec::new(),
+        allows,
     };
     let conflicts = conflicts::find_conflicts(&policy);
     if conflicts.is_empty() {

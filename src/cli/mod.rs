@@ -389,7 +389,7 @@ fn fail(format: Format) -> impl Fn(asylon::Error) -> Failure {
 
 fn check(path: &str, format: Format, deny_warnings: bool) -> Result<ExitCode, Failure> {
     let policy = Policy::load(path).map_err(fail(format))?;
-    let warnings = policy.warnings();
+    let (warnings, silenced) = policy.warnings_and_silenced();
     if deny_warnings && !warnings.is_empty() {
         return Err(Failure {
             error: asylon::Error::from_reports(asylon::ErrorKind::Policy, warnings),
@@ -418,6 +418,10 @@ fn check(path: &str, format: Format, deny_warnings: bool) -> Result<ExitCode, Fa
                 tests: checked.tests.len(),
                 languages: &checked.languages,
                 lists: diagnostics::Lists::of(&records),
+                silenced: silenced
+                    .iter()
+                    .map(asylon::Diagnostic::from_report)
+                    .collect(),
             };
             serde_json::to_writer(&mut out, &summary)
                 .map_err(io::Error::from)
@@ -455,6 +459,8 @@ struct CheckSummary<'a> {
     languages: &'a [String],
     #[serde(flatten)]
     lists: diagnostics::Lists<'a>,
+    /// The warnings an `allow` on their declaration silences.
+    silenced: Vec<asylon::Diagnostic>,
 }
 
 fn eval(

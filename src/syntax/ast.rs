@@ -258,6 +258,8 @@ pub struct FactDecl {
     pub description: Option<Str>,
     /// The question to ask a person.
     pub ask: Texts,
+    /// The lints silenced on it: `allow unused_fact`.
+    pub allow: Vec<Name>,
     /// The whole declaration.
     pub span: Span,
 }
@@ -291,6 +293,8 @@ pub struct ConstDecl {
     pub ty: Option<TypeExpr>,
     /// Its value.
     pub value: Expr,
+    /// The lints silenced on it: `allow unused_fact`.
+    pub allow: Vec<Name>,
     /// The whole declaration.
     pub span: Span,
 }
@@ -330,6 +334,8 @@ pub struct DefineDecl {
     pub sources: Vec<Str>,
     /// When it is in force.
     pub effective: Option<Effective>,
+    /// The lints silenced on it: `allow unused_fact`.
+    pub allow: Vec<Name>,
     /// The whole declaration.
     pub span: Span,
 }
@@ -351,6 +357,8 @@ pub struct OutcomeDecl {
     pub sources: Vec<Str>,
     /// When it is in force.
     pub effective: Option<Effective>,
+    /// The lints silenced on it: `allow unused_fact`.
+    pub allow: Vec<Name>,
     /// The whole declaration.
     pub span: Span,
 }
@@ -377,6 +385,8 @@ pub struct ExceptionDecl {
     pub sources: Vec<Str>,
     /// When it is in force.
     pub effective: Option<Effective>,
+    /// The lints silenced on it: `allow unused_fact`.
+    pub allow: Vec<Name>,
     /// The whole declaration.
     pub span: Span,
 }
@@ -392,6 +402,8 @@ pub struct ImpossibleDecl {
     pub message: Option<Texts>,
     /// Passages it implements.
     pub sources: Vec<Str>,
+    /// The lints silenced on it: `allow unused_fact`.
+    pub allow: Vec<Name>,
     /// The whole declaration.
     pub span: Span,
 }

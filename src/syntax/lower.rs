@@ -176,9 +176,11 @@ impl Lowerer {
         let ty = self.lower_type_expr(inner.next().expect("fact has a type"));
         let mut description = None;
         let mut ask = Vec::new();
+        let mut allow = Vec::new();
         for p in inner {
             match p.as_rule() {
                 Rule::string => description = Some(self.lower_str(p)),
+                Rule::allow_clause => allow = self.lower_allow(p),
                 _ => ask = self.lower_texts(p.into_inner().next().expect("ask has texts")),
             }
         }
@@ -187,6 +189,7 @@ impl Lowerer {
             ty,
             description,
             ask,
+            allow,
             span,
         }
     }
@@ -257,10 +260,12 @@ impl Lowerer {
         let mut name = None;
         let mut ty = None;
         let mut value = None;
+        let mut allow = Vec::new();
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::ident => name = Some(self.name(p)),
                 Rule::type_expr => ty = Some(self.lower_type_expr(p)),
+                Rule::allow_clause => allow = self.lower_allow(p),
                 _ => value = Some(self.lower_expr(p)),
             }
         }
@@ -269,6 +274,7 @@ impl Lowerer {
             name: name.expect("const has a name"),
             ty,
             value: value.expect("const has a value"),
+            allow,
             span,
         }
     }
@@ -295,6 +301,7 @@ impl Lowerer {
             unless: clauses.unless,
             sources: clauses.sources,
             effective: clauses.effective,
+            allow: clauses.allow,
             span,
         }
     }
@@ -315,6 +322,7 @@ impl Lowerer {
             explain: c.explain,
             sources: c.sources,
             effective: c.effective,
+            allow: c.allow,
             span,
         }
     }
@@ -343,6 +351,7 @@ impl Lowerer {
             explain: c.explain,
             sources: c.sources,
             effective: c.effective,
+            allow: c.allow,
             span,
         }
     }
@@ -360,6 +369,7 @@ impl Lowerer {
             when: c.when,
             message: c.message,
             sources: c.sources,
+            allow: c.allow,
             span,
         }
     }
@@ -449,10 +459,21 @@ impl Lowerer {
         test
     }
 
+    /// `allow a, b`: the codes as written (checked against the lints later).
+    fn lower_allow(&mut self, pair: Pair<'_, Rule>) -> Vec<Name> {
+        pair.into_inner().map(|code| self.name(code)).collect()
+    }
+
     /// One clause of a rule; the grammar decides which clauses a rule may have.
     fn lower_clause(&mut self, pair: Pair<'_, Rule>, c: &mut Clauses, owner: &str) {
         let span = self.span(&pair);
         let rule = pair.as_rule();
+        if rule == Rule::allow_clause {
+            // Several `allow` clauses add up: each may say why in a comment of its own.
+            let codes = self.lower_allow(pair);
+            c.allow.extend(codes);
+            return;
+        }
         if rule == Rule::effective_clause {
             if c.effective.is_some() {
                 self.errors.push(SyntaxError::DuplicateClause {
@@ -780,4 +801,5 @@ struct Clauses {
     message: Option<Texts>,
     sources: Vec<Str>,
     effective: Option<Effective>,
+    allow: Vec<Name>,
 }

@@ -203,6 +203,8 @@ pub(crate) fn rule_name(rule: Rule) -> Option<&'static str> {
         | Rule::expect_not_holds
         | Rule::expect_undetermined => "`holds`, `does not hold` or `undetermined`",
         Rule::expect_missing => "`, missing …`",
+        Rule::allow_clause | Rule::kw_allow => "`allow`",
+        Rule::lint_code => "a lint's code such as `unused_fact`",
         Rule::expect_impossible | Rule::kw_impossible => "`impossible` and a rule's name",
         Rule::keyword => "a keyword",
         // Where an operand may begin, `if` and `days` stand for what they begin.
