@@ -195,6 +195,9 @@ impl Policy {
                 limit: limits.max_declarations,
             }));
         }
+        if syntax_errors.is_empty() {
+            read_given_files(&mut sources, &trees, &limits);
+        }
         if !syntax_errors.is_empty() {
             return Err(Error::in_policy(
                 ErrorKind::Policy,
@@ -468,6 +471,36 @@ fn facts_error(errors: Vec<FactsError>, name: &str, text: &str) -> Error {
         })
         .collect();
     Error::with_records(ErrorKind::Facts, pairs)
+}
+
+/// Reads the fact files the tests name (`given file "…"`) into `sources`, under the
+/// name the checker looks them up by. One that cannot be read is left out, and the
+/// checker reports it at the test; one larger than a source file may be, too.
+fn read_given_files(sources: &mut Sources, trees: &[crate::syntax::ast::File], limits: &Limits) {
+    use crate::syntax::ast::Decl;
+    let mut wanted = Vec::new();
+    for tree in trees {
+        for decl in &tree.decls {
+            let Decl::Test(t) = decl else { continue };
+            if let Some(written) = t
+                .given_file
+                .as_ref()
+                .filter(|w| !Path::new(&w.text).is_absolute())
+            {
+                let policy_file = &sources.file(t.span.file).name;
+                wanted.push(crate::testing::given_file_path(policy_file, &written.text));
+            }
+        }
+    }
+    wanted.sort();
+    wanted.dedup();
+    for path in wanted {
+        let small = std::fs::metadata(&path)
+            .is_ok_and(|m| m.is_file() && m.len() <= limits.max_source_bytes as u64);
+        if let (true, Ok(text)) = (small, std::fs::read_to_string(&path)) {
+            sources.add(path, text);
+        }
+    }
 }
 
 fn span_of_syntax(e: &crate::syntax::SyntaxError) -> crate::source::Span {

@@ -351,3 +351,18 @@ fn check_json_lists_what_is_silenced() {
     let summary: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(summary["silenced"], serde_json::json!([]));
 }
+
+#[test]
+fn a_test_can_read_its_facts_from_a_fact_file_next_to_the_policy() {
+    let run = asylon(&["test", "tests/fixtures/tests/given_file.asylon"], "");
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("ok    the detained adult's case file"));
+    // The border policy reads the example cases unchanged.
+    let run = asylon(&["test", BORDER, "--filter", "(examples/)"], "");
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("2 tests: 2 passed, 0 failed"),
+        "{}",
+        run.stdout
+    );
+}

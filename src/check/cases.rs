@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use super::{did_you_mean, CheckError, Checker, Symbol};
 use crate::checked::{
-    Constraint, ExceptionInfo, ExpectInfo, Expr, ExprKind, FactId, RuleInfo, RuleKind, Subject,
-    TestInfo,
+    CheckedPolicy, Constraint, ExceptionInfo, ExpectInfo, Expr, ExprKind, FactId, RuleInfo,
+    RuleKind, Subject, TestInfo,
 };
 use crate::source::Span;
 use crate::syntax::ast;
@@ -334,4 +334,64 @@ fn violated(c: &Constraint, v: &Value) -> Option<String> {
         Value::List(items) => items.iter().find_map(|i| violated(c, i)),
         _ => None,
     }
+}
+
+/// Reads the facts of every test written `given file "…"` from the file the loader put
+/// in the policy's sources, as a fact file is read for `asylon eval`. Every problem is
+/// reported in the fact file, at its JSON path, naming the test.
+pub(super) fn read_given_files(policy: &mut CheckedPolicy, files: &[ast::File]) -> Vec<CheckError> {
+    let mut errors = Vec::new();
+    let limits = crate::limits::Limits::default();
+    for file in files {
+        for decl in &file.decls {
+            let ast::Decl::Test(t) = decl else { continue };
+            let Some(written) = &t.given_file else {
+                continue;
+            };
+            let test = t.name.text.clone();
+            let policy_file = &policy.sources.file(t.span.file).name;
+            let path = crate::testing::given_file_path(policy_file, &written.text);
+            let found = (!std::path::Path::new(&written.text).is_absolute())
+                .then(|| policy.sources.iter().find(|(_, f)| f.name == path))
+                .flatten()
+                .map(|(id, f)| (id, f.text.clone()));
+            let Some((id, text)) = found else {
+                errors.push(CheckError::GivenFileUnread {
+                    path,
+                    span: written.span,
+                    help: format!(
+                        "the path is relative to {policy_file}, the file the test is in; a fact file is a JSON object as `asylon eval` reads it"
+                    ),
+                });
+                continue;
+            };
+            match crate::facts::Facts::from_json_str(policy, &text, &limits) {
+                Ok(facts) => {
+                    let given: Vec<(FactId, Value)> = (0..policy.facts.len())
+                        .filter_map(|i| {
+                            let id = FactId(i as u32);
+                            facts.get(id).map(|v| (id, v.clone()))
+                        })
+                        .collect();
+                    if let Some(info) = policy.tests.iter_mut().find(|i| i.name == test) {
+                        info.facts = given;
+                    }
+                }
+                Err(problems) => {
+                    for problem in problems {
+                        let problem = problem.located(&text);
+                        let at = problem.span().map_or((0, 0), |s| (s.offset(), s.len()));
+                        let help = miette::Diagnostic::help(&problem).map(|h| h.to_string());
+                        errors.push(CheckError::GivenFileFacts {
+                            message: problem.to_string(),
+                            test: test.clone(),
+                            span: Span::new(id, at.0, at.0 + at.1),
+                            help,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    errors
 }

@@ -410,6 +410,34 @@ pub enum CheckError {
         #[label("not a literal")]
         span: Span,
     },
+    /// A test's fact file (`given file "…"`) that is not there or cannot be read.
+    #[error("cannot read the fact file `{path}`")]
+    #[diagnostic(code(asylon::test::given_file))]
+    GivenFileUnread {
+        /// The path, relative to where asylon runs.
+        path: String,
+        /// The path as written in the test.
+        #[label("not found")]
+        span: Span,
+        /// Where the path starts from.
+        #[help]
+        help: String,
+    },
+    /// A problem in a test's fact file, at its place in the file.
+    #[error("{message}")]
+    #[diagnostic(code(asylon::test::given_file_facts))]
+    GivenFileFacts {
+        /// The problem, as `asylon eval` words it.
+        message: String,
+        /// The test that reads the file.
+        test: String,
+        /// Where in the fact file.
+        #[label("in the facts of test \"{test}\"")]
+        span: Span,
+        /// How to mend it.
+        #[help]
+        help: Option<String>,
+    },
     /// An `allow` naming a lint asylon does not have.
     #[error("unknown lint `{code}`")]
     #[diagnostic(code(asylon::unknown_lint))]
@@ -507,6 +535,8 @@ impl CheckError {
             | GivenNotLiteral { span, .. }
             | GivenWrongType { span, .. }
             | UnknownLint { span, .. }
+            | GivenFileUnread { span, .. }
+            | GivenFileFacts { span, .. }
             | GivenOutOfRange { span, .. }
             | BadExpect { span, .. } => *span,
         }

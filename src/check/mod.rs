@@ -216,6 +216,11 @@ pub fn check(sources: &Sources, files: &[ast::File]) -> Result<CheckedPolicy, Ve
         warnings: Vec::new(),
         allows,
     };
+    let mut policy = policy;
+    let unread = cases::read_given_files(&mut policy, files);
+    if !unread.is_empty() {
+        return Err(unread);
+    }
     let conflicts = conflicts::find_conflicts(&policy);
     if conflicts.is_empty() {
         let mut policy = policy;

@@ -428,7 +428,10 @@ impl<'s> Printer<'s> {
             self.comments_before(d.span.start, 2);
             self.line(2, &format!("as of {}", self.flat(d)));
         }
-        if let Some(span) = t.given_span {
+        if let (Some(span), Some(path)) = (t.given_span, &t.given_file) {
+            self.comments_before(span.start, 2);
+            self.line(2, &format!("given file {}", self.raw(path.span)));
+        } else if let Some(span) = t.given_span {
             self.comments_before(span.start, 2);
             let entries: Vec<String> = t
                 .given

@@ -499,6 +499,9 @@ pub struct TestDecl {
     pub given: Vec<Given>,
     /// Where the `given` clause was written (to report a second one).
     pub given_span: Option<Span>,
+    /// `given file "cases/x.json"`: the fact file the facts are read from, as written
+    /// (relative to the policy file the test is in).
+    pub given_file: Option<Str>,
     /// What the test expects, in order.
     pub expects: Vec<Expect>,
     /// The whole declaration.

@@ -384,6 +384,7 @@ impl Lowerer {
             as_of: None,
             given: Vec::new(),
             given_span: None,
+            given_file: None,
             expects: Vec::new(),
             span,
         };
@@ -415,6 +416,10 @@ impl Lowerer {
                     }
                     test.given_span = Some(clause_span);
                     for entry in p.into_inner() {
+                        if entry.as_rule() == Rule::given_file {
+                            test.given_file = Some(self.lower_str(first(entry)));
+                            continue;
+                        }
                         let mut e = entry.into_inner();
                         // INVARIANT: `given_entry` is `path ~ ":" ~ expr`.
                         let fact = self.name(e.next().expect("given entry has a fact"));

@@ -197,6 +197,7 @@ pub(crate) fn rule_name(rule: Rule) -> Option<&'static str> {
         Rule::as_of_clause => "`as of`",
         Rule::given_clause => "`given`",
         Rule::given_entry => "a given fact (`name: value`)",
+        Rule::given_file => "`file \"…\"`",
         Rule::expect_clause => "`expect`",
         Rule::expect_status
         | Rule::expect_holds

@@ -5,6 +5,7 @@
 //! carries no bookkeeping for it.
 
 pub mod coverage;
+mod files;
 
 use serde::Serialize;
 
@@ -16,6 +17,7 @@ use crate::source::Span;
 use crate::syntax::ast::Expected;
 
 pub use coverage::{Coverage, CoverageItem};
+pub use files::given_file_path;
 
 /// The result of every test of a policy.
 #[derive(Debug, Clone, Serialize)]
