@@ -283,8 +283,9 @@ impl Policy {
     /// Warnings about the policy (lints): conditions that can never be true or are always
     /// true, exceptions that never defeat their rule, facts and definitions never used,
     /// outcomes with the same condition, missing translations. Each is a diagnostic of
-    /// severity warning pointing into the policy. Computed on each call (loading a
-    /// policy to evaluate does not pay for it).
+    /// severity warning pointing into the policy; those an `allow` on their declaration
+    /// silences are left out. Computed on each call (loading a policy to evaluate does
+    /// not pay for it).
     pub fn warnings(&self) -> Vec<Report> {
         self.reports(crate::check::lint(&self.checked))
     }
