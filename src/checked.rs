@@ -484,6 +484,9 @@ pub struct TestInfo {
     /// The facts given, in the order written; the others are unknown. Plain values, not
     /// [`crate::Facts`], which are read against a checked policy and so sit above it.
     pub facts: Vec<(FactId, Value)>,
+    /// The fact file the test names (`given file`) when it could not be read: the test
+    /// fails when run, saying so.
+    pub unread: Option<String>,
     /// What it expects, in order.
     pub expects: Vec<ExpectInfo>,
     /// Where it was declared.

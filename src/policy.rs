@@ -489,7 +489,7 @@ fn read_given_files(sources: &mut Sources, trees: &[crate::syntax::ast::File], l
                 .filter(|w| !Path::new(&w.text).is_absolute())
             {
                 let policy_file = &sources.file(t.span.file).name;
-                wanted.push(crate::testing::given_file_path(policy_file, &written.text));
+                wanted.push(crate::source::given_file_path(policy_file, &written.text));
             }
         }
     }

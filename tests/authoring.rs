@@ -366,3 +366,33 @@ fn a_test_can_read_its_facts_from_a_fact_file_next_to_the_policy() {
         run.stdout
     );
 }
+
+#[test]
+fn a_fact_file_that_is_not_there_fails_its_test_but_not_the_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.asylon");
+    std::fs::write(
+        &path,
+        r#"policy "P" version "1"
+fact adult: bool "over 18"
+outcome o when adult title en "O"
+test "a case whose file was not copied" as of 2024-01-01
+  given file "cases/gone.json" expect o holds
+"#,
+    )
+    .unwrap();
+    let policy = path.to_str().unwrap();
+    let check = asylon(&["check", policy], "");
+    assert_eq!(check.code, 0, "the rules still load: {}", check.stderr);
+    let run = asylon(&["test", policy], "");
+    assert_eq!(run.code, 1);
+    let gone = dir.path().join("cases/gone.json");
+    assert!(
+        run.stdout.contains(&format!(
+            "error: cannot read the fact file `{}`",
+            gone.display()
+        )),
+        "{}",
+        run.stdout
+    );
+}

@@ -93,6 +93,7 @@ impl<'a> Checker<'a> {
             name: t.name.text.clone(),
             as_of: as_of?,
             facts,
+            unread: None,
             expects,
             span: t.span,
         })
@@ -338,7 +339,9 @@ fn violated(c: &Constraint, v: &Value) -> Option<String> {
 
 /// Reads the facts of every test written `given file "…"` from the file the loader put
 /// in the policy's sources, as a fact file is read for `asylon eval`. Every problem is
-/// reported in the fact file, at its JSON path, naming the test.
+/// reported in the fact file, at its JSON path, naming the test. A file that is not
+/// there is no error of the policy, which evaluates cases without its tests' files (a
+/// copy deployed to a service): the test records it, and fails when run.
 pub(super) fn read_given_files(policy: &mut CheckedPolicy, files: &[ast::File]) -> Vec<CheckError> {
     let mut errors = Vec::new();
     let limits = crate::limits::Limits::default();
@@ -349,20 +352,21 @@ pub(super) fn read_given_files(policy: &mut CheckedPolicy, files: &[ast::File]) 
                 continue;
             };
             let test = t.name.text.clone();
+            if std::path::Path::new(&written.text).is_absolute() {
+                errors.push(CheckError::GivenFileAbsolute { span: written.span });
+                continue;
+            }
             let policy_file = &policy.sources.file(t.span.file).name;
-            let path = crate::testing::given_file_path(policy_file, &written.text);
-            let found = (!std::path::Path::new(&written.text).is_absolute())
-                .then(|| policy.sources.iter().find(|(_, f)| f.name == path))
-                .flatten()
+            let path = crate::source::given_file_path(policy_file, &written.text);
+            let found = policy
+                .sources
+                .iter()
+                .find(|(_, f)| f.name == path)
                 .map(|(id, f)| (id, f.text.clone()));
             let Some((id, text)) = found else {
-                errors.push(CheckError::GivenFileUnread {
-                    path,
-                    span: written.span,
-                    help: format!(
-                        "the path is relative to {policy_file}, the file the test is in; a fact file is a JSON object as `asylon eval` reads it"
-                    ),
-                });
+                if let Some(info) = policy.tests.iter_mut().find(|i| i.name == test) {
+                    info.unread = Some(path);
+                }
                 continue;
             };
             match crate::facts::Facts::from_json_str(policy, &text, &limits) {

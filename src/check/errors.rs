@@ -410,18 +410,16 @@ pub enum CheckError {
         #[label("not a literal")]
         span: Span,
     },
-    /// A test's fact file (`given file "…"`) that is not there or cannot be read.
-    #[error("cannot read the fact file `{path}`")]
-    #[diagnostic(code(asylon::test::given_file))]
-    GivenFileUnread {
-        /// The path, relative to where asylon runs.
-        path: String,
+    /// A test's fact file (`given file "…"`) named by an absolute path.
+    #[error("the fact file of a test is named from the policy file, not from the root")]
+    #[diagnostic(
+        code(asylon::test::given_file),
+        help("write the path relative to the policy file the test is in: `given file \"cases/x.json\"`")
+    )]
+    GivenFileAbsolute {
         /// The path as written in the test.
-        #[label("not found")]
+        #[label("an absolute path")]
         span: Span,
-        /// Where the path starts from.
-        #[help]
-        help: String,
     },
     /// A problem in a test's fact file, at its place in the file.
     #[error("{message}")]
@@ -535,7 +533,7 @@ impl CheckError {
             | GivenNotLiteral { span, .. }
             | GivenWrongType { span, .. }
             | UnknownLint { span, .. }
-            | GivenFileUnread { span, .. }
+            | GivenFileAbsolute { span }
             | GivenFileFacts { span, .. }
             | GivenOutOfRange { span, .. }
             | BadExpect { span, .. } => *span,

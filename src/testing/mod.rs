@@ -5,7 +5,6 @@
 //! carries no bookkeeping for it.
 
 pub mod coverage;
-mod files;
 
 use serde::Serialize;
 
@@ -17,7 +16,6 @@ use crate::source::Span;
 use crate::syntax::ast::Expected;
 
 pub use coverage::{Coverage, CoverageItem};
-pub use files::given_file_path;
 
 /// The result of every test of a policy.
 #[derive(Debug, Clone, Serialize)]
@@ -108,6 +106,12 @@ fn run_one(
         failures: Vec::new(),
         error: None,
     };
+    if let Some(path) = &test.unread {
+        result.error = Some(format!(
+            "cannot read the fact file `{path}` (`given file` is relative to the policy file the test is in)"
+        ));
+        return result;
+    }
     let mut facts = Facts::unknown(policy.facts.len());
     for (f, v) in &test.facts {
         facts.set(*f, Some(v.clone()));
