@@ -191,16 +191,12 @@ impl<'a> Checker<'a> {
         let short = fact.rsplit('.').next().unwrap_or(&fact).to_string();
         let takes = match ty {
             Type::Bool => "a bool: write true or false".to_string(),
-            Type::Int => format!(
-                "a whole number: write one such as {}",
-                3.clamp(
-                    info.constraint.at_least.unwrap_or(i64::MIN),
-                    info.constraint
-                        .at_most
-                        .unwrap_or(i64::MAX)
-                        .max(info.constraint.at_least.unwrap_or(i64::MIN))
-                )
-            ),
+            Type::Int => {
+                // An example inside the fact's bounds: 3, or the bound nearest to it.
+                let low = info.constraint.at_least.unwrap_or(i64::MIN);
+                let high = info.constraint.at_most.unwrap_or(i64::MAX).max(low);
+                format!("a whole number: write one such as {}", 3.clamp(low, high))
+            }
             Type::Decimal => "a number: write one such as 2.5".to_string(),
             Type::String => "a text: write it in quotes, such as \"CU\"".to_string(),
             Type::Date => "a date: write one such as 2024-06-17".to_string(),
