@@ -33,35 +33,6 @@ const FOREIGN_OPERATORS: &[(&str, &str, &str)] = &[
     ("!", "not", "not person.detained"),
 ];
 
-/// The words that begin a declaration or a clause, for "did you mean" on a misspelt one
-/// (pest reports only what it expected, and a clause keyword can be missing from that list
-/// when the slip is in another declaration's place).
-const KEYWORDS: &[&str] = &[
-    "policy",
-    "version",
-    "source",
-    "enum",
-    "fact",
-    "facts",
-    "ask",
-    "const",
-    "define",
-    "outcome",
-    "exception",
-    "impossible",
-    "test",
-    "when",
-    "unless",
-    "gives",
-    "title",
-    "explain",
-    "message",
-    "effective",
-    "given",
-    "expect",
-    "allow",
-];
-
 /// The slip at byte `at` of `text`, if it is one asylon knows, given the names of what the
 /// grammar expected there (`rule_name`'s words).
 pub(crate) fn recognise(text: &str, at: usize, expected: &[&str]) -> Option<Slip> {
@@ -117,12 +88,10 @@ pub(crate) fn recognise(text: &str, at: usize, expected: &[&str]) -> Option<Slip
             len,
         });
     }
-    // A misspelt keyword: compared with the words pest expected here, and with every
-    // keyword that begins a declaration or clause when a declaration could begin here.
-    let mut candidates: Vec<&str> = expected.iter().filter_map(|n| keyword_of(n)).collect();
-    if declaration_here || candidates.iter().any(|c| KEYWORDS.contains(c)) {
-        candidates.extend(KEYWORDS.iter().copied());
-    }
+    // A misspelt keyword: compared with the keywords pest expected here only, so that a
+    // name is not taken for a keyword that could not stand in its place (`person` is
+    // one edit from `version`, which only the header takes).
+    let candidates: Vec<&str> = expected.iter().filter_map(|n| keyword_of(n)).collect();
     if !candidates.contains(&word) {
         if let Some(keyword) = misspelt(word, &candidates) {
             return Some(Slip {
@@ -195,7 +164,7 @@ mod tests {
 
     #[test]
     fn misspelt_keywords_get_the_closest_one() {
-        let here = ["an operator", "`unless`", "`title`", "`outcome`"];
+        let here = ["an operator", "`unless`", "`title`", "`outcome`", "`exception`"];
         assert_eq!(
             help("unles b", &here).as_deref(),
             Some("did you mean `unless`?")
@@ -206,6 +175,8 @@ mod tests {
         );
         assert_eq!(help("zebra", &here), None);
         assert_eq!(help("en", &here), None);
+        // Only keywords that could stand here are offered.
+        assert_eq!(help("version", &here), None);
         assert_eq!(
             help("excpetion x", &here).as_deref(),
             Some("did you mean `exception`?")
