@@ -164,7 +164,13 @@ mod tests {
 
     #[test]
     fn misspelt_keywords_get_the_closest_one() {
-        let here = ["an operator", "`unless`", "`title`", "`outcome`", "`exception`"];
+        let here = [
+            "an operator",
+            "`unless`",
+            "`title`",
+            "`outcome`",
+            "`exception`",
+        ];
         assert_eq!(
             help("unles b", &here).as_deref(),
             Some("did you mean `unless`?")
