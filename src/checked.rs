@@ -479,6 +479,29 @@ pub struct CheckedPolicy {
     /// The warnings found while checking (those that need the syntax tree); the others
     /// are computed on demand by [`crate::check::lint`].
     pub warnings: Vec<crate::lint::Lint>,
+    /// The lints the author silenced, declaration by declaration (`allow unused_fact`).
+    pub allows: Vec<Allow>,
+}
+
+/// `allow CODE` on a declaration: the lint with that code stays silent within it.
+#[derive(Debug, Clone)]
+pub struct Allow {
+    /// The lint's full code: `asylon::lint::unused_fact`.
+    pub code: &'static str,
+    /// The declaration it is written on.
+    pub declaration: Span,
+    /// The code as written.
+    pub span: Span,
+}
+
+impl Allow {
+    /// Whether this `allow` silences a lint with `code` at `span`.
+    pub fn silences(&self, code: &str, span: Span) -> bool {
+        self.code == code
+            && span.file == self.declaration.file
+            && self.declaration.start <= span.start
+            && span.end <= self.declaration.end
+    }
 }
 
 /// A test written in the policy: facts, an evaluation date and what it expects.
@@ -491,6 +514,9 @@ pub struct TestInfo {
     /// The facts given, in the order written; the others are unknown. Plain values, not
     /// [`crate::Facts`], which are read against a checked policy and so sit above it.
     pub facts: Vec<(FactId, Value)>,
+    /// The fact file the test names (`given file`) when it could not be read: the test
+    /// fails when run, saying so.
+    pub unread: Option<String>,
     /// What it expects, in order.
     pub expects: Vec<ExpectInfo>,
     /// Where it was declared.
@@ -504,6 +530,9 @@ pub enum Subject {
     Rule(RuleId),
     /// An exception: it holds when it applies.
     Exception(ExceptionId),
+    /// A consistency rule (`expect impossible NAME`), by its index in
+    /// [`CheckedPolicy::impossibles`]: it holds when it refuses the facts.
+    Impossible(usize),
 }
 
 /// One `expect` of a test.

@@ -339,6 +339,12 @@ impl FactsError {
         }
     }
 
+    /// Where in the fact text the error is, once [`FactsError::located`].
+    pub(crate) fn span(&self) -> Option<SourceSpan> {
+        let mut copy = self.clone();
+        copy.span_mut().and_then(|s| s.take())
+    }
+
     fn span_mut(&mut self) -> Option<&mut Option<SourceSpan>> {
         Some(match self {
             FactsError::Json { span, .. }

@@ -118,7 +118,23 @@ pub enum Lint {
     },
 }
 
+/// The code of every lint, as `allow` names them (with or without `asylon::lint::`).
+pub const CODES: &[&str] = &[
+    "asylon::lint::never_true",
+    "asylon::lint::always_true",
+    "asylon::lint::never_defeats",
+    "asylon::lint::unused_fact",
+    "asylon::lint::unused_definition",
+    "asylon::lint::same_condition",
+    "asylon::lint::missing_translation",
+];
+
 impl Lint {
+    /// The lint's code: `asylon::lint::unused_fact`.
+    pub fn code_str(&self) -> String {
+        Diagnostic::code(self).map_or_else(String::new, |c| c.to_string())
+    }
+
     /// The span the warning is about.
     pub fn span(&self) -> Span {
         match self {
@@ -129,6 +145,61 @@ impl Lint {
             | Lint::UnusedDefinition { span, .. }
             | Lint::SameCondition { span, .. }
             | Lint::MissingTranslation { span, .. } => *span,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_lint_has_its_code_in_the_list_allow_reads() {
+        let span = Span::default();
+        let lints = [
+            Lint::NeverTrue {
+                what: "outcome",
+                name: "o".into(),
+                span,
+                help: None,
+            },
+            Lint::AlwaysTrue {
+                what: "outcome",
+                name: "o".into(),
+                span,
+                help: None,
+            },
+            Lint::NeverDefeats {
+                name: "e".into(),
+                target: "o".into(),
+                span,
+                help: None,
+            },
+            Lint::UnusedFact {
+                name: "f".into(),
+                span,
+            },
+            Lint::UnusedDefinition {
+                what: "definition",
+                name: "d".into(),
+                span,
+            },
+            Lint::SameCondition {
+                first: "a".into(),
+                second: "b".into(),
+                span,
+                other: None,
+                help: None,
+            },
+            Lint::MissingTranslation {
+                langs: "es".into(),
+                span,
+                help: None,
+            },
+        ];
+        assert_eq!(lints.len(), CODES.len());
+        for (lint, code) in lints.iter().zip(CODES) {
+            assert_eq!(lint.code_str(), *code);
         }
     }
 }

@@ -201,6 +201,9 @@ impl Policy {
                 limit: limits.max_declarations,
             }));
         }
+        if syntax_errors.is_empty() {
+            read_given_files(&mut sources, &trees, &limits);
+        }
         if !syntax_errors.is_empty() {
             return Err(Error::in_policy(
                 ErrorKind::Policy,
@@ -334,10 +337,22 @@ impl Policy {
     /// Warnings about the policy (lints): conditions that can never be true or are always
     /// true, exceptions that never defeat their rule, facts and definitions never used,
     /// outcomes with the same condition, missing translations. Each is a diagnostic of
-    /// severity warning pointing into the policy. Computed on each call (loading a
-    /// policy to evaluate does not pay for it).
+    /// severity warning pointing into the policy; those an `allow` on their declaration
+    /// silences are left out. Computed on each call (loading a policy to evaluate does
+    /// not pay for it).
     pub fn warnings(&self) -> Vec<Report> {
-        crate::check::lint(&self.checked)
+        self.reports(crate::check::lint(&self.checked))
+    }
+
+    /// The warnings, and apart from them those an `allow` on their declaration silences
+    /// (`check --format json` lists both). One search for both.
+    pub fn warnings_and_silenced(&self) -> (Vec<Report>, Vec<Report>) {
+        let (warnings, silenced) = crate::check::lint_with_silenced(&self.checked);
+        (self.reports(warnings), self.reports(silenced))
+    }
+
+    fn reports(&self, lints: Vec<crate::lint::Lint>) -> Vec<Report> {
+        lints
             .into_iter()
             .map(|w| {
                 let file = w.span().file;
@@ -349,7 +364,13 @@ impl Policy {
     /// Runs the tests written in the policy; with `coverage`, also reports which
     /// results of each outcome, definition and exception the tests reached.
     pub fn run_tests(&self, coverage: bool) -> crate::testing::TestReport {
-        crate::testing::run(&self.checked, coverage)
+        crate::testing::run(&self.checked, coverage, None)
+    }
+
+    /// Runs the tests whose name contains `filter` (as `asylon test --filter`); the report
+    /// says how many the filter left out, and coverage counts only the tests run.
+    pub fn run_tests_matching(&self, coverage: bool, filter: &str) -> crate::testing::TestReport {
+        crate::testing::run(&self.checked, coverage, Some(filter))
     }
 
     /// Reads a fact object from JSON text.
@@ -529,10 +550,41 @@ fn facts_error(errors: Vec<FactsError>, name: &str, text: &str) -> Error {
     Error::with_records(ErrorKind::Facts, pairs)
 }
 
+/// Reads the fact files the tests name (`given file "…"`) into `sources`, under the
+/// name the checker looks them up by. One that cannot be read is left out, and the
+/// checker reports it at the test; one larger than a source file may be, too.
+fn read_given_files(sources: &mut Sources, trees: &[crate::syntax::ast::File], limits: &Limits) {
+    use crate::syntax::ast::Decl;
+    let mut wanted = Vec::new();
+    for tree in trees {
+        for decl in &tree.decls {
+            let Decl::Test(t) = decl else { continue };
+            if let Some(written) = t
+                .given_file
+                .as_ref()
+                .filter(|w| !Path::new(&w.text).is_absolute())
+            {
+                let policy_file = &sources.file(t.span.file).name;
+                wanted.push(crate::source::given_file_path(policy_file, &written.text));
+            }
+        }
+    }
+    wanted.sort();
+    wanted.dedup();
+    for path in wanted {
+        let small = std::fs::metadata(&path)
+            .is_ok_and(|m| m.is_file() && m.len() <= limits.max_source_bytes as u64);
+        if let (true, Ok(text)) = (small, std::fs::read_to_string(&path)) {
+            sources.add(path, text);
+        }
+    }
+}
+
 fn span_of_syntax(e: &crate::syntax::SyntaxError) -> crate::source::Span {
     use crate::syntax::SyntaxError::*;
     match e {
         Unexpected { span, .. }
+        | Slip { span, .. }
         | DuplicateClause { span, .. }
         | BadEscape { span, .. }
         | IntOutOfRange { span, .. }

@@ -3,6 +3,7 @@
 //! Every node of the syntax tree and of the checked program carries a [`Span`], so any
 //! stage can point a diagnostic at the text an author wrote.
 
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 /// Index of a file in a policy's [`Sources`].
@@ -116,5 +117,50 @@ impl Sources {
     pub fn named(&self, id: FileId) -> miette::NamedSource<Arc<str>> {
         let f = self.file(id);
         miette::NamedSource::new(f.name.clone(), f.text.clone()).with_language("asylon")
+    }
+}
+
+/// The path of the fact file `written` in a test (`given file "cases/x.json"`) of the
+/// policy file `policy_file`: joined to the policy file's directory, `.` and `..` folded
+/// away where they can be (`policies/p/../../examples/x.json` is `examples/x.json`).
+/// The loader reads the fact file into the policy's sources under this name, and the
+/// checker finds it there by the same name, so that both agree without the checker
+/// touching the file system.
+pub fn given_file_path(policy_file: &str, written: &str) -> String {
+    let base = Path::new(policy_file).parent().unwrap_or(Path::new(""));
+    let mut out = PathBuf::new();
+    for part in base.join(written).components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let can_fold = matches!(out.components().next_back(), Some(Component::Normal(_)));
+                if can_fold {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out.display().to_string()
+}
+
+#[cfg(test)]
+mod given_file_tests {
+    use super::given_file_path;
+
+    #[test]
+    fn paths_are_relative_to_the_policy_file() {
+        assert_eq!(
+            given_file_path("policies/border/90-tests.asylon", "cases/a.json"),
+            "policies/border/cases/a.json"
+        );
+        assert_eq!(
+            given_file_path("policies/border/90-tests.asylon", "../../examples/a.json"),
+            "examples/a.json"
+        );
+        assert_eq!(given_file_path("p.asylon", "./a.json"), "a.json");
+        assert_eq!(given_file_path("p.asylon", "../a.json"), "../a.json");
     }
 }

@@ -250,3 +250,149 @@ fn the_library_returns_warnings() {
     );
     assert_eq!(warnings[0].severity(), Some(miette::Severity::Warning));
 }
+
+const CONSISTENCY: &str = "tests/fixtures/tests/consistency.asylon";
+
+#[test]
+fn a_test_can_expect_a_consistency_rule_to_refuse_its_facts() {
+    let run = asylon(&["test", CONSISTENCY], "");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn consistency_rules_count_in_coverage() {
+    let run = asylon(&["test", CONSISTENCY, "--coverage", "--format", "json"], "");
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("one JSON object");
+    let items = report["coverage"]["items"].as_array().expect("items");
+    let impossible: Vec<(&str, &serde_json::Value)> = items
+        .iter()
+        .filter(|i| i["kind"] == "impossible")
+        .map(|i| (i["name"].as_str().unwrap(), &i["missing"]))
+        .collect();
+    assert_eq!(
+        impossible,
+        [
+            ("too_old", &serde_json::json!([])),
+            ("detained_newborn", &serde_json::json!(["holds"])),
+        ]
+    );
+    let text = asylon(&["test", CONSISTENCY, "--coverage"], "");
+    assert!(
+        text.stdout
+            .contains("impossible `detained_newborn` never holds"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn filter_runs_only_the_tests_whose_name_contains_the_text() {
+    let run = asylon(&["test", BAN, "--filter", "wrong"], "");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    insta::assert_snapshot!(run.stdout);
+    let run = asylon(&["test", BAN, "--filter", "child", "--format", "json"], "");
+    assert_eq!(run.code, 0, "only the passing test ran: {}", run.stdout);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("one JSON object");
+    assert_eq!(report["passed"], 1);
+    assert_eq!(report["filtered_out"], 3);
+    // Without a filter, the report has no such field.
+    let run = asylon(&["test", BAN, "--format", "json"], "");
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("one JSON object");
+    assert!(report.get("filtered_out").is_none());
+}
+
+const ALLOWED: &str = "tests/fixtures/allow/silenced.asylon";
+
+#[test]
+fn allow_silences_a_lint_on_its_declaration_only() {
+    let run = asylon(&["check", ALLOWED], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The fact without an `allow` still warns; the three silenced lints do not.
+    insta::assert_snapshot!(run.stderr);
+    let denied = asylon(&["check", ALLOWED, "--deny", "warnings"], "");
+    assert_eq!(denied.code, 1, "the unsilenced warning still fails --deny");
+}
+
+#[test]
+fn check_json_lists_what_is_silenced() {
+    let run = asylon(&["check", ALLOWED, "--format", "json"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let summary: serde_json::Value = serde_json::from_str(&run.stdout).expect("one JSON object");
+    let codes = |key: &str| -> Vec<(String, u64)> {
+        summary[key]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap().to_string(),
+                    d["location"]["line"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        codes("warnings"),
+        [("asylon::lint::unused_fact".to_string(), 11)]
+    );
+    let mut silenced = codes("silenced");
+    silenced.sort();
+    assert_eq!(
+        silenced,
+        [
+            ("asylon::lint::same_condition".to_string(), 23),
+            ("asylon::lint::unused_definition".to_string(), 15),
+            ("asylon::lint::unused_fact".to_string(), 10),
+        ]
+    );
+    // A policy without `allow` silences nothing.
+    let run = asylon(&["check", BAN, "--format", "json"], "");
+    let summary: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(summary["silenced"], serde_json::json!([]));
+}
+
+#[test]
+fn a_test_can_read_its_facts_from_a_fact_file_next_to_the_policy() {
+    let run = asylon(&["test", "tests/fixtures/tests/given_file.asylon"], "");
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("ok    the detained adult's case file"));
+    // The border policy reads the example cases unchanged.
+    let run = asylon(&["test", BORDER, "--filter", "(examples/)"], "");
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("2 tests: 2 passed, 0 failed"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_fact_file_that_is_not_there_fails_its_test_but_not_the_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.asylon");
+    std::fs::write(
+        &path,
+        r#"policy "P" version "1"
+fact adult: bool "over 18"
+outcome o when adult title en "O"
+test "a case whose file was not copied" as of 2024-01-01
+  given file "cases/gone.json" expect o holds
+"#,
+    )
+    .unwrap();
+    let policy = path.to_str().unwrap();
+    let check = asylon(&["check", policy], "");
+    assert_eq!(check.code, 0, "the rules still load: {}", check.stderr);
+    let run = asylon(&["test", policy], "");
+    assert_eq!(run.code, 1);
+    let gone = dir.path().join("cases/gone.json");
+    assert!(
+        run.stdout.contains(&format!(
+            "error: cannot read the fact file `{}`",
+            gone.display()
+        )),
+        "{}",
+        run.stdout
+    );
+}

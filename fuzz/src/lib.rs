@@ -152,11 +152,24 @@ enum Target {
 struct ImpossibleDef {
     when: Option<Expr>,
     message: Option<Texts>,
+    /// `allow CODE`, a code from [`LINT_CODES`] (the last one is no lint).
+    allow: Option<u8>,
 }
+
+/// Codes an `allow` may name, and one it may not.
+const LINT_CODES: &[&str] = &[
+    "never_true",
+    "asylon::lint::always_true",
+    "unused_fact",
+    "missing_translation",
+    "no_such_lint",
+];
 
 #[derive(Debug, Arbitrary)]
 struct TestDef {
     as_of: Option<Day>,
+    /// `given file "…"` instead of `{ … }` (a file that is never there).
+    given_file: bool,
     given: Vec<(u8, Expr)>,
     expect: Vec<(Target, Status, Vec<u8>)>,
 }
@@ -166,6 +179,8 @@ enum Status {
     Holds,
     DoesNotHold,
     Undetermined,
+    /// `expect impossible iN`
+    Impossible(u8),
 }
 
 #[derive(Debug, Arbitrary)]
@@ -394,6 +409,13 @@ impl Policy {
             let mut s = format!("impossible i{i}");
             print_clause(&mut s, "when", m.when.as_ref(), &pools);
             print_texts(&mut s, "message", &m.message, &pools);
+            if let Some(code) = m.allow {
+                let _ = write!(
+                    s,
+                    "\n  allow {}",
+                    LINT_CODES[code as usize % LINT_CODES.len()]
+                );
+            }
             s.push('\n');
             decls.push(s);
         }
@@ -403,17 +425,26 @@ impl Policy {
                 s.push_str(" as of ");
                 d.print(&mut s);
             }
-            s.push_str(" given {");
-            for (f, e) in t.given.iter().take(4) {
-                if pools.facts.is_empty() {
-                    break;
+            if t.given_file {
+                s.push_str(" given file \"cases/none.json\"");
+            } else {
+                s.push_str(" given {");
+                for (f, e) in t.given.iter().take(4) {
+                    if pools.facts.is_empty() {
+                        break;
+                    }
+                    let _ = write!(s, " {}: ", pools.facts[pick(*f, pools.facts.len())]);
+                    e.print(&mut s, &pools, MAX_DEPTH - 1);
+                    s.push(',');
                 }
-                let _ = write!(s, " {}: ", pools.facts[pick(*f, pools.facts.len())]);
-                e.print(&mut s, &pools, MAX_DEPTH - 1);
-                s.push(',');
+                s.push_str(" }");
             }
-            s.push_str(" }");
             for (target, status, missing) in t.expect.iter().take(3) {
+                if let Status::Impossible(i) = status {
+                    let count = self.impossibles.len().clamp(1, MAX_DECLS);
+                    let _ = write!(s, "\n  expect impossible i{}", *i as usize % count);
+                    continue;
+                }
                 let _ = write!(s, "\n  expect {} {}", target.name(&pools), status.text());
                 let missing: Vec<&str> = missing
                     .iter()
@@ -512,6 +543,7 @@ impl Status {
             Status::Holds => "holds",
             Status::DoesNotHold => "does not hold",
             Status::Undetermined => "undetermined",
+            Status::Impossible(_) => "impossible",
         }
     }
 }

@@ -70,6 +70,7 @@ impl Problem {
         use SyntaxError::*;
         let span = match e {
             Unexpected { span, .. }
+            | Slip { span, .. }
             | DuplicateClause { span, .. }
             | BadEscape { span, .. }
             | IntOutOfRange { span, .. }

@@ -153,7 +153,7 @@ impl Analysis {
         let policy = self
             .checked()
             .ok_or("the policy has errors: mend them to run its tests")?;
-        let report = crate::testing::run(policy, false);
+        let report = crate::testing::run(policy, false, None);
         let mut out = Vec::new();
         for (test, result) in policy.tests.iter().zip(&report.tests) {
             if only.is_some_and(|name| name != test.name) {

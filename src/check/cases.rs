@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use super::{did_you_mean, CheckError, Checker, Symbol};
 use crate::checked::{
-    Constraint, ExceptionInfo, ExpectInfo, Expr, ExprKind, FactId, RuleInfo, RuleKind, Subject,
-    TestInfo,
+    CheckedPolicy, Constraint, ExceptionInfo, ExpectInfo, Expr, ExprKind, FactId, RuleInfo,
+    RuleKind, Subject, TestInfo,
 };
 use crate::source::Span;
 use crate::syntax::ast;
@@ -93,6 +93,7 @@ impl<'a> Checker<'a> {
             name: t.name.text.clone(),
             as_of: as_of?,
             facts,
+            unread: None,
             expects,
             span: t.span,
         })
@@ -120,6 +121,12 @@ impl<'a> Checker<'a> {
         // The name and the constraint (a compiled pattern, maybe) are read again below
         // rather than cloned: checking the value needs `self`, and most values are fine.
         let ty = self.fact_type_of(f);
+        // A bare word for a fact that takes no enum variant (`detained: yes`): say what the
+        // fact takes rather than that `yes` is an unknown name.
+        if matches!(value.kind, ast::ExprKind::Name(_)) && !matches!(ty, Type::Enum(_)) {
+            self.given_wrong_type(f, &ty, value.span);
+            return None;
+        }
         let mut refs = Vec::new();
         let checked = self.check_expr(value, Some(&ty), &mut refs);
         if checked.ty == Type::Any && !matches!(checked.kind, ExprKind::List(_)) {
@@ -138,7 +145,7 @@ impl<'a> Checker<'a> {
             (_, v) => v,
         };
         if !(checked.ty.fits(&ty) || ty == Type::Decimal && checked.ty == Type::Int) {
-            self.expect_type(&checked, &ty, None);
+            self.given_wrong_type(f, &ty, value.span);
             return None;
         }
         let info = &self.facts[f.0 as usize];
@@ -154,6 +161,65 @@ impl<'a> Checker<'a> {
         Some(v)
     }
 
+    /// The consistency rule `expect impossible NAME` names.
+    fn impossible_subject(&mut self, e: &ast::Expect) -> Option<Subject> {
+        let name = e.target.text.as_str();
+        if let Some((Symbol::Impossible(i), _)) = self.symbols.get(name) {
+            return Some(Subject::Impossible(*i));
+        }
+        let candidates = self
+            .symbols
+            .iter()
+            .filter(|(_, (s, _))| matches!(s, Symbol::Impossible(_)))
+            .map(|(k, _)| k.as_str());
+        let help = did_you_mean(name, candidates).or_else(|| {
+            Some("`expect impossible` names a consistency rule, declared with `impossible`".into())
+        });
+        self.error(CheckError::BadExpect {
+            name: name.to_string(),
+            reason: "no consistency rule (`impossible`) has this name".into(),
+            span: e.target.span,
+            help,
+        });
+        None
+    }
+
+    /// Reports a given value that is not of its fact's type, saying what the fact takes.
+    fn given_wrong_type(&mut self, f: FactId, ty: &Type, span: Span) {
+        let info = &self.facts[f.0 as usize];
+        let fact = info.name.clone();
+        let short = fact.rsplit('.').next().unwrap_or(&fact).to_string();
+        let takes = match ty {
+            Type::Bool => "a bool: write true or false".to_string(),
+            Type::Int => {
+                // An example inside the fact's bounds: 3, or the bound nearest to it.
+                let low = info.constraint.at_least.unwrap_or(i64::MIN);
+                let high = info.constraint.at_most.unwrap_or(i64::MAX).max(low);
+                format!("a whole number: write one such as {}", 3.clamp(low, high))
+            }
+            Type::Decimal => "a number: write one such as 2.5".to_string(),
+            Type::String => "a text: write it in quotes, such as \"CU\"".to_string(),
+            Type::Date => "a date: write one such as 2024-06-17".to_string(),
+            Type::Duration => "a duration: write one such as 60 days".to_string(),
+            Type::Enum(id) => {
+                let en = &self.enums[id.0 as usize];
+                let variants: Vec<_> = en.variants.iter().map(|v| v.name.as_str()).collect();
+                format!("a `{}`: write one of {}", en.name, variants.join(", "))
+            }
+            Type::List(_) => format!(
+                "a {}: write its items in brackets, such as [a, b]",
+                self.type_words(ty)
+            ),
+            Type::Any => return, // already reported
+        };
+        self.error(CheckError::GivenWrongType {
+            fact,
+            expected: self.type_words(ty),
+            span,
+            help: format!("`{short}` is {takes}"),
+        });
+    }
+
     fn check_expect(
         &mut self,
         e: &ast::Expect,
@@ -161,6 +227,16 @@ impl<'a> Checker<'a> {
         exceptions: &[ExceptionInfo],
     ) -> Option<ExpectInfo> {
         let name = e.target.text.as_str();
+        if e.status == ast::Expected::Impossible {
+            let subject = self.impossible_subject(e)?;
+            return Some(ExpectInfo {
+                subject,
+                name: name.to_string(),
+                status: e.status,
+                missing: None,
+                span: e.span,
+            });
+        }
         let subject = match self.symbols.get(name).copied() {
             Some((Symbol::Rule(r), _)) => {
                 let rule = &rules[r.0 as usize];
@@ -255,4 +331,67 @@ fn violated(c: &Constraint, v: &Value) -> Option<String> {
         Value::List(items) => items.iter().find_map(|i| violated(c, i)),
         _ => None,
     }
+}
+
+/// Reads the facts of every test written `given file "…"` from the file the loader put
+/// in the policy's sources, as a fact file is read for `asylon eval`. Every problem is
+/// reported in the fact file, at its JSON path, naming the test. A file that is not
+/// there is no error of the policy, which evaluates cases without its tests' files (a
+/// copy deployed to a service): the test records it, and fails when run.
+pub(super) fn read_given_files(policy: &mut CheckedPolicy, files: &[ast::File]) -> Vec<CheckError> {
+    let mut errors = Vec::new();
+    let limits = crate::limits::Limits::default();
+    for file in files {
+        for decl in &file.decls {
+            let ast::Decl::Test(t) = decl else { continue };
+            let Some(written) = &t.given_file else {
+                continue;
+            };
+            let test = t.name.text.clone();
+            if std::path::Path::new(&written.text).is_absolute() {
+                errors.push(CheckError::GivenFileAbsolute { span: written.span });
+                continue;
+            }
+            let policy_file = &policy.sources.file(t.span.file).name;
+            let path = crate::source::given_file_path(policy_file, &written.text);
+            let found = policy
+                .sources
+                .iter()
+                .find(|(_, f)| f.name == path)
+                .map(|(id, f)| (id, f.text.clone()));
+            let Some((id, text)) = found else {
+                if let Some(info) = policy.tests.iter_mut().find(|i| i.name == test) {
+                    info.unread = Some(path);
+                }
+                continue;
+            };
+            match crate::facts::Facts::from_json_str(policy, &text, &limits) {
+                Ok(facts) => {
+                    let given: Vec<(FactId, Value)> = (0..policy.facts.len())
+                        .filter_map(|i| {
+                            let id = FactId(i as u32);
+                            facts.get(id).map(|v| (id, v.clone()))
+                        })
+                        .collect();
+                    if let Some(info) = policy.tests.iter_mut().find(|i| i.name == test) {
+                        info.facts = given;
+                    }
+                }
+                Err(problems) => {
+                    for problem in problems {
+                        let problem = problem.located(&text);
+                        let at = problem.span().map_or((0, 0), |s| (s.offset(), s.len()));
+                        let help = miette::Diagnostic::help(&problem).map(|h| h.to_string());
+                        errors.push(CheckError::GivenFileFacts {
+                            message: problem.to_string(),
+                            test: test.clone(),
+                            span: Span::new(id, at.0, at.0 + at.1),
+                            help,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    errors
 }

@@ -441,6 +441,60 @@ pub enum CheckError {
         #[label("not a literal")]
         span: Span,
     },
+    /// A test's fact file (`given file "…"`) named by an absolute path.
+    #[error("the fact file of a test is named from the policy file, not from the root")]
+    #[diagnostic(
+        code(asylon::test::given_file),
+        help("write the path relative to the policy file the test is in: `given file \"cases/x.json\"`")
+    )]
+    GivenFileAbsolute {
+        /// The path as written in the test.
+        #[label("an absolute path")]
+        span: Span,
+    },
+    /// A problem in a test's fact file, at its place in the file.
+    #[error("{message}")]
+    #[diagnostic(code(asylon::test::given_file_facts))]
+    GivenFileFacts {
+        /// The problem, as `asylon eval` words it.
+        message: String,
+        /// The test that reads the file.
+        test: String,
+        /// Where in the fact file.
+        #[label("in the facts of test \"{test}\"")]
+        span: Span,
+        /// How to mend it.
+        #[help]
+        help: Option<String>,
+    },
+    /// An `allow` naming a lint asylon does not have.
+    #[error("unknown lint `{code}`")]
+    #[diagnostic(code(asylon::unknown_lint))]
+    UnknownLint {
+        /// The code as written.
+        code: String,
+        /// Where.
+        #[label("no lint has this code")]
+        span: Span,
+        /// A "did you mean", or the lints there are.
+        #[help]
+        help: Option<String>,
+    },
+    /// A test's given value of another type than its fact's (`detained: yes`).
+    #[error("the value given for `{fact}` is not of type {expected}")]
+    #[diagnostic(code(asylon::test::wrong_type))]
+    GivenWrongType {
+        /// The fact.
+        fact: String,
+        /// The fact's type, in backticks.
+        expected: String,
+        /// The value.
+        #[label("not of type {expected}")]
+        span: Span,
+        /// What the fact takes, with an example.
+        #[help]
+        help: String,
+    },
     /// A test's given value outside the fact's bounds or pattern.
     #[error("the value given for `{fact}` must be {rule}")]
     #[diagnostic(code(asylon::test::out_of_range))]
@@ -510,6 +564,10 @@ impl CheckError {
             | VersionsLeaveGaps { span, .. }
             | Conflict { span, .. }
             | GivenNotLiteral { span, .. }
+            | GivenWrongType { span, .. }
+            | UnknownLint { span, .. }
+            | GivenFileAbsolute { span }
+            | GivenFileFacts { span, .. }
             | GivenOutOfRange { span, .. }
             | BadExpect { span, .. } => *span,
         }

@@ -32,16 +32,27 @@ pub(crate) fn syntax_lints(files: &[ast::File]) -> Vec<Lint> {
     out
 }
 
-/// Every warning about a checked policy: those found while checking, then the ones
-/// computed here, on demand, so that loading a policy to evaluate cases does not pay
-/// for the exhaustive searches.
+/// Every warning about a checked policy that no `allow` silences: those found while
+/// checking, then the ones computed here, on demand, so that loading a policy to
+/// evaluate cases does not pay for the exhaustive searches.
 pub fn lint(policy: &CheckedPolicy) -> Vec<Lint> {
+    lint_with_silenced(policy).0
+}
+
+/// The warnings no `allow` silences, and those an `allow` on their declaration does.
+pub fn lint_with_silenced(policy: &CheckedPolicy) -> (Vec<Lint>, Vec<Lint>) {
     let mut out = Vec::new();
     conditions(policy, &mut out);
     unused(policy, &mut out);
     translations(policy, &mut out);
     out.extend(policy.warnings.iter().cloned());
-    out
+    if policy.allows.is_empty() {
+        return (out, Vec::new());
+    }
+    out.into_iter().partition(|l| {
+        let code = l.code_str();
+        !policy.allows.iter().any(|a| a.silences(&code, l.span()))
+    })
 }
 
 /// What a condition is across every combination of the facts it reads.

@@ -1,6 +1,7 @@
 //! Syntax trees → checked policy: names resolved, types checked, exceptions attached to
 //! their rules, cycles refused. Every error found is reported, not just the first.
 
+mod allows;
 mod cases;
 mod conflicts;
 mod cycles;
@@ -17,7 +18,7 @@ use std::sync::Arc;
 
 pub use crate::lint::Lint;
 pub use errors::CheckError;
-pub use lints::lint;
+pub use lints::{lint, lint_with_silenced};
 
 use crate::checked::*;
 use crate::source::{Sources, Span};
@@ -141,6 +142,7 @@ pub fn check(sources: &Sources, files: &[ast::File]) -> Result<CheckedPolicy, Ve
     let exceptions = checker.check_exceptions(&rules);
     let impossibles = checker.check_impossibles();
     let tests = checker.check_tests(&rules, &exceptions);
+    let allows = checker.check_allows();
     let mut rules = rules;
     // An exception whose target is unknown was reported and points at `NOWHERE`:
     // `get_mut` skips it (the policy is refused anyway).
@@ -219,7 +221,13 @@ pub fn check(sources: &Sources, files: &[ast::File]) -> Result<CheckedPolicy, Ve
         fact_tree: Arc::new(fact_tree),
         tests,
         warnings: Vec::new(),
+        allows,
     };
+    let mut policy = policy;
+    let unread = cases::read_given_files(&mut policy, files);
+    if !unread.is_empty() {
+        return Err(unread);
+    }
     let conflicts = conflicts::find_conflicts(&policy);
     if conflicts.is_empty() {
         let mut policy = policy;
@@ -475,6 +483,9 @@ impl<'a> Checker<'a> {
     }
 
     fn declare_rules(&mut self) {
+        // Consistency rules by their index in `CheckedPolicy::impossibles`, which
+        // `check_impossibles` fills in this same order.
+        let mut impossibles = 0;
         for file in self.files {
             for decl in &file.decls {
                 let rule = match decl {
@@ -525,10 +536,11 @@ impl<'a> Checker<'a> {
                     ast::Decl::Impossible(i) => {
                         self.declare(
                             &i.name.text,
-                            Symbol::Impossible(0),
+                            Symbol::Impossible(impossibles),
                             i.name.span,
                             "consistency rule",
                         );
+                        impossibles += 1;
                         continue;
                     }
                     _ => continue,

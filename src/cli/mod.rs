@@ -280,6 +280,10 @@ enum Command {
         /// tests reached.
         #[arg(long)]
         coverage: bool,
+        /// Run only the tests whose name contains this text (the report says how many
+        /// were left out).
+        #[arg(long, value_name = "TEXT")]
+        filter: Option<String>,
         /// Text for people, or one JSON object for tools.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -391,8 +395,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Test {
             policy,
             coverage,
+            filter,
             format,
-        } => test::run(&policy, format, coverage),
+        } => test::run(&policy, format, coverage, filter.as_deref()),
         #[cfg(feature = "lsp")]
         Command::Lsp => return lsp::run(),
         #[cfg(feature = "serve")]
@@ -471,7 +476,7 @@ fn fail(format: Format) -> impl Fn(asylon::Error) -> Failure {
 
 fn check(path: &str, format: Format, deny_warnings: bool) -> Result<ExitCode, Failure> {
     let policy = Policy::load(path).map_err(fail(format))?;
-    let warnings = policy.warnings();
+    let (warnings, silenced) = policy.warnings_and_silenced();
     if deny_warnings && !warnings.is_empty() {
         return Err(Failure {
             error: asylon::Error::from_reports(asylon::ErrorKind::Policy, warnings),
@@ -500,6 +505,10 @@ fn check(path: &str, format: Format, deny_warnings: bool) -> Result<ExitCode, Fa
                 tests: checked.tests.len(),
                 languages: &checked.languages,
                 lists: diagnostics::Lists::of(&records),
+                silenced: silenced
+                    .iter()
+                    .map(asylon::Diagnostic::from_report)
+                    .collect(),
             };
             serde_json::to_writer(&mut out, &summary)
                 .map_err(io::Error::from)
@@ -537,6 +546,8 @@ struct CheckSummary<'a> {
     languages: &'a [String],
     #[serde(flatten)]
     lists: diagnostics::Lists<'a>,
+    /// The warnings an `allow` on their declaration silences.
+    silenced: Vec<asylon::Diagnostic>,
 }
 
 fn eval(

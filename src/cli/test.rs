@@ -10,9 +10,18 @@ use asylon::Policy;
 use super::{exit_after_write, fail, Failure, Format};
 
 /// Runs the tests; exit 1 when one fails.
-pub(super) fn run(path: &str, format: Format, coverage: bool) -> Result<ExitCode, Failure> {
+/// With `filter`, only the tests whose name contains it.
+pub(super) fn run(
+    path: &str,
+    format: Format,
+    coverage: bool,
+    filter: Option<&str>,
+) -> Result<ExitCode, Failure> {
     let policy = Policy::load(path).map_err(fail(format))?;
-    let report = policy.run_tests(coverage);
+    let report = match filter {
+        Some(filter) => policy.run_tests_matching(coverage, filter),
+        None => policy.run_tests(coverage),
+    };
     let mut out = io::stdout().lock();
     let written = match format {
         Format::Json => serde_json::to_writer(&mut out, &report)
@@ -54,9 +63,12 @@ pub(super) fn text(report: &TestReport) -> String {
         }
     }
     let verdict = if report.failed == 0 { "ok" } else { "FAILED" };
+    let filtered = report
+        .filtered_out
+        .map_or(String::new(), |n| format!(", {n} filtered out"));
     let _ = writeln!(
         s,
-        "\n{} tests: {} passed, {} failed — {verdict}",
+        "\n{} tests: {} passed, {} failed{filtered} — {verdict}",
         report.tests.len(),
         report.passed,
         report.failed
@@ -79,7 +91,7 @@ fn coverage_text(c: &Coverage) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "coverage: {} of {} outcomes, definitions and exceptions fully covered",
+        "coverage: {} of {} outcomes, definitions, exceptions and consistency rules fully covered",
         c.covered, c.total
     );
     for item in c.items.iter().filter(|i| !i.covered) {

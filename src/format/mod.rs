@@ -38,13 +38,20 @@ fn anchors(file: &File) -> Vec<usize> {
                 out.push(e.span.start);
                 out.extend(e.variants.iter().map(|v| v.name.span.start));
             }
-            Decl::Fact(f) => out.push(f.span.start),
+            Decl::Fact(f) => {
+                out.push(f.span.start);
+                allow(&f.allow, &mut out);
+            }
             Decl::FactGroup(g) => group_anchors(g, &mut out),
-            Decl::Const(c) => out.push(c.span.start),
+            Decl::Const(c) => {
+                out.push(c.span.start);
+                allow(&c.allow, &mut out);
+            }
             Decl::Define(d) => {
                 out.push(d.span.start);
                 out.extend(d.unless.iter().map(|u| u.span.start));
                 out.extend(d.sources.iter().map(|s| s.span.start));
+                allow(&d.allow, &mut out);
             }
             Decl::Outcome(o) => {
                 out.push(o.span.start);
@@ -53,6 +60,7 @@ fn anchors(file: &File) -> Vec<usize> {
                 texts(o.title.as_ref(), &mut out);
                 texts(o.explain.as_ref(), &mut out);
                 out.extend(o.sources.iter().map(|s| s.span.start));
+                allow(&o.allow, &mut out);
             }
             Decl::Exception(e) => {
                 out.push(e.span.start);
@@ -61,12 +69,14 @@ fn anchors(file: &File) -> Vec<usize> {
                 texts(e.title.as_ref(), &mut out);
                 texts(e.explain.as_ref(), &mut out);
                 out.extend(e.sources.iter().map(|s| s.span.start));
+                allow(&e.allow, &mut out);
             }
             Decl::Impossible(i) => {
                 out.push(i.span.start);
                 out.extend(i.when.iter().map(|w| w.span.start));
                 texts(i.message.as_ref(), &mut out);
                 out.extend(i.sources.iter().map(|s| s.span.start));
+                allow(&i.allow, &mut out);
             }
             Decl::Test(t) => {
                 out.push(t.span.start);
@@ -80,11 +90,19 @@ fn anchors(file: &File) -> Vec<usize> {
     out.into_iter().map(|a| a as usize).collect()
 }
 
+/// Each code of an `allow`, so that a comment saying why stays before the clause.
+fn allow(codes: &[crate::syntax::ast::Name], out: &mut Vec<u32>) {
+    out.extend(codes.iter().map(|c| c.span.start));
+}
+
 fn group_anchors(g: &crate::syntax::ast::FactGroup, out: &mut Vec<u32>) {
     out.push(g.span.start);
     for m in &g.members {
         match m {
-            GroupMember::Fact(f) => out.push(f.span.start),
+            GroupMember::Fact(f) => {
+                out.push(f.span.start);
+                allow(&f.allow, out);
+            }
             GroupMember::Group(inner) => group_anchors(inner, out),
         }
     }
@@ -122,6 +140,15 @@ mod tests {
         assert_eq!(
             fmt(text),
             "outcome o\n  when a\n  title   en \"T\" es \"Te\"\n  source \"s\\n t\"\n"
+        );
+    }
+
+    #[test]
+    fn allow_is_the_last_clause_and_keeps_its_comment() {
+        let text = "outcome o allow never_true # why\n# decided\n allow asylon::lint::same_condition when a title en \"O\"\nfact f: bool \"f\" allow unused_fact";
+        assert_eq!(
+            fmt(text),
+            "outcome o\n  when a\n  title   en \"O\"\n  # why\n  # decided\n  allow never_true, asylon::lint::same_condition\n\nfact f: bool \"f\" allow unused_fact\n"
         );
     }
 

@@ -30,6 +30,12 @@ fn end_col(s: &str, col: usize) -> usize {
     }
 }
 
+/// `allow a, b` as written.
+fn allow_line(codes: &[Name]) -> String {
+    let names: Vec<&str> = codes.iter().map(|c| c.text.as_str()).collect();
+    format!("allow {}", names.join(", "))
+}
+
 fn pad(n: usize) -> String {
     " ".repeat(n)
 }
@@ -119,6 +125,7 @@ impl<'s> Printer<'s> {
                 self.comments_before(c.span.start, 0);
                 let head = format!("const {}{} = ", c.name.text, self.ascribed(&c.ty));
                 self.head_and_expr(&head, &c.value);
+                self.allow(&c.allow, 2);
             }
             Decl::Define(d) => {
                 self.comments_before(d.span.start, 0);
@@ -129,6 +136,7 @@ impl<'s> Printer<'s> {
                     self.expr_clause(u.span.start, "unless", &u.when);
                 }
                 self.sources(&d.sources);
+                self.allow(&d.allow, 2);
             }
             Decl::Outcome(o) => {
                 self.comments_before(o.span.start, 0);
@@ -143,6 +151,7 @@ impl<'s> Printer<'s> {
                 self.texts_clause("title", o.title.as_ref());
                 self.texts_clause("explain", o.explain.as_ref());
                 self.sources(&o.sources);
+                self.allow(&o.allow, 2);
             }
             Decl::Exception(e) => {
                 self.comments_before(e.span.start, 0);
@@ -157,6 +166,7 @@ impl<'s> Printer<'s> {
                 self.texts_clause("title", e.title.as_ref());
                 self.texts_clause("explain", e.explain.as_ref());
                 self.sources(&e.sources);
+                self.allow(&e.allow, 2);
             }
             Decl::Impossible(i) => {
                 self.comments_before(i.span.start, 0);
@@ -166,6 +176,7 @@ impl<'s> Printer<'s> {
                 }
                 self.texts_clause("message", i.message.as_ref());
                 self.sources(&i.sources);
+                self.allow(&i.allow, 2);
             }
             Decl::Test(t) => self.test(t),
         }
@@ -344,16 +355,25 @@ impl<'s> Printer<'s> {
         if let Some(d) = &f.description {
             one = format!("{one} {}", self.raw(d.span));
         }
+        if !f.allow.is_empty() {
+            one = format!("{one} {}", allow_line(&f.allow));
+        }
         !one.contains('\n') && indent + width(&one) <= WIDTH
     }
 
     fn fact(&mut self, f: &FactDecl, indent: usize, prefix: &str) {
         let head = self.fact_head(f, prefix);
         if self.fact_fits(f, indent, prefix) {
-            let line = match &f.description {
+            let mut line = match &f.description {
                 Some(d) => format!("{head} {}", self.raw(d.span)),
                 None => head,
             };
+            for code in &f.allow {
+                self.comments_before(code.span.start, indent);
+            }
+            if !f.allow.is_empty() {
+                line = format!("{line} {}", allow_line(&f.allow));
+            }
             self.line(indent, &line);
             return;
         }
@@ -365,6 +385,18 @@ impl<'s> Printer<'s> {
             let texts = self.texts(&f.ask, indent + 6);
             self.line(indent + 2, &format!("ask {texts}"));
         }
+        self.allow(&f.allow, indent + 2);
+    }
+
+    /// `allow a, b`, the last clause, with the comments before each code.
+    fn allow(&mut self, codes: &[Name], indent: usize) {
+        if codes.is_empty() {
+            return;
+        }
+        for code in codes {
+            self.comments_before(code.span.start, indent);
+        }
+        self.line(indent, &allow_line(codes));
     }
 
     fn type_expr(&self, t: &TypeExpr) -> String {
@@ -401,7 +433,10 @@ impl<'s> Printer<'s> {
             self.comments_before(d.span.start, 2);
             self.line(2, &format!("as of {}", self.flat(d)));
         }
-        if let Some(span) = t.given_span {
+        if let (Some(span), Some(path)) = (t.given_span, &t.given_file) {
+            self.comments_before(span.start, 2);
+            self.line(2, &format!("given file {}", self.raw(path.span)));
+        } else if let Some(span) = t.given_span {
             self.comments_before(span.start, 2);
             let entries: Vec<String> = t
                 .given
@@ -430,7 +465,10 @@ impl<'s> Printer<'s> {
         }
         for e in &t.expects {
             self.comments_before(e.span.start, 2);
-            let head = format!("expect {} {}", e.target.text, e.status.as_str());
+            let head = match e.status {
+                Expected::Impossible => format!("expect impossible {}", e.target.text),
+                status => format!("expect {} {}", e.target.text, status.as_str()),
+            };
             let Some(missing) = &e.missing else {
                 self.line(2, &head);
                 continue;

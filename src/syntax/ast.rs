@@ -261,6 +261,8 @@ pub struct FactDecl {
     pub description: Option<Str>,
     /// The question to ask a person.
     pub ask: Texts,
+    /// The lints silenced on it: `allow unused_fact`.
+    pub allow: Vec<Name>,
     /// The whole declaration.
     pub span: Span,
 }
@@ -294,6 +296,8 @@ pub struct ConstDecl {
     pub ty: Option<TypeExpr>,
     /// Its value.
     pub value: Expr,
+    /// The lints silenced on it: `allow unused_fact`.
+    pub allow: Vec<Name>,
     /// The whole declaration.
     pub span: Span,
 }
@@ -333,6 +337,8 @@ pub struct DefineDecl {
     pub sources: Vec<Str>,
     /// When it is in force.
     pub effective: Option<Effective>,
+    /// The lints silenced on it: `allow unused_fact`.
+    pub allow: Vec<Name>,
     /// The whole declaration.
     pub span: Span,
 }
@@ -354,6 +360,8 @@ pub struct OutcomeDecl {
     pub sources: Vec<Str>,
     /// When it is in force.
     pub effective: Option<Effective>,
+    /// The lints silenced on it: `allow unused_fact`.
+    pub allow: Vec<Name>,
     /// The whole declaration.
     pub span: Span,
 }
@@ -380,6 +388,8 @@ pub struct ExceptionDecl {
     pub sources: Vec<Str>,
     /// When it is in force.
     pub effective: Option<Effective>,
+    /// The lints silenced on it: `allow unused_fact`.
+    pub allow: Vec<Name>,
     /// The whole declaration.
     pub span: Span,
 }
@@ -395,6 +405,8 @@ pub struct ImpossibleDecl {
     pub message: Option<Texts>,
     /// Passages it implements.
     pub sources: Vec<Str>,
+    /// The lints silenced on it: `allow unused_fact`.
+    pub allow: Vec<Name>,
     /// The whole declaration.
     pub span: Span,
 }
@@ -440,6 +452,8 @@ pub enum Expected {
     DoesNotHold,
     /// `undetermined`
     Undetermined,
+    /// `expect impossible NAME`: the consistency rule refuses the given facts.
+    Impossible,
 }
 
 impl Expected {
@@ -449,14 +463,16 @@ impl Expected {
             Expected::Holds => "holds",
             Expected::DoesNotHold => "does not hold",
             Expected::Undetermined => "undetermined",
+            Expected::Impossible => "impossible",
         }
     }
 }
 
-/// `expect rule status [, missing a, b]`
+/// `expect rule status [, missing a, b]`, or `expect impossible rule` (status
+/// [`Expected::Impossible`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expect {
-    /// The outcome, definition or exception expected.
+    /// The outcome, definition, exception or consistency rule expected.
     pub target: Name,
     /// What it should be.
     pub status: Expected,
@@ -486,6 +502,9 @@ pub struct TestDecl {
     pub given: Vec<Given>,
     /// Where the `given` clause was written (to report a second one).
     pub given_span: Option<Span>,
+    /// `given file "cases/x.json"`: the fact file the facts are read from, as written
+    /// (relative to the policy file the test is in).
+    pub given_file: Option<Str>,
     /// What the test expects, in order.
     pub expects: Vec<Expect>,
     /// The whole declaration.

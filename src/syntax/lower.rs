@@ -190,9 +190,11 @@ impl Lowerer {
         let ty = self.lower_type_expr(inner.next().expect("fact has a type"));
         let mut description = None;
         let mut ask = Vec::new();
+        let mut allow = Vec::new();
         for p in inner {
             match p.as_rule() {
                 Rule::string => description = Some(self.lower_str(p)),
+                Rule::allow_clause => allow = self.lower_allow(p),
                 _ => ask = self.lower_texts(p.into_inner().next().expect("ask has texts")),
             }
         }
@@ -201,6 +203,7 @@ impl Lowerer {
             ty,
             description,
             ask,
+            allow,
             span,
         }
     }
@@ -271,10 +274,12 @@ impl Lowerer {
         let mut name = None;
         let mut ty = None;
         let mut value = None;
+        let mut allow = Vec::new();
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::ident => name = Some(self.name(p)),
                 Rule::type_expr => ty = Some(self.lower_type_expr(p)),
+                Rule::allow_clause => allow = self.lower_allow(p),
                 _ => value = Some(self.lower_expr(p)),
             }
         }
@@ -283,6 +288,7 @@ impl Lowerer {
             name: name.expect("const has a name"),
             ty,
             value: value.expect("const has a value"),
+            allow,
             span,
         }
     }
@@ -309,6 +315,7 @@ impl Lowerer {
             unless: clauses.unless,
             sources: clauses.sources,
             effective: clauses.effective,
+            allow: clauses.allow,
             span,
         }
     }
@@ -329,6 +336,7 @@ impl Lowerer {
             explain: c.explain,
             sources: c.sources,
             effective: c.effective,
+            allow: c.allow,
             span,
         }
     }
@@ -357,6 +365,7 @@ impl Lowerer {
             explain: c.explain,
             sources: c.sources,
             effective: c.effective,
+            allow: c.allow,
             span,
         }
     }
@@ -374,6 +383,7 @@ impl Lowerer {
             when: c.when,
             message: c.message,
             sources: c.sources,
+            allow: c.allow,
             span,
         }
     }
@@ -388,6 +398,7 @@ impl Lowerer {
             as_of: None,
             given: Vec::new(),
             given_span: None,
+            given_file: None,
             expects: Vec::new(),
             span,
         };
@@ -419,6 +430,10 @@ impl Lowerer {
                     }
                     test.given_span = Some(clause_span);
                     for entry in p.into_inner() {
+                        if entry.as_rule() == Rule::given_file {
+                            test.given_file = Some(self.lower_str(first(entry)));
+                            continue;
+                        }
                         let mut e = entry.into_inner();
                         // INVARIANT: `given_entry` is `path ~ ":" ~ expr`.
                         let fact = self.name(e.next().expect("given entry has a fact"));
@@ -428,8 +443,21 @@ impl Lowerer {
                 }
                 _ => {
                     let mut e = p.into_inner();
-                    // INVARIANT: `expect_clause` is `ident ~ expect_status ~ expect_missing?`.
-                    let target = self.name(e.next().expect("expect has a target"));
+                    // INVARIANT: `expect_clause` is `expect_impossible` or
+                    // `ident ~ expect_status ~ expect_missing?`.
+                    let head = e.next().expect("expect has a target");
+                    if head.as_rule() == Rule::expect_impossible {
+                        // INVARIANT: `expect_impossible` is `kw_impossible ~ ident`.
+                        let name = head.into_inner().nth(1).expect("the rule's name");
+                        test.expects.push(Expect {
+                            target: self.name(name),
+                            status: Expected::Impossible,
+                            missing: None,
+                            span: clause_span,
+                        });
+                        continue;
+                    }
+                    let target = self.name(head);
                     let status = match first(e.next().expect("expect has a status")).as_rule() {
                         Rule::expect_holds => Expected::Holds,
                         Rule::expect_not_holds => Expected::DoesNotHold,
@@ -450,10 +478,21 @@ impl Lowerer {
         test
     }
 
+    /// `allow a, b`: the codes as written (checked against the lints later).
+    fn lower_allow(&mut self, pair: Pair<'_, Rule>) -> Vec<Name> {
+        pair.into_inner().map(|code| self.name(code)).collect()
+    }
+
     /// One clause of a rule; the grammar decides which clauses a rule may have.
     fn lower_clause(&mut self, pair: Pair<'_, Rule>, c: &mut Clauses, owner: &str) {
         let span = self.span(&pair);
         let rule = pair.as_rule();
+        if rule == Rule::allow_clause {
+            // Several `allow` clauses add up: each may say why in a comment of its own.
+            let codes = self.lower_allow(pair);
+            c.allow.extend(codes);
+            return;
+        }
         if rule == Rule::effective_clause {
             if c.effective.is_some() {
                 self.errors.push(SyntaxError::DuplicateClause {
@@ -781,4 +820,5 @@ struct Clauses {
     message: Option<Texts>,
     sources: Vec<Str>,
     effective: Option<Effective>,
+    allow: Vec<Name>,
 }

@@ -6,6 +6,7 @@
 pub mod ast;
 pub(crate) mod lower;
 pub(crate) mod parse;
+mod slips;
 
 use miette::Diagnostic;
 use thiserror::Error;
@@ -29,6 +30,21 @@ pub enum SyntaxError {
         /// How to mend it.
         #[help]
         help: Option<String>,
+    },
+    /// A slip everyone makes (`!=` for `is not`, a misspelt keyword), with what to write.
+    #[error("{message}")]
+    #[diagnostic(code(asylon::syntax))]
+    Slip {
+        /// What is wrong.
+        message: String,
+        /// The words under the span.
+        label: String,
+        /// Where.
+        #[label("{label}")]
+        span: Span,
+        /// What to write instead.
+        #[help]
+        help: String,
     },
     /// A clause that may appear once appears twice.
     #[error("{owner} has more than one `{clause}`")]

@@ -34,7 +34,16 @@ fn convert(file: FileId, text: &str, error: pest::error::Error<Rule>) -> SyntaxE
             let mut names: Vec<&str> = positives.iter().filter_map(|r| rule_name(*r)).collect();
             names.sort_unstable();
             names.dedup();
-            let expected = match names.as_slice() {
+            if let Some(slip) = super::slips::recognise(text, at, &names) {
+                return SyntaxError::Slip {
+                    message: slip.message,
+                    label: slip.label,
+                    span: Span::new(file, at, at + slip.len),
+                    help: slip.help,
+                };
+            }
+            let listed = condense(&names);
+            let expected = match listed.as_slice() {
                 [] => "something else".to_string(),
                 [one] => (*one).to_string(),
                 [init @ .., last] => format!("{} or {}", init.join(", "), last),
@@ -60,6 +69,34 @@ fn convert(file: FileId, text: &str, error: pest::error::Error<Rule>) -> SyntaxE
             span,
         },
     }
+}
+
+/// The words that begin a declaration: where all of them could go, they are said as "a
+/// declaration" rather than listed (with the end of the file, which can go there too).
+const DECLARATIONS: &[&str] = &[
+    "`const`",
+    "`define`",
+    "`enum`",
+    "`exception`",
+    "`fact`",
+    "`facts`",
+    "`impossible`",
+    "`outcome`",
+    "`test`",
+];
+
+/// The names of what was expected, with the declarations said as one.
+fn condense<'a>(names: &[&'a str]) -> Vec<&'a str> {
+    if !DECLARATIONS.iter().all(|d| names.contains(d)) {
+        return names.to_vec();
+    }
+    let mut out: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| !DECLARATIONS.contains(n) && *n != "the end of the file")
+        .collect();
+    out.push("a new declaration");
+    out
 }
 
 fn describe_found(text: &str, at: usize) -> String {
@@ -160,12 +197,16 @@ pub(crate) fn rule_name(rule: Rule) -> Option<&'static str> {
         Rule::as_of_clause => "`as of`",
         Rule::given_clause => "`given`",
         Rule::given_entry => "a given fact (`name: value`)",
+        Rule::given_file => "`file \"…\"`",
         Rule::expect_clause => "`expect`",
         Rule::expect_status
         | Rule::expect_holds
         | Rule::expect_not_holds
         | Rule::expect_undetermined => "`holds`, `does not hold` or `undetermined`",
         Rule::expect_missing => "`, missing …`",
+        Rule::allow_clause | Rule::kw_allow => "`allow`",
+        Rule::lint_code => "a lint's code such as `unused_fact`",
+        Rule::expect_impossible | Rule::kw_impossible => "`impossible` and a rule's name",
         Rule::keyword => "a keyword",
         // Where an operand may begin, `if` and `days` stand for what they begin.
         Rule::kw_if => "an expression",

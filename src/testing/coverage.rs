@@ -6,6 +6,7 @@
 //! | outcome, `bool` definition | holds, does not hold, undetermined |
 //! | other definition | known, undetermined |
 //! | exception | applies, does not apply, undetermined, defeated its rule |
+//! | consistency rule (`impossible`) | holds (refuses the facts), does not hold |
 //!
 //! "Undetermined" is only asked of items that can be unknown (an item that reads facts
 //! only through `is known` never is). An exception *defeats* its rule when it applies
@@ -31,10 +32,11 @@ pub struct Coverage {
     pub items: Vec<CoverageItem>,
 }
 
-/// One outcome, definition or exception, and the results the tests reached.
+/// One outcome, definition, exception or consistency rule, and the results the tests
+/// reached.
 #[derive(Debug, Clone, Serialize)]
 pub struct CoverageItem {
-    /// `outcome`, `definition` or `exception`.
+    /// `outcome`, `definition`, `exception` or `impossible`.
     pub kind: &'static str,
     /// Its name.
     pub name: String,
@@ -56,6 +58,8 @@ pub(super) struct Tracker<'p> {
     /// Per rule: the results wanted, and whether each was reached.
     rules: Vec<Vec<(&'static str, bool)>>,
     exceptions: Vec<Vec<(&'static str, bool)>>,
+    /// Per consistency rule: whether some test saw it refuse the facts, and accept them.
+    impossibles: Vec<Vec<(&'static str, bool)>>,
 }
 
 const HOLDS: &str = "holds";
@@ -97,10 +101,16 @@ impl<'p> Tracker<'p> {
                 wanted.into_iter().map(|w| (w, false)).collect()
             })
             .collect();
+        let impossibles = policy
+            .impossibles
+            .iter()
+            .map(|_| vec![(HOLDS, false), (NOT_HOLDS, false)])
+            .collect();
         Tracker {
             policy,
             rules,
             exceptions,
+            impossibles,
         }
     }
 
@@ -127,6 +137,13 @@ impl<'p> Tracker<'p> {
             mark(&mut self.exceptions[i], result);
             if result == APPLIES && defeats(ev, id) {
                 mark(&mut self.exceptions[i], DEFEATS);
+            }
+        }
+        for (i, rule) in policy.impossibles.iter().enumerate() {
+            match ev.eval_bool(&rule.when) {
+                Some(true) => mark(&mut self.impossibles[i], HOLDS),
+                Some(false) => mark(&mut self.impossibles[i], NOT_HOLDS),
+                None => {}
             }
         }
     }
@@ -160,6 +177,9 @@ impl<'p> Tracker<'p> {
         for (i, wanted) in self.exceptions.iter().enumerate() {
             let exc = policy.exception(ExceptionId(i as u32));
             items.push(item("exception", &exc.name, exc.span, wanted));
+        }
+        for (rule, wanted) in policy.impossibles.iter().zip(&self.impossibles) {
+            items.push(item("impossible", &rule.name, rule.span, wanted));
         }
         items.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         Coverage {

@@ -26,6 +26,9 @@ pub struct TestReport {
     pub failed: usize,
     /// Each test, in declaration order.
     pub tests: Vec<TestResult>,
+    /// How many tests a `--filter` left out, when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filtered_out: Option<usize>,
     /// What the tests cover, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coverage: Option<Coverage>,
@@ -68,19 +71,22 @@ pub struct Mismatch {
     pub actual_missing: Vec<String>,
 }
 
-/// Runs every test of a policy; with `with_coverage`, also measures what they cover.
+/// Runs the tests of a policy; with `with_coverage`, also measures what they cover.
 #[doc(hidden)] // The inside: `Policy::run_tests` is the way in.
-pub fn run(policy: &CheckedPolicy, with_coverage: bool) -> TestReport {
+/// With `filter`, only the tests whose name contains it.
+pub fn run(policy: &CheckedPolicy, with_coverage: bool, filter: Option<&str>) -> TestReport {
     let mut cov = with_coverage.then(|| coverage::Tracker::new(policy));
     let tests: Vec<TestResult> = policy
         .tests
         .iter()
+        .filter(|t| filter.is_none_or(|f| t.name.contains(f)))
         .map(|t| run_one(policy, t, cov.as_mut()))
         .collect();
     let passed = tests.iter().filter(|t| t.ok).count();
     TestReport {
         passed,
         failed: tests.len() - passed,
+        filtered_out: filter.map(|_| policy.tests.len() - tests.len()),
         tests,
         coverage: cov.map(|c| c.finish()),
     }
@@ -100,13 +106,25 @@ fn run_one(
         failures: Vec::new(),
         error: None,
     };
+    if let Some(path) = &test.unread {
+        result.error = Some(format!(
+            "cannot read the fact file `{path}` (`given file` is relative to the policy file the test is in)"
+        ));
+        return result;
+    }
     let mut facts = Facts::unknown(policy.facts.len());
     for (f, v) in &test.facts {
         facts.set(*f, Some(v.clone()));
     }
     let mut ev = Evaluator::new(policy, &facts, test.as_of);
-    for rule in &policy.impossibles {
-        if ev.eval_bool(&rule.when) == Some(true) {
+    let expected_impossible = |i: usize| {
+        test.expects
+            .iter()
+            .any(|e| e.subject == Subject::Impossible(i))
+    };
+    for (i, rule) in policy.impossibles.iter().enumerate() {
+        // A consistency rule the test expects to refuse the facts is checked below.
+        if !expected_impossible(i) && ev.eval_bool(&rule.when) == Some(true) {
             let message = render(policy, &rule.message, "en", |r| match r {
                 Ref::Fact(f) => facts.get(*f).cloned(),
                 Ref::Rule(_) => None,
@@ -119,6 +137,24 @@ fn run_one(
         }
     }
     for expect in &test.expects {
+        if let Subject::Impossible(i) = expect.subject {
+            // INVARIANT: the checker resolved the name to an index into `impossibles`.
+            let rule = &policy.impossibles[i];
+            let actual = match ev.eval_bool(&rule.when) {
+                Some(true) => continue,
+                Some(false) => "possible",
+                None => "undetermined",
+            };
+            result.failures.push(Mismatch {
+                subject: format!("impossible {}", expect.name),
+                line: location(policy, expect.span).1,
+                expected: Expected::Impossible.as_str(),
+                actual,
+                expected_missing: None,
+                actual_missing: Vec::new(),
+            });
+            continue;
+        }
         let (actual, missing) = match expect.subject {
             Subject::Rule(r) => {
                 let v = ev.rule(r).and_then(|v| v.as_bool());
@@ -128,6 +164,7 @@ fn run_one(
                 let v = ev.applies(x);
                 (v, ev.missing_for_exception(x).sorted())
             }
+            Subject::Impossible(_) => continue, // checked above
         };
         let actual = match actual {
             Some(true) => Expected::Holds,
