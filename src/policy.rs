@@ -553,7 +553,11 @@ fn facts_error(errors: Vec<FactsError>, name: &str, text: &str) -> Error {
 /// Reads the fact files the tests name (`given file "…"`) into `sources`, under the
 /// name the checker looks them up by. One that cannot be read is left out, and the
 /// checker reports it at the test; one larger than a source file may be, too.
-fn read_given_files(sources: &mut Sources, trees: &[crate::syntax::ast::File], limits: &Limits) {
+pub(crate) fn read_given_files(
+    sources: &mut Sources,
+    trees: &[crate::syntax::ast::File],
+    limits: &Limits,
+) {
     use crate::syntax::ast::Decl;
     let mut wanted = Vec::new();
     for tree in trees {

@@ -22,21 +22,32 @@ struct Client {
     /// Notifications received while waiting for something else.
     pending: Vec<Value>,
     next_id: u64,
-    dir: tempfile::TempDir,
+    /// Keeps the copy alive.
+    _root: tempfile::TempDir,
+    /// The copy of the border policy.
+    dir: std::path::PathBuf,
 }
 
 impl Client {
     /// Starts `asylon lsp` on a copy of the border policy and initializes it.
     fn start() -> Client {
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        let policy = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/us-mexico-border");
-        for entry in std::fs::read_dir(policy).expect("the border policy is there") {
-            let path = entry.expect("a directory entry").path();
-            std::fs::copy(
-                &path,
-                dir.path().join(path.file_name().expect("a file name")),
-            )
-            .expect("the policy copies");
+        // The repository's layout: the border policy's tests read case files from
+        // `../../examples` (`given file`).
+        let root = tempfile::tempdir().expect("a temporary directory");
+        let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = root.path().join("policies/us-mexico-border");
+        for (from, to) in [
+            (repository.join("policies/us-mexico-border"), dir.clone()),
+            (repository.join("examples"), root.path().join("examples")),
+        ] {
+            std::fs::create_dir_all(&to).expect("a directory for the copy");
+            for entry in std::fs::read_dir(from).expect("the folder is there") {
+                let path = entry.expect("a directory entry").path();
+                if path.is_file() {
+                    std::fs::copy(&path, to.join(path.file_name().expect("a file name")))
+                        .expect("the file copies");
+                }
+            }
         }
         let mut child = Command::new(env!("CARGO_BIN_EXE_asylon"))
             .arg("lsp")
@@ -61,9 +72,10 @@ impl Client {
             messages,
             pending: Vec::new(),
             next_id: 0,
+            _root: root,
             dir,
         };
-        let root = uri(client.dir.path());
+        let root = uri(&client.dir);
         let init = client.request(
             "initialize",
             json!({"processId": null, "rootUri": root, "capabilities": {}}),
@@ -75,7 +87,7 @@ impl Client {
     }
 
     fn path(&self, file: &str) -> PathBuf {
-        self.dir.path().join(file)
+        self.dir.join(file)
     }
 
     fn uri(&self, file: &str) -> String {
