@@ -153,7 +153,9 @@ impl Policy {
         Policy::from_sources([(name.to_string(), text.to_string())])
     }
 
-    /// A policy from several source texts, in load order.
+    /// A policy from several source texts, in load order. A text named `….json` is a case
+    /// file a test reads (`given file`), under the path the test's file resolves it to;
+    /// one not given is read from that path.
     pub fn from_sources(
         files: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Policy, Error> {
@@ -183,7 +185,13 @@ impl Policy {
                     limit: limits.max_files,
                 }));
             }
-            ids.push(sources.add(name, text));
+            // A case file a test reads (`given file`), as `Policy::sources` gives it
+            // back: data for the checker, not a policy text to parse.
+            let data = name.ends_with(".json");
+            let id = sources.add(name, text);
+            if !data {
+                ids.push(id);
+            }
         }
         let mut trees = Vec::with_capacity(ids.len());
         let mut syntax_errors = Vec::new();
@@ -575,6 +583,8 @@ pub(crate) fn read_given_files(
     }
     wanted.sort();
     wanted.dedup();
+    // Those given with the policy's texts (`from_sources`) are not read again.
+    wanted.retain(|path| !sources.iter().any(|(_, f)| &f.name == path));
     for path in wanted {
         let small = std::fs::metadata(&path)
             .is_ok_and(|m| m.is_file() && m.len() <= limits.max_source_bytes as u64);
@@ -618,6 +628,24 @@ mod tests {
         assert_ne!(here.revision(), other.revision());
         assert!(here.revision().starts_with("sha256:"));
         assert_eq!(here.revision().len(), 7 + 64);
+    }
+
+    #[test]
+    fn a_policy_rebuilt_from_its_sources_keeps_the_case_files_its_tests_read() {
+        // The border policy's tests read `../../examples/*.json` (`given file`): its
+        // sources, given back to `from_sources` (as Python's pickle does), are the same
+        // policy, its case files included, whatever the working directory.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/policies/us-mexico-border");
+        let policy = Policy::load(dir).expect("the border policy checks");
+        let sources: Vec<(String, String)> = (policy.checked().sources.iter())
+            .map(|(_, f)| (f.name.clone(), f.text.to_string()))
+            .collect();
+        assert!(sources.iter().any(|(name, _)| name.ends_with(".json")));
+        let again = Policy::from_sources(sources).expect("its sources check");
+        assert_eq!(again.revision(), policy.revision());
+        let report = crate::testing::run(again.checked(), false, None);
+        assert_eq!(report.failed, 0, "every test passes");
+        assert!(report.passed > 10);
     }
 
     #[test]
