@@ -36,6 +36,7 @@ fuzz_target!(|text: &str| {
 fn span(error: &SyntaxError) -> Span {
     match error {
         SyntaxError::Unexpected { span, .. }
+        | SyntaxError::Slip { span, .. }
         | SyntaxError::DuplicateClause { span, .. }
         | SyntaxError::BadEscape { span, .. }
         | SyntaxError::TooDeep { span, .. }
