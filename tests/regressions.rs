@@ -61,7 +61,41 @@ fn a_question_may_show_a_fact_declared_later_in_any_file() {
 #[test]
 fn a_name_starting_with_if_parses_in_linear_time() {
     let policy = format!("policy \"p\"\nconst j = 0{}\n", "--ifs".repeat(24));
-    let file = common::temp_policy(&policy);
+    refused_within_5_seconds(&policy, "24 `--ifs`");
+}
+
+/// Fuzz target `parse` (6 Dec): in `if if a then b else c - if …`, the inner `else` took
+/// `c - if …`; when that failed, the condition parsed `- if …` again as its next operand,
+/// doubling the time with each level (the fuzzer's 2 KB input, kept in `fuzz/found/`, did
+/// not finish in an hour). An `if` now stands only as a whole expression.
+#[test]
+fn the_fuzzers_nested_ifs_parse_in_linear_time() {
+    let found = include_str!("../fuzz/found/parse-timeout-54b0b44a.asylon");
+    refused_within_5_seconds(found, "the input `parse` found");
+    let policy = format!(
+        "policy \"p\"\nconst j = {}q\n",
+        "if if e then p else s - ".repeat(40)
+    );
+    refused_within_5_seconds(&policy, "40 nested `if if … - `");
+}
+
+/// An `if` after an operator is refused with what to write instead.
+#[test]
+fn an_if_after_an_operator_asks_for_parentheses() {
+    let run = common::check_text(
+        "policy \"p\"\nfact n: int \"n\"\nconst j = n + if n > 1 then 1 else 2\n",
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("needs parentheses"), "{}", run.stderr);
+    let run = common::check_text(
+        "policy \"p\"\nfact n: int \"n\"\nconst j = n + (if n > 1 then 1 else 2)\n",
+    );
+    assert!(!run.stderr.contains("asylon::syntax"), "{}", run.stderr);
+}
+
+/// Runs `asylon check` on `policy`, which must be refused (exit 1) within 5 seconds.
+fn refused_within_5_seconds(policy: &str, what: &str) {
+    let file = common::temp_policy(policy);
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_asylon"))
         .args(["check", &file.path])
         .stdout(std::process::Stdio::null())
@@ -70,16 +104,13 @@ fn a_name_starting_with_if_parses_in_linear_time() {
         .expect("the asylon binary runs");
     let start = std::time::Instant::now();
     while start.elapsed() < std::time::Duration::from_secs(5) {
-        if child
-            .try_wait()
-            .expect("the child can be waited for")
-            .is_some()
-        {
+        if let Some(status) = child.try_wait().expect("the child can be waited for") {
+            assert_eq!(status.code(), Some(1), "checking {what}");
             return;
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     let _ = child.kill();
     let _ = child.wait();
-    panic!("checking 24 `--ifs` took more than 5 seconds");
+    panic!("checking {what} took more than 5 seconds");
 }

@@ -71,6 +71,14 @@ pub(crate) fn recognise(text: &str, at: usize, expected: &[&str]) -> Option<Slip
         return None;
     }
     let len = word.len();
+    if word == "if" && operand_here {
+        return Some(Slip {
+            message: "an `if` inside an expression needs parentheses".into(),
+            label: "write `(if … then … else …)`".into(),
+            help: "an `if` stands alone as a whole expression; after an operator, put it in parentheses: `a + (if b then 1 else 2)`".into(),
+            len,
+        });
+    }
     if word == "for" && expected.contains(&"`to`") {
         return Some(Slip {
             message: "expected `to`, found `for`".into(),
@@ -160,6 +168,14 @@ mod tests {
             .starts_with("write `not`"));
         // A lone `=` where no operator goes is not taken for a comparison.
         assert_eq!(help("= 3", &["`:`"]), None);
+    }
+
+    #[test]
+    fn an_if_where_an_operand_goes_asks_for_parentheses() {
+        let here = ["an expression", "a name"];
+        let said = help("if a then 1 else 2", &here).expect("a slip");
+        assert!(said.contains("(if b then 1 else 2)"), "{said}");
+        assert_eq!(help("if", &["`outcome`"]), None);
     }
 
     #[test]
