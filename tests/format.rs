@@ -86,6 +86,22 @@ fn the_readme_example_formats_too() {
     check_formatting("README.md", &readme[start..end]);
 }
 
+/// Fuzz target `fmt` (6 Dec): an unclosed `{` in one text, and a `}` in the next. On two
+/// lines they read as two strings, on one line as one string with a fallback
+/// (`{b." es "Una {c}`); the formatter put them on one line. Both now read as one.
+#[test]
+fn an_unclosed_brace_before_another_text_formats_to_the_same_tree() {
+    for layout in ["\n          ", " "] {
+        let text = format!(
+            "impossible i\n  when a\n  message en \"Ter {{b.\"{layout}es \"Una {{c}} d.\"\n"
+        );
+        check_formatting(&format!("{layout:?}"), &text);
+        let tree = parse_file(FileId(0), &text).expect("it parses");
+        let debug = format!("{tree:?}");
+        assert_eq!(debug.matches("Text {").count(), 1, "one string: {debug}");
+    }
+}
+
 #[test]
 fn a_messy_policy_is_laid_out_canonically() {
     let text = std::fs::read_to_string(concat!(
