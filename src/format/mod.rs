@@ -15,10 +15,25 @@ use crate::syntax::ast::{Decl, File, GroupMember, Texts};
 use crate::syntax::{parse_file, SyntaxError};
 
 /// Formats the text of one `.asylon` file; the syntax errors when it does not parse.
+///
+/// Formatting never changes what a file means: when the formatted text would read as
+/// another syntax tree, the text is given back as written. That happens only around a `{`
+/// a string leaves open (an error `asylon check` reports): a fallback `{name or "…"}`
+/// holds quotes, so such a `{` can reach past its string into the next one, and whether
+/// it does depends on the line breaks and comments between them, which formatting moves.
+///
+/// ```
+/// let messy = "policy \"P\"\nfact   a: bool \"a\"\n";
+/// assert_eq!(asylon::format::format_source(messy).unwrap(), "policy \"P\"\n\nfact a: bool \"a\"\n");
+/// ```
 pub fn format_source(text: &str) -> Result<String, Vec<SyntaxError>> {
     let file = parse_file(FileId(0), text)?;
     let attached = comments::Attached::new(comments::scan(text), &anchors(&file));
-    Ok(printer::Printer::new(text, attached).file(&file))
+    let formatted = printer::Printer::new(text, attached).file(&file);
+    match parse_file(FileId(0), &formatted) {
+        Ok(again) if again == file => Ok(formatted),
+        _ => Ok(text.to_string()),
+    }
 }
 
 /// Where each node a comment can be attached to starts, as the printer asks for them.
