@@ -245,3 +245,46 @@ impl Registry {
         &self.entries
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const V1: &str = "policy \"P\" version \"1\"\nfact a: bool \"a\"\noutcome yes when a title en \"yes\"\noutcome no when not a title en \"no\"\n";
+    const V2: &str = "policy \"P\" version \"2\"\nfact a: bool \"a\"\noutcome maybe when a title en \"maybe\"\noutcome yes when a title en \"yes\"\n";
+
+    fn decide(loaded: &Loaded, facts: &str) -> asylon::Decision {
+        let options = asylon::EvalOptions::on("2024-06-17").expect("a date");
+        (loaded.policy)
+            .evaluate_json("case", facts, &options)
+            .expect("a decision")
+    }
+
+    #[test]
+    fn outcomes_are_counted_per_policy_and_keep_counting_across_a_reload() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let file = dir.path().join("p.asylon");
+        std::fs::write(&file, V1).expect("written");
+        let registry =
+            Registry::load(&[file.display().to_string()]).expect("the first version loads");
+        let entry = &registry.entries()[0];
+        let v1 = entry.current();
+        v1.count(&decide(&v1, r#"{"a": true}"#));
+        v1.count(&decide(&v1, r#"{"a": false}"#));
+        v1.count(&decide(&v1, "{}"));
+        std::fs::write(&file, V2).expect("written");
+        assert_eq!(
+            entry.reload().expect("the new version loads"),
+            Reloaded::Swapped
+        );
+        let v2 = entry.current();
+        let both = decide(&v2, r#"{"a": true}"#);
+        assert_eq!(both.outcomes.len(), 2);
+        v2.count(&both);
+        // A request still on the old version counts where the new one does.
+        v1.count(&decide(&v1, r#"{"a": true}"#));
+        let counts = entry.tally.counts();
+        let expected = [("maybe", 1), ("no", 1), ("yes", 3)].map(|(id, n)| (id.to_string(), n));
+        assert_eq!(counts, expected);
+    }
+}
