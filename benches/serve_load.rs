@@ -9,7 +9,9 @@
 //! The cases are a JSON Lines file of fact objects (the peers' `gen` writes one); without
 //! one, the examples are posted over and over. Every answer is checked: a 200, and the
 //! same bytes as `asylon batch` gives for the case (compared by hash, so that memory does
-//! not hold 100 000 decisions).
+//! not hold 100 000 decisions). On Linux it also prints each server's CPU time per
+//! request (from `/proc`): the service's beside the floor's is what answering costs
+//! beyond HTTP, to compare with the library's price of a decision (`batch/full`).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -32,8 +34,11 @@ fn main() {
     // The floor: the same HTTP stack answering a fixed decision.
     let fixed = std::fs::read_to_string("target/serve-load-fixed.json").unwrap_or_default();
     let floor = floor(fixed.trim_end().to_string());
+    let before = floor_cpu();
     let (floor_stats, _) = run(&floor, "/fixed", &cases, None);
     report("floor (fixed decision, no evaluation)", &floor_stats);
+    let floor_cpu = floor_cpu().zip(before).map(|(a, b)| a - b);
+    cpu_per_request("floor's server threads", floor_cpu, floor_stats.count);
 
     let mut server = Command::new(env!("CARGO_BIN_EXE_asylon"))
         .args(["serve", POLICY, "--listen", "127.0.0.1:0", "--quiet"])
@@ -51,15 +56,18 @@ fn main() {
         .next()
         .unwrap_or("")
         .to_string();
+    let before = process_cpu(server.id());
     let (stats, wrong) = run(
         &addr,
         "/v1/policies/us-mexico-border/evaluate",
         &cases,
         Some(&expected),
     );
+    let serve_cpu = process_cpu(server.id()).zip(before).map(|(a, b)| a - b);
     let _ = server.kill();
     let _ = server.wait();
     report("asylon serve (evaluate)", &stats);
+    cpu_per_request("asylon serve's process", serve_cpu, stats.count);
     println!(
         "throughput: {:.0} % of the floor; answers different from asylon batch: {wrong}",
         100.0 * stats.rate / floor_stats.rate
@@ -186,13 +194,15 @@ fn run(addr: &str, path: &str, cases: &[String], expected: Option<&[u64]>) -> (S
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(case) = cases.get(i) else { break };
                         let payload = format!("{{\"facts\":{case},\"as_of\":\"{AS_OF}\"}}");
-                        let head = format!(
-                            "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                        // Head and body in one write, as HTTP clients send a small request:
+                        // two writes on a no-delay socket are two segments, and the server
+                        // woke once for the head and again for the body.
+                        let request = format!(
+                            "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{payload}",
                             payload.len()
                         );
                         let t = Instant::now();
-                        stream.write_all(head.as_bytes()).expect("sent");
-                        stream.write_all(payload.as_bytes()).expect("sent");
+                        stream.write_all(request.as_bytes()).expect("sent");
                         let (status, len) = read_head(&mut reader);
                         body.resize(len, 0);
                         reader.read_exact(&mut body).expect("the body");
@@ -251,6 +261,50 @@ fn read_head(reader: &mut impl BufRead) -> (u16, usize) {
         }
     }
     (status, len)
+}
+
+/// Clock ticks per second of `/proc`'s CPU times (`getconf CLK_TCK`: 100 on Linux).
+const TICKS: f64 = 100.0;
+
+/// User and system CPU seconds of the threads of `/proc/{task}`'s `stat` files.
+fn cpu_of(stats: impl Iterator<Item = String>) -> f64 {
+    let ticks: u64 = stats
+        .filter_map(|stat| {
+            // After the command's `(name)`: state is field 3, utime 14 and stime 15.
+            let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+            Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+        })
+        .sum();
+    ticks as f64 / TICKS
+}
+
+/// CPU seconds used so far by process `pid` (Linux; `None` elsewhere).
+fn process_cpu(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    Some(cpu_of(std::iter::once(stat)))
+}
+
+/// CPU seconds used so far by this process's runtime workers: the floor's server (the
+/// client's threads are not tokio's).
+fn floor_cpu() -> Option<f64> {
+    let tasks = std::fs::read_dir("/proc/self/task").ok()?;
+    let stats = tasks.flatten().filter_map(|t| {
+        let comm = std::fs::read_to_string(t.path().join("comm")).ok()?;
+        (comm.trim() == "tokio-rt-worker")
+            .then(|| std::fs::read_to_string(t.path().join("stat")).ok())
+            .flatten()
+    });
+    Some(cpu_of(stats))
+}
+
+/// The server's CPU time per request: what it costs beside the client on the same cores.
+fn cpu_per_request(what: &str, secs: Option<f64>, requests: usize) {
+    if let Some(secs) = secs {
+        println!(
+            "  {what}: {secs:.2} s of CPU, {:.1} µs per request",
+            secs * 1e6 / requests.max(1) as f64
+        );
+    }
 }
 
 fn report(what: &str, s: &Stats) {

@@ -171,6 +171,11 @@ pub struct Decision {
     /// The policy's version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// The revision of the rules that made the decision ([`crate::Policy::revision`]:
+    /// `sha256:` and the hex digest of the policy's sources), so that a stored decision
+    /// can be traced to them. Empty in a decision read back from JSON that had none.
+    #[serde(default)]
+    pub revision: String,
     /// The evaluation date, `YYYY-MM-DD`.
     pub as_of: String,
     /// The language of titles and explanations.
@@ -551,6 +556,8 @@ fn verdicts_and_texts(
         policy: policy.header.name.clone(),
         title: policy_title(policy, lang),
         version: policy.header.version.clone(),
+        // Set by `Policy`, which knows its sources' revision.
+        revision: String::new(),
         as_of: ev.today.to_string(),
         lang: lang.to_string(),
         outcomes,

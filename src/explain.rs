@@ -33,6 +33,9 @@ pub struct Explanation {
     pub title: String,
     /// Its status for the case.
     pub status: Status,
+    /// The revision of the rules that explain it, as in [`crate::Decision::revision`].
+    #[serde(default)]
+    pub revision: String,
     /// The evaluation date, `YYYY-MM-DD`.
     pub as_of: String,
     /// The language of titles and explanations.
@@ -187,6 +190,7 @@ pub fn explain(
         outcome: outcome.to_string(),
         title,
         status,
+        revision: decision.revision.clone(),
         as_of: options.as_of.to_string(),
         lang: lang.to_string(),
         explanation,

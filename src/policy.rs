@@ -47,6 +47,9 @@ pub struct Policy {
     /// What every decision says alike, rendered at the first decision (loading a policy
     /// to check or format it does not pay for it), shared by the policy's clones.
     texts: Arc<OnceLock<Arc<Texts>>>,
+    /// [`Policy::revision`], hashed at the first call (a hash of every source, too
+    /// costly to make per decision), shared by the policy's clones.
+    revision: Arc<OnceLock<String>>,
     limits: Limits,
 }
 
@@ -223,6 +226,7 @@ impl Policy {
         match check(&sources, &trees) {
             Ok(checked) => Ok(Policy {
                 texts: Arc::default(),
+                revision: Arc::default(),
                 checked: Arc::new(checked),
                 limits,
             }),
@@ -235,7 +239,8 @@ impl Policy {
     /// The policy's revision: `sha256:` and the hex digest of its sources (each file's
     /// name without its directory, and its text, in load order). The same rules give the
     /// same revision on any machine and through every front end, so a stored decision can
-    /// be traced to the exact rules that made it. Computed on each call.
+    /// be traced to the exact rules that made it; every [`Decision`] carries it.
+    /// Hashed once per policy (its clones share it).
     ///
     /// ```
     /// use asylon::Policy;
@@ -250,6 +255,15 @@ impl Policy {
     /// # Ok::<(), asylon::Error>(())
     /// ```
     pub fn revision(&self) -> String {
+        self.revision_str().to_string()
+    }
+
+    /// [`Policy::revision`], borrowed.
+    fn revision_str(&self) -> &str {
+        self.revision.get_or_init(|| self.hash_sources())
+    }
+
+    fn hash_sources(&self) -> String {
         use sha2::{Digest, Sha256};
         let mut hash = Sha256::new();
         for (_, file) in self.checked.sources.iter() {
@@ -502,7 +516,9 @@ impl Policy {
             return Err(Failure::Eval(e));
         }
         let texts = (self.texts).get_or_init(|| Arc::new(Texts::of(&self.checked)));
-        decide(ev, &self.checked, texts, lang).map_err(Failure::Eval)
+        let mut decision = decide(ev, &self.checked, texts, lang).map_err(Failure::Eval)?;
+        decision.revision = self.revision_str().to_string();
+        Ok(decision)
     }
 }
 
@@ -715,7 +731,8 @@ mod texts_made_once {
                         continue;
                     };
                     let ev = Evaluator::new(&checked, &facts, options.as_of);
-                    let rendered = decide(ev, &checked, &nothing_made, lang).expect("decided");
+                    let mut rendered = decide(ev, &checked, &nothing_made, lang).expect("decided");
+                    rendered.revision = policy.revision();
                     let json = |d: &crate::Decision| serde_json::to_string_pretty(d).expect("JSON");
                     assert_eq!(json(&made), json(&rendered), "{path:?} {date} {lang}");
                     let spanish = |d: &crate::Decision| json(&d.in_language("es"));

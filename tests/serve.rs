@@ -240,6 +240,55 @@ fn batch_answers_the_lines_batch_writes() {
     }
 }
 
+/// A stored decision names the rules that made it: the same revision in `eval`'s JSON,
+/// in each full result of `batch`, and in the service's header, body, explanation and
+/// next question, for the same policy.
+#[test]
+fn every_front_end_carries_the_same_revision_in_the_body() {
+    let facts = std::fs::read_to_string(&examples()[0]).expect("the example reads");
+    let one_line: Value = serde_json::from_str(&facts).expect("an example is JSON");
+    let eval = asylon(
+        &["eval", POLICY, "-", "--as-of", AS_OF, "--format", "json"],
+        &facts,
+    );
+    assert_eq!(eval.code, 0, "{}", eval.stderr);
+    let eval: Value = serde_json::from_str(&eval.stdout).expect("a decision");
+    let revision = eval["revision"]
+        .as_str()
+        .expect("eval's decision has a revision");
+    assert!(
+        revision.starts_with("sha256:") && revision.len() == 7 + 64,
+        "{revision}"
+    );
+
+    let batch = asylon(
+        &["batch", POLICY, "-", "--as-of", AS_OF],
+        &format!("{one_line}\n{one_line}\n"),
+    );
+    assert_eq!(batch.code, 0, "{}", batch.stderr);
+    for line in batch.stdout.lines() {
+        let line: Value = serde_json::from_str(line).expect("a result line");
+        assert_eq!(line["result"]["revision"], revision, "{line}");
+    }
+
+    let server = Server::start(&[POLICY]);
+    let body = format!(r#"{{"facts": {facts}, "as_of": "{AS_OF}"}}"#);
+    let answer = server.post_json(&evaluate_path(), &body);
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(answer.revision.as_deref(), Some(revision));
+    assert_eq!(answer.json()["revision"], revision);
+    let next = server.post_json(&format!("/v1/policies/{NAME}/next-question"), &body);
+    assert_eq!(next.json()["revision"], revision);
+    assert_eq!(next.json()["decision"]["revision"], revision);
+    let outcome = eval["does_not_hold"][0]["id"].as_str().expect("an outcome");
+    let explain = server.post_json(
+        &format!("/v1/policies/{NAME}/explain"),
+        &format!(r#"{{"facts": {facts}, "as_of": "{AS_OF}", "outcome": "{outcome}"}}"#),
+    );
+    assert_eq!(explain.status, 200, "{}", explain.body);
+    assert_eq!(explain.json()["revision"], revision);
+}
+
 #[test]
 fn next_question_asks_in_the_language_and_says_how_many_may_remain() {
     let server = Server::start(&[POLICY]);

@@ -35,6 +35,7 @@ pub fn decision_schema(policy: Option<&Policy>) -> J {
             "policy": names.policy,
             "title": {"type": "string", "description": "the policy's title in the decision's language, when it is translated and differs from `policy`"},
             "version": {"type": "string"},
+            "revision": {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$", "description": "the revision of the rules that made the decision: `sha256:` and the hex digest of the policy's sources (the service's `asylon-revision` header)"},
             "as_of": {"type": "string", "format": "date"},
             "lang": {"type": "string", "minLength": 1},
             "outcomes": {"type": "array", "items": {"$ref": "#/$defs/holding"}},
@@ -43,7 +44,7 @@ pub fn decision_schema(policy: Option<&Policy>) -> J {
             "missing": {"type": "array", "items": names.fact, "uniqueItems": true},
             "conflicts": {"type": "array", "items": {"$ref": "#/$defs/conflict"}, "minItems": 1},
         },
-        "required": ["policy", "as_of", "lang", "outcomes", "undetermined", "does_not_hold", "missing"],
+        "required": ["policy", "revision", "as_of", "lang", "outcomes", "undetermined", "does_not_hold", "missing"],
         "additionalProperties": false,
         "$defs": {
             "holding": object(

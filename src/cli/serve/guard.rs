@@ -162,15 +162,16 @@ async fn observe(
     next: Next,
 ) -> Response {
     let started = Instant::now();
-    let method = request.method().clone();
-    let path = request.uri().path().to_string();
-    let route = (request.extensions().get::<MatchedPath>())
-        .map_or_else(|| "other".to_string(), |m| m.as_str().to_string());
+    // The route pattern is an `Arc<str>` inside: kept by a reference count, not copied.
+    let route = request.extensions().get::<MatchedPath>().cloned();
+    // Method and path are only copied when there is a log to write them to.
+    let logged = log.then(|| (request.method().clone(), request.uri().path().to_string()));
     let response = next.run(request).await;
     let took: Duration = started.elapsed();
     let status = response.status().as_u16();
-    app.metrics.request(&route, status, took);
-    if log {
+    let route = route.as_ref().map_or("other", MatchedPath::as_str);
+    app.metrics.request(route, status, took);
+    if let Some((method, path)) = logged {
         let revision = (response.headers().get(REVISION))
             .and_then(|v| v.to_str().ok())
             .unwrap_or("-");

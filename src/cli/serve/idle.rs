@@ -5,6 +5,11 @@
 //! Each accepted connection is wrapped in an [`Idle`] stream: any byte read or written
 //! moves its deadline; a read or write still waiting when the deadline passes fails with
 //! `TimedOut`, and hyper closes the connection.
+//!
+//! The deadline moves lazily: a byte only notes the time, and the timer, when it fires,
+//! is set again to the last activity's deadline if that is still ahead. Resetting the
+//! timer on every read and write took the runtime's timer lock several times per
+//! request, on every connection.
 
 use std::io;
 use std::pin::Pin;
@@ -33,6 +38,7 @@ impl Listener for IdleListener {
         let idle = Idle {
             io,
             idle: self.idle,
+            last: Instant::now(),
             deadline: Box::pin(tokio::time::sleep(self.idle)),
         };
         (idle, addr)
@@ -47,24 +53,35 @@ impl Listener for IdleListener {
 pub struct Idle {
     io: TcpStream,
     idle: Duration,
+    /// When a byte last went through.
+    last: Instant,
+    /// Fires at or before the connection's deadline (`last + idle`).
     deadline: Pin<Box<Sleep>>,
 }
 
 impl Idle {
-    /// Moves the deadline after a byte went through.
+    /// Notes that a byte went through (the deadline follows when the timer fires).
     fn active(&mut self) {
-        let next = Instant::now() + self.idle;
-        self.deadline.as_mut().reset(next);
+        self.last = Instant::now();
     }
 
     /// A still-pending read or write past the deadline fails.
     fn check<T>(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<T>> {
-        match self.deadline.as_mut().poll(cx) {
-            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
-                io::ErrorKind::TimedOut,
-                "the connection stayed idle past the limit",
-            ))),
-            Poll::Pending => Poll::Pending,
+        loop {
+            match self.deadline.as_mut().poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(()) => {
+                    let due = self.last + self.idle;
+                    if due <= Instant::now() {
+                        return Poll::Ready(Err(io::Error::new(
+                            io::ErrorKind::TimedOut,
+                            "the connection stayed idle past the limit",
+                        )));
+                    }
+                    // Active since the timer was set: wait for the real deadline.
+                    self.deadline.as_mut().reset(due);
+                }
+            }
         }
     }
 }

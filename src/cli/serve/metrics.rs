@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use super::lock;
+use super::state::{Loaded, Registry};
 use std::time::Duration;
 
 /// The upper bounds of the latency buckets, in seconds.
@@ -18,14 +19,13 @@ const BUCKETS: [f64; 10] = [
 /// Every counter of the service.
 #[derive(Default)]
 pub struct Metrics {
-    /// `(route, status)` → requests.
-    requests: Mutex<BTreeMap<(String, u16), u64>>,
+    /// route → status → requests. Nested so that counting a request looks its route up
+    /// by `&str`, allocating only the first time a route is seen.
+    requests: Mutex<BTreeMap<String, BTreeMap<u16, u64>>>,
     /// Requests per latency bucket (the last one: slower than every bound).
     latency: [AtomicU64; BUCKETS.len() + 1],
     latency_micros: AtomicU64,
     latency_count: AtomicU64,
-    /// `(policy, outcome)` → decisions in which the outcome holds.
-    outcomes: Mutex<BTreeMap<(String, String), u64>>,
     decisions: AtomicU64,
     reloads: AtomicU64,
     failed_reloads: AtomicU64,
@@ -34,9 +34,14 @@ pub struct Metrics {
 impl Metrics {
     /// Counts a request, by its route (the pattern, not the path).
     pub fn request(&self, route: &str, status: u16, took: Duration) {
-        *lock(&self.requests)
-            .entry((route.to_string(), status))
-            .or_default() += 1;
+        {
+            let mut requests = lock(&self.requests);
+            let by_status = match requests.get_mut(route) {
+                Some(by_status) => by_status,
+                None => requests.entry(route.to_string()).or_default(),
+            };
+            *by_status.entry(status).or_default() += 1;
+        }
         let secs = took.as_secs_f64();
         let bucket = BUCKETS
             .iter()
@@ -48,15 +53,11 @@ impl Metrics {
         self.latency_count.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Counts a decision, by the outcomes that hold.
-    pub fn decision(&self, policy: &str, decision: &asylon::Decision) {
+    /// Counts a decision made by `loaded`, by the outcomes that hold (the policy's own
+    /// counters: atomic adds, no lock).
+    pub fn decision(&self, loaded: &Loaded, decision: &asylon::Decision) {
         self.decisions.fetch_add(1, Ordering::Relaxed);
-        let mut outcomes = lock(&self.outcomes);
-        for o in &decision.outcomes {
-            *outcomes
-                .entry((policy.to_string(), o.id.clone()))
-                .or_default() += 1;
-        }
+        loaded.count(decision);
     }
 
     /// Counts a reload, done or refused.
@@ -69,8 +70,9 @@ impl Metrics {
         counter.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Everything, in the Prometheus text format (version 0.0.4).
-    pub fn render(&self) -> String {
+    /// Everything, in the Prometheus text format (version 0.0.4); the outcomes of the
+    /// policies in `registry`.
+    pub fn render(&self, registry: &Registry) -> String {
         let mut out = String::new();
         let _ = writeln!(
             out,
@@ -78,15 +80,17 @@ impl Metrics {
         );
         let _ = writeln!(out, "# TYPE asylon_requests_total counter");
         let mut errors = 0;
-        for ((route, status), n) in lock(&self.requests).iter() {
-            if *status >= 400 {
-                errors += n;
+        for (route, by_status) in lock(&self.requests).iter() {
+            for (status, n) in by_status {
+                if *status >= 400 {
+                    errors += n;
+                }
+                let _ = writeln!(
+                    out,
+                    "asylon_requests_total{{route=\"{}\",status=\"{status}\"}} {n}",
+                    escape(route)
+                );
             }
-            let _ = writeln!(
-                out,
-                "asylon_requests_total{{route=\"{}\",status=\"{status}\"}} {n}",
-                escape(route)
-            );
         }
         let _ = writeln!(
             out,
@@ -135,13 +139,15 @@ impl Metrics {
         );
         let _ = writeln!(out, "# HELP asylon_outcomes_total Decisions in which an outcome holds, by policy and outcome.");
         let _ = writeln!(out, "# TYPE asylon_outcomes_total counter");
-        for ((policy, outcome), n) in lock(&self.outcomes).iter() {
-            let _ = writeln!(
-                out,
-                "asylon_outcomes_total{{policy=\"{}\",outcome=\"{}\"}} {n}",
-                escape(policy),
-                escape(outcome)
-            );
+        for entry in registry.entries() {
+            for (outcome, n) in entry.tally.counts() {
+                let _ = writeln!(
+                    out,
+                    "asylon_outcomes_total{{policy=\"{}\",outcome=\"{}\"}} {n}",
+                    escape(&entry.name),
+                    escape(&outcome)
+                );
+            }
         }
         let _ = writeln!(
             out,
@@ -188,7 +194,7 @@ mod tests {
             Duration::from_millis(3),
         );
         m.reload(false);
-        let text = m.render();
+        let text = m.render(&Registry::default());
         assert!(text.contains(
             "asylon_requests_total{route=\"/v1/policies/{name}/evaluate\",status=\"200\"} 1"
         ));

@@ -94,7 +94,7 @@ pub fn document(registry: &Registry, token: bool) -> Value {
         "info": {
             "title": "asylon decision service",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Policies for asylum pathways, evaluated with unknown facts. Every answer about a policy carries its revision (a content hash of its sources) in the asylon-revision header."
+            "description": "Policies for asylum pathways, evaluated with unknown facts. Every answer about a policy carries its revision (a content hash of its sources) in the asylon-revision header, and decisions and explanations carry it in their body (`revision`)."
         },
         "paths": {
             "/v1/policies": { "get": {
@@ -135,7 +135,7 @@ pub fn document(registry: &Registry, token: bool) -> Value {
                 json!({ "$ref": "#/components/schemas/ExplainRequest" }),
                 with(errors(&case_errors), ok("The explanation", json!({
                     "type": "object",
-                    "required": ["outcome", "title", "status", "as_of", "lang", "condition"]
+                    "required": ["outcome", "title", "status", "revision", "as_of", "lang", "condition"]
                 })))
             ),
             "/v1/policies/{name}/batch": { "post": {

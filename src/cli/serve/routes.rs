@@ -146,7 +146,7 @@ async fn evaluate(
     let (loaded, bytes) = case_request(&app, &name, &headers, body).await?;
     let case = Case::parse(&bytes, app.config.max_json_depth)?;
     let decision = decide(&loaded, &case)?;
-    app.metrics.decision(&name, &decision);
+    app.metrics.decision(&loaded, &decision);
     if let Some(log) = &app.decisions {
         if let Err(e) = log.write(&name, &loaded.revision, case.facts, &decision) {
             // The decision is made; the service's own failure is logged without facts.
@@ -308,7 +308,7 @@ async fn ready(State(app): State<Arc<App>>) -> Response {
 async fn metrics(State(app): State<Arc<App>>) -> Response {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        app.metrics.render(),
+        app.metrics.render(&app.registry),
     )
         .into_response()
 }

@@ -7,7 +7,9 @@
 //! for `/health`. A request holds the `Arc` of the version it started with, so requests
 //! in flight finish on the old version after a swap.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
@@ -24,6 +26,37 @@ pub struct Loaded {
     /// `sha256:` and the hex digest of its sources (file names and texts, in load
     /// order): the same rules give the same revision on any machine.
     pub revision: String,
+    /// One counter per outcome, in policy order: decisions in which it holds. Shared
+    /// with the entry's [`Tally`], so that a request counts with one atomic add per
+    /// holding outcome, no lock and no allocation.
+    counters: Vec<Arc<AtomicU64>>,
+}
+
+/// Decisions in which each outcome of a policy holds, by outcome id: every outcome any
+/// loaded version of the policy has had, so that after a reload an outcome keeps
+/// counting where the last version left off (a Prometheus counter never goes back).
+#[derive(Default)]
+pub struct Tally(Mutex<BTreeMap<String, Arc<AtomicU64>>>);
+
+impl Tally {
+    /// The counters of `policy`'s outcomes, in policy order, made for ids new to it.
+    fn counters(&self, policy: &Policy) -> Vec<Arc<AtomicU64>> {
+        let checked = policy.checked();
+        let mut known = lock(&self.0);
+        (checked.outcomes.iter())
+            .map(|&r| {
+                let id = &checked.rule(r).name;
+                Arc::clone(known.entry(id.clone()).or_default())
+            })
+            .collect()
+    }
+
+    /// Each outcome id ever loaded with its count, by id.
+    pub fn counts(&self) -> Vec<(String, u64)> {
+        (lock(&self.0).iter())
+            .map(|(id, n)| (id.clone(), n.load(Ordering::Relaxed)))
+            .collect()
+    }
 }
 
 /// A policy the service answers with, under its name.
@@ -37,9 +70,12 @@ pub struct Entry {
     failed: Mutex<Option<Vec<Diagnostic>>>,
     /// What the files looked like when last read, to notice changes.
     stamp: Mutex<Stamp>,
+    /// Decisions by outcome, across reloads.
+    pub tally: Tally,
 }
 
 /// Every policy, in the order given on the command line.
+#[derive(Default)]
 pub struct Registry {
     entries: Vec<Entry>,
 }
@@ -57,11 +93,36 @@ pub enum Reloaded {
 }
 
 impl Loaded {
-    /// Loads and checks the policy at `path`.
-    pub fn load(path: &Path) -> Result<Loaded, asylon::Error> {
+    /// Loads and checks the policy at `path`, counting its outcomes in `tally`.
+    pub fn load(path: &Path, tally: &Tally) -> Result<Loaded, asylon::Error> {
         let policy = Policy::load(path)?;
         let revision = policy.revision();
-        Ok(Loaded { policy, revision })
+        let counters = tally.counters(&policy);
+        Ok(Loaded {
+            policy,
+            revision,
+            counters,
+        })
+    }
+
+    /// Counts `decision` (made by this version) for each outcome that holds in it.
+    pub fn count(&self, decision: &asylon::Decision) {
+        let checked = self.policy.checked();
+        let name = |k: usize| checked.outcomes.get(k).map(|&r| &*checked.rule(r).name);
+        // A decision lists the outcomes that hold in policy order: one walk finds them
+        // all; an id out of that order is looked for from the start.
+        let mut at = 0;
+        for holding in &decision.outcomes {
+            let found = (at..checked.outcomes.len())
+                .chain(0..at)
+                .find(|&k| name(k) == Some(holding.id.as_str()));
+            if let Some(k) = found {
+                if let Some(counter) = self.counters.get(k) {
+                    counter.fetch_add(1, Ordering::Relaxed);
+                }
+                at = k + 1;
+            }
+        }
     }
 }
 
@@ -119,7 +180,7 @@ impl Entry {
     /// When it does not check, the last good version stays and the error is kept.
     pub fn reload(&self) -> Result<Reloaded, asylon::Error> {
         *lock(&self.stamp) = stamp(&self.path);
-        match Loaded::load(&self.path) {
+        match Loaded::load(&self.path, &self.tally) {
             Ok(new) => {
                 *lock(&self.failed) = None;
                 if new.revision == self.current.load().revision {
@@ -149,7 +210,8 @@ impl Registry {
         for path in paths {
             let path = PathBuf::from(path);
             let before = stamp(&path);
-            let loaded = Loaded::load(&path)?;
+            let tally = Tally::default();
+            let loaded = Loaded::load(&path, &tally)?;
             let name = policy_name(&path);
             if entries.iter().any(|e| e.name == name) {
                 return Err(asylon::Error::from_reports(
@@ -167,6 +229,7 @@ impl Registry {
                 current: ArcSwap::from_pointee(loaded),
                 failed: Mutex::new(None),
                 stamp: Mutex::new(before),
+                tally,
             });
         }
         Ok(Registry { entries })
@@ -180,5 +243,48 @@ impl Registry {
     /// Every policy, in the order given.
     pub fn entries(&self) -> &[Entry] {
         &self.entries
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const V1: &str = "policy \"P\" version \"1\"\nfact a: bool \"a\"\noutcome yes when a title en \"yes\"\noutcome no when not a title en \"no\"\n";
+    const V2: &str = "policy \"P\" version \"2\"\nfact a: bool \"a\"\noutcome maybe when a title en \"maybe\"\noutcome yes when a title en \"yes\"\n";
+
+    fn decide(loaded: &Loaded, facts: &str) -> asylon::Decision {
+        let options = asylon::EvalOptions::on("2024-06-17").expect("a date");
+        (loaded.policy)
+            .evaluate_json("case", facts, &options)
+            .expect("a decision")
+    }
+
+    #[test]
+    fn outcomes_are_counted_per_policy_and_keep_counting_across_a_reload() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let file = dir.path().join("p.asylon");
+        std::fs::write(&file, V1).expect("written");
+        let registry =
+            Registry::load(&[file.display().to_string()]).expect("the first version loads");
+        let entry = &registry.entries()[0];
+        let v1 = entry.current();
+        v1.count(&decide(&v1, r#"{"a": true}"#));
+        v1.count(&decide(&v1, r#"{"a": false}"#));
+        v1.count(&decide(&v1, "{}"));
+        std::fs::write(&file, V2).expect("written");
+        assert_eq!(
+            entry.reload().expect("the new version loads"),
+            Reloaded::Swapped
+        );
+        let v2 = entry.current();
+        let both = decide(&v2, r#"{"a": true}"#);
+        assert_eq!(both.outcomes.len(), 2);
+        v2.count(&both);
+        // A request still on the old version counts where the new one does.
+        v1.count(&decide(&v1, r#"{"a": true}"#));
+        let counts = entry.tally.counts();
+        let expected = [("maybe", 1), ("no", 1), ("yes", 3)].map(|(id, n)| (id.to_string(), n));
+        assert_eq!(counts, expected);
     }
 }
