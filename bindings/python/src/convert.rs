@@ -53,7 +53,7 @@ pub fn read_facts(policy: &asylon::Policy, facts: &Bound<'_, PyAny>) -> Result<F
 static DATE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 /// `datetime.date`, imported once.
-fn date_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+pub fn date_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     DATE.import(py, "datetime", "date")
 }
 
