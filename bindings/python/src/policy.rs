@@ -27,7 +27,7 @@ pub struct Policy {
     /// The Python strings of its results, shared by all of them.
     strings: SharedStrings,
     /// The options of the last call given an `as_of`: a caseload is evaluated on one
-    /// date, and reading it again (a Python call and a date parse) was a fiftieth of
+    /// date, and making them again (a Python call and a date parse) was a sixtieth of
     /// `evaluate`.
     last_options: Mutex<Option<LastOptions>>,
 }
