@@ -9,6 +9,7 @@ use std::fmt;
 
 use asylon::Facts;
 use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
     PyBool, PyDict, PyDictMethods, PyFloat, PyInt, PyList, PyString, PyTuple, PyType,
@@ -53,7 +54,7 @@ pub fn read_facts(policy: &asylon::Policy, facts: &Bound<'_, PyAny>) -> Result<F
 static DATE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 /// `datetime.date`, imported once.
-fn date_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+pub fn date_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     DATE.import(py, "datetime", "date")
 }
 
@@ -174,7 +175,7 @@ impl<'de> de::Deserializer<'de> for Reader<'_, '_> {
             return visitor.visit_f64(f);
         }
         if let Ok(s) = obj.cast::<PyString>() {
-            let text = s.to_cow().map_err(raised)?;
+            let text = utf8(s).map_err(raised)?;
             return visitor.visit_str(&text);
         }
         let dict = obj.cast::<PyDict>().ok();
@@ -224,11 +225,18 @@ impl<'de> de::Deserializer<'de> for Reader<'_, '_> {
     }
 }
 
+/// A `str`'s UTF-8 text. On the abi3 API before Python 3.10 it is an encoded `bytes`
+/// object, kept while the text is read, not copied again into a `String` as `to_cow`
+/// would.
+fn utf8(s: &Bound<'_, PyString>) -> PyResult<PyBackedStr> {
+    PyBackedStr::try_from(s.clone())
+}
+
 /// A dict's entries: string keys, each value read under its key's path.
 struct Entries<'a, 'py> {
     items: pyo3::types::iter::BoundDictIterator<'py>,
     /// The value of the key just read, and the key.
-    value: Option<(Bound<'py, PyAny>, String)>,
+    value: Option<(Bound<'py, PyAny>, PyBackedStr)>,
     reading: &'a Reading,
     depth: usize,
 }
@@ -248,11 +256,11 @@ impl<'de> MapAccess<'de> for Entries<'_, '_> {
                 "the key `{key}` is not a string: fact names are strings"
             )));
         };
-        let key = match key.to_cow() {
-            Ok(key) => key.into_owned(),
+        let key = match utf8(key) {
+            Ok(key) => key,
             Err(e) => return Err(self.reading.stop(Stop::Raised(e))),
         };
-        let read = seed.deserialize(key.as_str().into_deserializer());
+        let read = seed.deserialize((&*key).into_deserializer());
         self.value = Some((value, key));
         read.map(Some)
     }

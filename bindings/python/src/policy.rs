@@ -1,13 +1,14 @@
 //! `asylon.Policy`: a loaded, checked policy, immutable and shared between threads.
 
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::thread;
 
 use asylon::explain::explain;
 use asylon::interview::{next_question, question_text};
 use asylon::{Decision, EvalOptions, FactId, Facts};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyList, PyString};
 use serde_json::Value;
 
 use crate::convert::{self, Unread, Unsupported};
@@ -25,6 +26,19 @@ pub struct Policy {
     inner: asylon::Policy,
     /// The Python strings of its results, shared by all of them.
     strings: SharedStrings,
+    /// The options of the last call given an `as_of`: a caseload is evaluated on one
+    /// date, and making them again (a Python call and a date parse) was a sixtieth of
+    /// `evaluate`.
+    last_options: Mutex<Option<LastOptions>>,
+}
+
+/// The options made for an `as_of` and a `lang`. The `as_of` is a `date` or a `str`
+/// (exactly: a subclass could change its text), both immutable, and held here, so no
+/// other object can take its address: the same object is the same date.
+struct LastOptions {
+    as_of: Py<PyAny>,
+    lang: String,
+    options: EvalOptions,
 }
 
 /// Why one case gave no decision: the library's error, or a Python value that is no fact.
@@ -60,6 +74,7 @@ impl Policy {
         Policy {
             inner,
             strings: SharedStrings::default(),
+            last_options: Mutex::new(None),
         }
     }
 
@@ -80,8 +95,40 @@ impl Policy {
         as_of: Option<&Bound<'_, PyAny>>,
         lang: &str,
     ) -> PyResult<EvalOptions> {
+        // `None` is today, which changes: never kept.
+        let kept = match as_of {
+            Some(d) if d.is_exact_instance_of::<PyString>() => Some(d),
+            Some(d) if d.get_type().is(convert::date_type(py)?) => Some(d),
+            _ => None,
+        };
+        // Never waits: another thread holding it makes its own options meanwhile.
+        if let (Some(d), Ok(last)) = (kept, self.last_options.try_lock()) {
+            if let Some(last) = &*last {
+                if last.as_of.bind(py).is(d) && last.lang == lang {
+                    return Ok(last.options.clone());
+                }
+            }
+        }
+        let options = self.options_anew(py, as_of, lang)?;
+        if let (Some(d), Ok(mut last)) = (kept, self.last_options.try_lock()) {
+            *last = Some(LastOptions {
+                as_of: d.clone().unbind(),
+                lang: lang.to_owned(),
+                options: options.clone(),
+            });
+        }
+        Ok(options)
+    }
+
+    /// The evaluation options, made from `as_of` and `lang`.
+    fn options_anew(
+        &self,
+        py: Python<'_>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        lang: &str,
+    ) -> PyResult<EvalOptions> {
         let text: String = match as_of {
-            Some(d) if d.is_instance_of::<pyo3::types::PyString>() => d.extract()?,
+            Some(d) if d.is_instance_of::<PyString>() => d.extract()?,
             Some(d) if !d.is_none() => d.call_method0("isoformat")?.extract()?,
             _ => py
                 .import("datetime")?

@@ -63,6 +63,10 @@ impl<'py> Maker<'_, 'py> {
         self.strings.get(self.py, text).into_any()
     }
 
+    fn name(&mut self, name: &'static str) -> Bound<'py, PyAny> {
+        self.strings.name(self.py, name).clone().into_any()
+    }
+
     /// `{variant: value}`, serde's external tagging, as serde_json writes it.
     fn tagged(
         &mut self,
@@ -70,7 +74,7 @@ impl<'py> Maker<'_, 'py> {
         value: Bound<'py, PyAny>,
     ) -> Result<Bound<'py, PyAny>, Failed> {
         let dict = PyDict::new(self.py);
-        dict.set_item(self.text(variant), value)?;
+        dict.set_item(self.strings.name(self.py, variant), value)?;
         Ok(dict.into_any())
     }
 }
@@ -195,7 +199,7 @@ impl<'s, 'py> ser::Serializer for Maker<'s, 'py> {
         _index: u32,
         variant: &'static str,
     ) -> Result<Self::Ok, Failed> {
-        Ok(self.text(variant))
+        Ok(self.name(variant))
     }
 
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
@@ -365,8 +369,7 @@ impl<'py> Map<'_, 'py> {
 
     fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Failed> {
         let value = self.make(value)?;
-        let key = self.strings.get(self.py, key);
-        self.dict.set_item(key, value)?;
+        self.dict.set_item(self.strings.name(self.py, key), value)?;
         Ok(())
     }
 

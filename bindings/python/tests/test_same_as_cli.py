@@ -29,6 +29,26 @@ def test_a_date_object_is_the_same_as_its_text(policy):
     assert policy.evaluate(facts, as_of=datetime.date(2024, 6, 17)) == by_text
 
 
+def test_each_call_is_on_its_own_as_of_and_lang(policy):
+    # The options of the last as_of are kept: the next call on another date, or in
+    # another language, must not get them.
+    facts = json.loads(EXAMPLES[0].read_text())
+    before_ban, after_ban = datetime.date(2024, 6, 1), datetime.date(2024, 6, 17)
+
+    def ban_holds(decision):
+        return any(o["id"] == "asylum_ban_in_effect" for o in decision["outcomes"])
+
+    calls = [(after_ban, "en"), (before_ban, "en"), (after_ban, "en"), (after_ban, "es"),
+             ("2024-06-01", "es"), ("2024-06-17", "es"), (after_ban, "en")]
+    for as_of, lang in calls:
+        decision = policy.evaluate(facts, as_of=as_of, lang=lang)
+        text = as_of if isinstance(as_of, str) else as_of.isoformat()
+        assert (decision["as_of"], decision["lang"]) == (text, lang)
+        assert decision == policy.evaluate(json.loads(EXAMPLES[0].read_text()),
+                                           as_of=text, lang=lang)
+        assert ban_holds(decision) == (text >= "2024-06-05")
+
+
 def test_dates_in_facts_may_be_date_objects(policy):
     text = {"entry": {"method": "between_ports", "date": "2023-05-01"}}
     objects = {"entry": {"method": "between_ports", "date": datetime.date(2023, 5, 1)}}
