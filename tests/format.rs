@@ -101,6 +101,23 @@ fn texts_an_unclosed_brace_would_join_are_left_as_written() {
     }
 }
 
+/// Every input the `fmt` fuzz target found (`fuzz/found/fmt-*`) formats to the same tree,
+/// idempotently.
+#[test]
+fn what_the_fmt_fuzzer_found_formats_to_the_same_tree() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/found");
+    let mut found = 0;
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.starts_with("fmt-") {
+            let text = String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).to_string();
+            check_formatting(&name, &text);
+            found += 1;
+        }
+    }
+    assert!(found >= 3, "only {found} inputs");
+}
+
 #[test]
 fn a_messy_policy_is_laid_out_canonically() {
     let text = std::fs::read_to_string(concat!(

@@ -16,11 +16,13 @@ use crate::syntax::{parse_file, SyntaxError};
 
 /// Formats the text of one `.asylon` file; the syntax errors when it does not parse.
 ///
-/// Formatting never changes what a file means: when the formatted text would read as
-/// another syntax tree, the text is given back as written. That happens only around a `{`
-/// a string leaves open (an error `asylon check` reports): a fallback `{name or "…"}`
-/// holds quotes, so such a `{` can reach past its string into the next one, and whether
-/// it does depends on the line breaks and comments between them, which formatting moves.
+/// Formatting never changes what a file means, and formatting twice changes nothing
+/// more: when the laid-out text would read as another syntax tree, or would lay out
+/// differently again, the text is given back as written. That happens only around text
+/// that is already wrong, such as a `{` a string leaves open (an error `asylon check`
+/// reports): a fallback `{name or "…"}` holds quotes, so such a `{` can reach past its
+/// string into the next one, and whether it does depends on the line breaks and comments
+/// between them, which formatting moves.
 ///
 /// ```
 /// let messy = "policy \"P\"\nfact   a: bool \"a\"\n";
@@ -28,12 +30,18 @@ use crate::syntax::{parse_file, SyntaxError};
 /// ```
 pub fn format_source(text: &str) -> Result<String, Vec<SyntaxError>> {
     let file = parse_file(FileId(0), text)?;
-    let attached = comments::Attached::new(comments::scan(text), &anchors(&file));
-    let formatted = printer::Printer::new(text, attached).file(&file);
-    match parse_file(FileId(0), &formatted) {
-        Ok(again) if again == file => Ok(formatted),
-        _ => Ok(text.to_string()),
-    }
+    let formatted = lay_out(text, &file);
+    let stable = match parse_file(FileId(0), &formatted) {
+        Ok(again) if again == file => lay_out(&formatted, &again) == formatted,
+        _ => false,
+    };
+    Ok(if stable { formatted } else { text.to_string() })
+}
+
+/// `file`, parsed from `text`, printed with its comments.
+fn lay_out(text: &str, file: &File) -> String {
+    let attached = comments::Attached::new(comments::scan(text), &anchors(file));
+    printer::Printer::new(text, attached).file(file)
 }
 
 /// Where each node a comment can be attached to starts, as the printer asks for them.
