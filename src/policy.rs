@@ -220,7 +220,7 @@ impl Policy {
                 ErrorKind::Policy,
                 &sources,
                 syntax_errors,
-                |e| span_of_syntax(e).file,
+                |e| e.span().file,
             ));
         }
         match check(&sources, &trees) {
@@ -607,18 +607,6 @@ pub(crate) fn read_given_files(
         if let (true, Ok(text)) = (small, std::fs::read_to_string(&path)) {
             sources.add(path, text);
         }
-    }
-}
-
-fn span_of_syntax(e: &crate::syntax::SyntaxError) -> crate::source::Span {
-    use crate::syntax::SyntaxError::*;
-    match e {
-        Unexpected { span, .. }
-        | Slip { span, .. }
-        | DuplicateClause { span, .. }
-        | BadEscape { span, .. }
-        | IntOutOfRange { span, .. }
-        | TooDeep { span, .. } => *span,
     }
 }
 

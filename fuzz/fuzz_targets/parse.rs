@@ -6,7 +6,7 @@
 #![no_main]
 
 use asylon::internal::source::{FileId, Span};
-use asylon::internal::syntax::{parse_file, SyntaxError};
+use asylon::internal::syntax::parse_file;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
@@ -19,7 +19,7 @@ fuzz_target!(|text: &str| {
         Err(errors) => {
             assert!(!errors.is_empty(), "a failed parse reports an error");
             for error in &errors {
-                let Span { start, end, .. } = span(error);
+                let Span { start, end, .. } = error.span();
                 let (start, end) = (start as usize, end as usize);
                 assert!(
                     start <= end
@@ -32,14 +32,3 @@ fuzz_target!(|text: &str| {
         }
     }
 });
-
-fn span(error: &SyntaxError) -> Span {
-    match error {
-        SyntaxError::Unexpected { span, .. }
-        | SyntaxError::Slip { span, .. }
-        | SyntaxError::DuplicateClause { span, .. }
-        | SyntaxError::BadEscape { span, .. }
-        | SyntaxError::TooDeep { span, .. }
-        | SyntaxError::IntOutOfRange { span, .. } => *span,
-    }
-}

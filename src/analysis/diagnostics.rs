@@ -67,16 +67,7 @@ impl Problem {
     }
 
     pub(super) fn of_syntax(e: &SyntaxError) -> Problem {
-        use SyntaxError::*;
-        let span = match e {
-            Unexpected { span, .. }
-            | Slip { span, .. }
-            | DuplicateClause { span, .. }
-            | BadEscape { span, .. }
-            | IntOutOfRange { span, .. }
-            | TooDeep { span, .. } => *span,
-        };
-        Problem::of(e, span, ProblemSeverity::Error)
+        Problem::of(e, e.span(), ProblemSeverity::Error)
     }
 
     pub(super) fn of_check(e: &CheckError, index: &Index) -> Problem {

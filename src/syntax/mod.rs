@@ -99,6 +99,21 @@ pub enum SyntaxError {
     },
 }
 
+impl SyntaxError {
+    /// Where in the text the error is.
+    pub fn span(&self) -> Span {
+        use SyntaxError::*;
+        match self {
+            Unexpected { span, .. }
+            | Slip { span, .. }
+            | DuplicateClause { span, .. }
+            | BadEscape { span, .. }
+            | IntOutOfRange { span, .. }
+            | TooDeep { span, .. } => *span,
+        }
+    }
+}
+
 /// Parses one file of a policy. Returns the tree, or every error found in it.
 pub fn parse_file(file: FileId, text: &str) -> Result<ast::File, Vec<SyntaxError>> {
     let mut pairs = parse::parse(parse::Rule::policy_file, file, text).map_err(|e| vec![e])?;
