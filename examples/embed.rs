@@ -45,7 +45,7 @@ fn main() -> miette::Result<()> {
                     .missing
                     .iter()
                     .take(3)
-                    .map(String::as_str)
+                    .map(asylon::Text::as_str)
                     .collect();
                 out.push_str(&format!("  ask next      {}\n", next.join(", ")));
                 let bar = decision.status("reentry_bar_risk");

@@ -18,6 +18,7 @@ use crate::checked::{
 use crate::eval::{EvalError, Evaluator};
 use crate::facts::Facts;
 use crate::message::{fold_whitespace, render};
+use crate::text::Text;
 use crate::texts::{collect_facts, Texts};
 use crate::value::{Date, Value};
 #[doc(hidden)] // The inside: values are the checked policy's.
@@ -39,21 +40,21 @@ pub enum Status {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Holding {
     /// The outcome's id.
-    pub id: String,
+    pub id: Text,
     /// Always [`Status::Holds`].
     pub status: Status,
     /// Its title, in the decision's language.
-    pub title: String,
+    pub title: Text,
     /// Its explanation, in the decision's language.
-    pub explanation: String,
+    pub explanation: Text,
     /// The passages it implements, one per line.
-    pub source: String,
+    pub source: Text,
     /// The same passages, one per item.
-    pub sources: Vec<String>,
+    pub sources: Vec<Text>,
     /// For a rule that changed over time, the version that applied
     /// (`effective from 2024-06-05`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effective: Option<String>,
+    pub effective: Option<Text>,
     /// Why it holds: its conditions, and the exceptions checked.
     pub because: Vec<Reason>,
 }
@@ -65,9 +66,9 @@ pub struct Reason {
     pub kind: ReasonKind,
     /// The exception's name, for an exception.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exception: Option<String>,
+    pub exception: Option<Text>,
     /// The condition as written in the policy.
-    pub condition: String,
+    pub condition: Text,
     /// The condition with the value of each operand it compared, for this case:
     /// `days since credible_fear.referral_date = 77 > 60`. Absent when it compares
     /// nothing whose value would show (see the language guide, "Reasons").
@@ -76,13 +77,23 @@ pub struct Reason {
     /// Its value for this case (`true`/`false`, `null` when unknown).
     pub value: serde_json::Value,
     /// The known facts it read, directly or through definitions.
-    pub facts: BTreeMap<String, serde_json::Value>,
+    #[serde(serialize_with = "keys_as_strings")]
+    pub facts: BTreeMap<Text, serde_json::Value>,
     /// The exceptions that stopped this one from applying.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub defeated_by: Vec<String>,
+    pub defeated_by: Vec<Text>,
     /// The passage the exception implements.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    pub source: Option<Text>,
+}
+
+/// A map's keys written as plain strings: JSON keys cannot take a text's prepared JSON
+/// form (see [`crate::text::write_json`]).
+fn keys_as_strings<S: serde::Serializer>(
+    map: &BTreeMap<Text, serde_json::Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(map.iter().map(|(k, v)| (k.as_str(), v)))
 }
 
 /// What a [`Reason`] is about.
@@ -99,13 +110,13 @@ pub enum ReasonKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Undetermined {
     /// The outcome's id.
-    pub id: String,
+    pub id: Text,
     /// Always [`Status::Undetermined`].
     pub status: Status,
     /// Its title, in the decision's language.
-    pub title: String,
+    pub title: Text,
     /// The unknown facts that could decide it, in declaration order.
-    pub missing: Vec<String>,
+    pub missing: Vec<Text>,
     /// Whether a conflict between exceptions (see `conflicts`) leaves it undetermined.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub conflict: bool,
@@ -115,15 +126,15 @@ pub struct Undetermined {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NotHolding {
     /// The outcome's id.
-    pub id: String,
+    pub id: Text,
     /// Always [`Status::DoesNotHold`].
     pub status: Status,
     /// Its title, in the decision's language.
-    pub title: String,
+    pub title: Text,
     /// For a rule that changed over time and has no version in force on the evaluation
     /// date, why it does not hold (`not in force on 2024-06-04: effective from 2024-06-05`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effective: Option<String>,
+    pub effective: Option<Text>,
     /// The exceptions that defeated it, when its own condition held.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub defeated_by: Vec<Defeat>,
@@ -133,19 +144,19 @@ pub struct NotHolding {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Defeat {
     /// The exception's name.
-    pub exception: String,
+    pub exception: Text,
     /// Its title, or its condition as written.
-    pub title: String,
+    pub title: Text,
     /// The passage it implements.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    pub source: Option<Text>,
 }
 
 /// Two or more exceptions to one rule that applied and gave different values.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Conflict {
     /// The rule.
-    pub rule: String,
+    pub rule: Text,
     /// Each exception with the value it gave.
     pub exceptions: Vec<ConflictingException>,
 }
@@ -154,7 +165,7 @@ pub struct Conflict {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConflictingException {
     /// The exception's name.
-    pub exception: String,
+    pub exception: Text,
     /// The value it gave.
     pub value: serde_json::Value,
 }
@@ -163,19 +174,19 @@ pub struct ConflictingException {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Decision {
     /// The policy's name (`policy "…"`; its English title).
-    pub policy: String,
+    pub policy: Text,
     /// The policy's title in the decision's language, when the policy translates it
     /// (`policy en "…" es "…"`) and it differs from `policy`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
+    pub title: Option<Text>,
     /// The policy's version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
+    pub version: Option<Text>,
     /// The revision of the rules that made the decision ([`crate::Policy::revision`]:
     /// `sha256:` and the hex digest of the policy's sources), so that a stored decision
     /// can be traced to them. Empty in a decision read back from JSON that had none.
     #[serde(default)]
-    pub revision: String,
+    pub revision: Text,
     /// The evaluation date, `YYYY-MM-DD`.
     pub as_of: String,
     /// The language of titles and explanations.
@@ -188,7 +199,7 @@ pub struct Decision {
     pub does_not_hold: Vec<NotHolding>,
     /// Every fact some undetermined outcome is missing, the most needed first (ties by
     /// name).
-    pub missing: Vec<String>,
+    pub missing: Vec<Text>,
     /// Conflicts between exceptions, when any occurred.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflicts: Vec<Conflict>,
@@ -292,7 +303,7 @@ impl Decision {
         };
         let rule = |id: &str| policy.outcome_named(id);
         d.lang = lang.to_string();
-        d.title = policy_title(policy, lang);
+        d.title = policy_title(policy, &from.texts, lang);
         for h in &mut d.outcomes {
             if let Some(rule) = rule(&h.id) {
                 h.title = texts.title(rule, value);
@@ -321,9 +332,11 @@ impl Decision {
 }
 
 /// The policy's title in `lang`, when it differs from its name.
-fn policy_title(policy: &CheckedPolicy, lang: &str) -> Option<String> {
-    let title = render(policy, &policy.header.title, lang, |_| None);
-    (!title.is_empty() && title != policy.header.name).then_some(title)
+fn policy_title(policy: &CheckedPolicy, texts: &Texts, lang: &str) -> Option<Text> {
+    texts.names.title(lang).unwrap_or_else(|| {
+        let title = render(policy, &policy.header.title, lang, |_| None);
+        (!title.is_empty() && title != policy.header.name).then(|| Text::from(title))
+    })
 }
 
 /// An outcome's title, explanation and sources: those of its version in force on
@@ -346,43 +359,39 @@ struct Said<'a> {
 
 impl Said<'_> {
     /// An outcome's title.
-    fn title(&self, id: RuleId, value: impl FnMut(&Ref) -> Option<Value>) -> String {
+    fn title(&self, id: RuleId, value: impl FnMut(&Ref) -> Option<Value>) -> Text {
         let rule = self.policy.rule(id);
         let message = texts_of(rule, self.today).0;
         match self.texts.rule_at(id.0 as usize, rule, self.today) {
             Some(t) => t.title.render(self.policy, message, self.lang, value),
-            None => render(self.policy, message, self.lang, value),
+            None => Text::from(render(self.policy, message, self.lang, value)),
         }
     }
 
     /// An outcome's explanation.
-    fn explanation(&self, id: RuleId, value: impl FnMut(&Ref) -> Option<Value>) -> String {
+    fn explanation(&self, id: RuleId, value: impl FnMut(&Ref) -> Option<Value>) -> Text {
         let rule = self.policy.rule(id);
         let message = texts_of(rule, self.today).1;
         match self.texts.rule_at(id.0 as usize, rule, self.today) {
             Some(t) => t.explain.render(self.policy, message, self.lang, value),
-            None => render(self.policy, message, self.lang, value),
+            None => Text::from(render(self.policy, message, self.lang, value)),
         }
     }
 
     /// The title of an exception that defeated a rule.
-    fn defeat_title(
-        &self,
-        id: ExceptionId,
-        mut value: impl FnMut(&Ref) -> Option<Value>,
-    ) -> String {
+    fn defeat_title(&self, id: ExceptionId, mut value: impl FnMut(&Ref) -> Option<Value>) -> Text {
         let exception = self.policy.exception(id);
         let texts = self.texts.exception(id.0 as usize);
         let title = match texts {
             Some(t) => t
                 .title
                 .render(self.policy, &exception.title, self.lang, &mut value),
-            None => render(self.policy, &exception.title, self.lang, &mut value),
+            None => Text::from(render(self.policy, &exception.title, self.lang, &mut value)),
         };
         if !title.is_empty() {
             return title;
         }
-        untitled(self.policy, exception, self.lang, value)
+        Text::from(untitled(self.policy, exception, self.lang, value))
     }
 }
 
@@ -420,9 +429,10 @@ pub(crate) fn decide(
     mut ev: Evaluator<'_>,
     policy: &Arc<CheckedPolicy>,
     texts: &Arc<Texts>,
+    revision: Text,
     lang: &str,
 ) -> Result<Decision, EvalError> {
-    let mut decision = verdicts_and_texts(&mut ev, texts, lang)?;
+    let mut decision = verdicts_and_texts(&mut ev, texts, revision, lang)?;
     decision.origin = Origin(Some(Arc::new(Evaluated {
         policy: Arc::clone(policy),
         texts: Arc::clone(texts),
@@ -437,6 +447,7 @@ pub(crate) fn decide(
 fn verdicts_and_texts(
     ev: &mut Evaluator<'_>,
     texts: &Texts,
+    revision: Text,
     lang: &str,
 ) -> Result<Decision, EvalError> {
     let policy = ev.policy;
@@ -474,12 +485,17 @@ fn verdicts_and_texts(
                             let sources: Vec<String> = (texts_of(rule, ev.today).2.iter())
                                 .map(|s| fold_whitespace(s))
                                 .collect();
-                            let source = sources.join("\n");
-                            (sources, source, version.map(|v| v.effective.describe()))
+                            let source = Text::from(sources.join("\n"));
+                            let effective = version.map(|v| Text::from(v.effective.describe()));
+                            (
+                                sources.into_iter().map(Text::from).collect(),
+                                source,
+                                effective,
+                            )
                         }
                     };
                 outcomes.push(Holding {
-                    id: rule.name.clone(),
+                    id: texts.names.rule(policy, id),
                     status: Status::Holds,
                     title,
                     explanation,
@@ -497,10 +513,14 @@ fn verdicts_and_texts(
                         .iter()
                         .map(|v| v.effective.describe())
                         .collect();
-                    format!("not in force on {}: {}", ev.today, periods.join("; "))
+                    Text::from(format!(
+                        "not in force on {}: {}",
+                        ev.today,
+                        periods.join("; ")
+                    ))
                 });
                 does_not_hold.push(NotHolding {
-                    id: rule.name.clone(),
+                    id: texts.names.rule(policy, id),
                     status: Status::DoesNotHold,
                     title,
                     effective: not_in_force,
@@ -514,35 +534,34 @@ fn verdicts_and_texts(
                     *counts.entry(*f).or_default() += 1;
                 }
                 undetermined.push(Undetermined {
-                    id: rule.name.clone(),
+                    id: texts.names.rule(policy, id),
                     status: Status::Undetermined,
                     title,
-                    missing: missing
-                        .iter()
-                        .map(|f| policy.fact(*f).name.clone())
+                    missing: (missing.iter())
+                        .map(|f| texts.names.fact(policy, *f))
                         .collect(),
                     conflict: found.conflict,
                 });
             }
         }
     }
-    let mut missing: Vec<(usize, &str)> = counts
+    let mut missing: Vec<(usize, Text)> = counts
         .iter()
-        .map(|(f, n)| (*n, policy.fact(*f).name.as_str()))
+        .map(|(f, n)| (*n, texts.names.fact(policy, *f)))
         .collect();
-    missing.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    missing.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     let conflicts = ev
         .conflicts
         .iter()
         .map(|c| {
             let rule = policy.rule(c.rule);
             Conflict {
-                rule: rule.name.clone(),
+                rule: texts.names.rule(policy, c.rule),
                 exceptions: c
                     .exceptions
                     .iter()
                     .map(|(e, v)| ConflictingException {
-                        exception: policy.exception(*e).name.clone(),
+                        exception: texts.names.exception(policy, *e),
                         value: value_json(policy, &rule.ty, v),
                     })
                     .collect(),
@@ -553,17 +572,16 @@ fn verdicts_and_texts(
         return Err(e);
     }
     Ok(Decision {
-        policy: policy.header.name.clone(),
-        title: policy_title(policy, lang),
-        version: policy.header.version.clone(),
-        // Set by `Policy`, which knows its sources' revision.
-        revision: String::new(),
+        policy: texts.names.policy.clone(),
+        title: policy_title(policy, texts, lang),
+        version: texts.names.version.clone(),
+        revision,
         as_of: ev.today.to_string(),
         lang: lang.to_string(),
         outcomes,
         undetermined,
         does_not_hold,
-        missing: missing.into_iter().map(|(_, n)| n.to_string()).collect(),
+        missing: missing.into_iter().map(|(_, n)| n).collect(),
         conflicts,
         origin: Origin::default(),
     })
@@ -588,9 +606,8 @@ fn defeats(ev: &mut Evaluator<'_>, said: &Said<'_>, id: RuleId) -> Vec<Defeat> {
         if ev.applies(e) != Some(true) {
             continue;
         }
-        let exc = policy.exception(e);
         out.push(Defeat {
-            exception: exc.name.clone(),
+            exception: said.texts.names.exception(policy, e),
             title: said.defeat_title(e, |r| value_of(ev, *r)),
             source: exception_source(said.texts, policy, e),
         });
@@ -628,13 +645,13 @@ fn because(ev: &mut Evaluator<'_>, texts: &Texts, id: RuleId) -> Vec<Reason> {
             exception: None,
             condition: match written {
                 Some(c) => c.text.clone(),
-                None => fold_whitespace(policy.text(part.span)),
+                None => Text::from(fold_whitespace(policy.text(part.span))),
             },
             with_values: crate::compared::with_values(ev, part),
             value: value.map_or(serde_json::Value::Null, |v| {
                 value_json(policy, &part.ty, &v)
             }),
-            facts: facts_read(ev, part, written.and_then(|c| c.facts.as_deref())),
+            facts: facts_read(ev, texts, part, written.and_then(|c| c.facts.as_deref())),
             defeated_by: Vec::new(),
             source: None,
         });
@@ -646,12 +663,12 @@ fn because(ev: &mut Evaluator<'_>, texts: &Texts, id: RuleId) -> Vec<Reason> {
 }
 
 /// An exception's passages, folded into one text.
-fn exception_source(texts: &Texts, policy: &CheckedPolicy, e: ExceptionId) -> Option<String> {
+fn exception_source(texts: &Texts, policy: &CheckedPolicy, e: ExceptionId) -> Option<Text> {
     match texts.exception(e.0 as usize) {
         Some(t) => t.source.clone(),
         None => {
             let exc = policy.exception(e);
-            (!exc.sources.is_empty()).then(|| fold_whitespace(&exc.sources.join("\n")))
+            (!exc.sources.is_empty()).then(|| Text::from(fold_whitespace(&exc.sources.join("\n"))))
         }
     }
 }
@@ -665,22 +682,27 @@ fn exception_reason(ev: &mut Evaluator<'_>, texts: &Texts, e: ExceptionId) -> Re
         .exceptions
         .iter()
         .filter(|s| ev.applies(**s) == Some(true))
-        .map(|s| policy.exception(*s).name.clone())
+        .map(|s| texts.names.exception(policy, *s))
         .collect();
     let mut condition = match written {
         Some(c) => c.text.clone(),
-        None => fold_whitespace(policy.text(exc.when.span)),
+        None => Text::from(fold_whitespace(policy.text(exc.when.span))),
     };
     if let Some(period) = exc.effective.filter(|p| !p.contains(ev.today)) {
-        condition = format!("{condition} (not in force: {})", period.describe());
+        condition = Text::from(format!("{condition} (not in force: {})", period.describe()));
     }
     Reason {
         kind: ReasonKind::Exception,
-        exception: Some(exc.name.clone()),
+        exception: Some(texts.names.exception(policy, e)),
         condition,
         with_values: crate::compared::with_values(ev, &exc.when),
         value: applies.map_or(serde_json::Value::Null, serde_json::Value::Bool),
-        facts: facts_read(ev, &exc.when, written.and_then(|c| c.facts.as_deref())),
+        facts: facts_read(
+            ev,
+            texts,
+            &exc.when,
+            written.and_then(|c| c.facts.as_deref()),
+        ),
         defeated_by,
         source: exception_source(texts, policy, e),
     }
@@ -690,9 +712,10 @@ fn exception_reason(ev: &mut Evaluator<'_>, texts: &Texts, e: ExceptionId) -> Re
 /// `read` lists them when known beforehand.
 fn facts_read(
     ev: &mut Evaluator<'_>,
+    texts: &Texts,
     e: &Expr,
     read: Option<&[FactId]>,
-) -> BTreeMap<String, serde_json::Value> {
+) -> BTreeMap<Text, serde_json::Value> {
     let policy = ev.policy;
     let mut found = Vec::new();
     let facts = match read {
@@ -709,7 +732,7 @@ fn facts_read(
             let info = policy.fact(f);
             ev.facts
                 .get(f)
-                .map(|v| (info.name.clone(), value_json(policy, &info.ty, v)))
+                .map(|v| (texts.names.fact(policy, f), value_json(policy, &info.ty, v)))
         })
         .collect()
 }

@@ -168,19 +168,29 @@ pub fn explain(
         .undetermined
         .iter()
         .find(|u| u.id == outcome)
-        .map(|u| (u.missing.clone(), u.conflict))
+        .map(|u| {
+            (
+                u.missing.iter().map(|m| m.to_string()).collect(),
+                u.conflict,
+            )
+        })
         .unwrap_or_default();
     let defeated_by = decision
         .does_not_hold
         .iter()
         .find(|n| n.id == outcome)
-        .map(|n| n.defeated_by.iter().map(|d| d.exception.clone()).collect())
+        .map(|n| {
+            n.defeated_by
+                .iter()
+                .map(|d| d.exception.to_string())
+                .collect()
+        })
         .unwrap_or_default();
     let explanation = decision
         .outcomes
         .iter()
         .find(|o| o.id == outcome)
-        .map(|o| o.explanation.clone())
+        .map(|o| o.explanation.to_string())
         .unwrap_or_default();
     let title = render(checked, &rule.title, lang, |r| match r {
         crate::checked::Ref::Fact(f) => facts.get(*f).cloned(),
@@ -190,7 +200,7 @@ pub fn explain(
         outcome: outcome.to_string(),
         title,
         status,
-        revision: decision.revision.clone(),
+        revision: decision.revision.to_string(),
         as_of: options.as_of.to_string(),
         lang: lang.to_string(),
         explanation,

@@ -103,8 +103,8 @@ pub fn next_question(
     let decides = decision
         .undetermined
         .iter()
-        .filter(|u| u.missing.contains(&name))
-        .map(|u| u.id.clone())
+        .filter(|u| u.missing.iter().any(|m| *m == name))
+        .map(|u| u.id.to_string())
         .collect();
     Some(Question {
         fact,

@@ -110,6 +110,7 @@ pub mod graph;
 pub mod interview;
 pub mod schema;
 pub mod testing;
+pub mod text;
 pub mod value;
 
 mod builder;
@@ -175,3 +176,4 @@ pub use interview::{Interview, Question};
 pub use limits::{LimitError, Limits};
 pub use lint::Lint;
 pub use policy::{EvalOptions, Policy};
+pub use text::Text;

@@ -16,6 +16,7 @@ use crate::limits::{LimitError, Limits};
 use crate::message::render;
 use crate::source::Sources;
 use crate::syntax::parse_file;
+use crate::text::Text;
 use crate::texts::{collect_facts, Texts};
 use crate::value::Date;
 
@@ -49,7 +50,7 @@ pub struct Policy {
     texts: Arc<OnceLock<Arc<Texts>>>,
     /// [`Policy::revision`], hashed at the first call (a hash of every source, too
     /// costly to make per decision), shared by the policy's clones.
-    revision: Arc<OnceLock<String>>,
+    revision: Arc<OnceLock<Text>>,
     limits: Limits,
 }
 
@@ -255,12 +256,13 @@ impl Policy {
     /// # Ok::<(), asylon::Error>(())
     /// ```
     pub fn revision(&self) -> String {
-        self.revision_str().to_string()
+        self.revision_text().to_string()
     }
 
-    /// [`Policy::revision`], borrowed.
-    fn revision_str(&self) -> &str {
-        self.revision.get_or_init(|| self.hash_sources())
+    /// [`Policy::revision`], shared.
+    fn revision_text(&self) -> &Text {
+        self.revision
+            .get_or_init(|| Text::shared(self.hash_sources()))
     }
 
     fn hash_sources(&self) -> String {
@@ -516,9 +518,8 @@ impl Policy {
             return Err(Failure::Eval(e));
         }
         let texts = (self.texts).get_or_init(|| Arc::new(Texts::of(&self.checked)));
-        let mut decision = decide(ev, &self.checked, texts, lang).map_err(Failure::Eval)?;
-        decision.revision = self.revision_str().to_string();
-        Ok(decision)
+        let revision = self.revision_text().clone();
+        decide(ev, &self.checked, texts, revision, lang).map_err(Failure::Eval)
     }
 }
 
@@ -700,7 +701,7 @@ mod texts_made_once {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let policy = Policy::load(root.join("policies/us-mexico-border")).expect("it checks");
         let checked = Arc::new(policy.checked().clone());
-        let nothing_made = Arc::new(Texts::default());
+        let nothing_made = Arc::new(Texts::unrendered(&checked));
         let mut examples: Vec<_> = std::fs::read_dir(root.join("examples"))
             .expect("examples/ exists")
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -719,8 +720,9 @@ mod texts_made_once {
                         continue;
                     };
                     let ev = Evaluator::new(&checked, &facts, options.as_of);
-                    let mut rendered = decide(ev, &checked, &nothing_made, lang).expect("decided");
-                    rendered.revision = policy.revision();
+                    let revision = policy.revision_text().clone();
+                    let rendered =
+                        decide(ev, &checked, &nothing_made, revision, lang).expect("decided");
                     let json = |d: &crate::Decision| serde_json::to_string_pretty(d).expect("JSON");
                     assert_eq!(json(&made), json(&rendered), "{path:?} {date} {lang}");
                     let spanish = |d: &crate::Decision| json(&d.in_language("es"));

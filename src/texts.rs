@@ -9,9 +9,12 @@
 
 use std::collections::HashMap;
 
-use crate::checked::{CheckedPolicy, Expr, ExprKind, FactId, Message, Part, Ref, RuleId, RuleInfo};
+use crate::checked::{
+    CheckedPolicy, ExceptionId, Expr, ExprKind, FactId, Message, Part, Ref, RuleId, RuleInfo,
+};
 use crate::message::{fold_whitespace, render};
 use crate::source::Span;
+use crate::text::Text;
 use crate::value::{Date, Value};
 
 /// The case-independent texts of one checked policy.
@@ -24,13 +27,34 @@ pub(crate) struct Texts {
     /// The conditions reasons quote (each part of an outcome's condition), by where they
     /// are written (see [`place`]).
     conditions: HashMap<(u32, u32, u32), Condition>,
+    /// The names a decision shows, made once.
+    pub names: Names,
+}
+
+/// The names of a policy's rules, exceptions, facts and enum choices, and its header,
+/// as a decision shows them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Names {
+    /// By [`crate::checked::RuleId`].
+    pub rules: Vec<Text>,
+    /// By [`crate::checked::ExceptionId`].
+    pub exceptions: Vec<Text>,
+    /// By [`crate::checked::FactId`].
+    pub facts: Vec<Text>,
+    /// The policy's name.
+    pub policy: Text,
+    /// The policy's version.
+    pub version: Option<Text>,
+    /// The policy's title in each of its languages (and English), where it differs from
+    /// its name.
+    pub titles: Vec<(String, Option<Text>)>,
 }
 
 /// A condition as a reason quotes it.
 #[derive(Debug, Clone)]
 pub(crate) struct Condition {
     /// As written, its whitespace folded.
-    pub text: String,
+    pub text: Text,
     /// The facts it reads, directly or through rules, in the order first read; `None`
     /// where two expressions written at the same place read different facts (one made
     /// by the checker), so that the span alone cannot tell.
@@ -39,7 +63,7 @@ pub(crate) struct Condition {
 
 /// A message rendered once in each of its languages where it interpolates nothing.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Rendered(Vec<Option<String>>);
+pub(crate) struct Rendered(Vec<Option<Text>>);
 
 /// The texts of a rule, or of one of its versions.
 #[derive(Debug, Clone, Default)]
@@ -47,11 +71,11 @@ pub(crate) struct Version {
     pub title: Rendered,
     pub explain: Rendered,
     /// Each passage, folded.
-    pub sources: Vec<String>,
+    pub sources: Vec<Text>,
     /// The passages, one per line.
-    pub source: String,
+    pub source: Text,
     /// For a version: when it is in force (`effective from 2024-06-05`).
-    pub effective: Option<String>,
+    pub effective: Option<Text>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -69,7 +93,7 @@ pub(crate) struct ExceptionTexts {
     /// Its condition as written, folded, with the facts it reads.
     pub when: Condition,
     /// Its passages, folded into one text.
-    pub source: Option<String>,
+    pub source: Option<Text>,
 }
 
 impl Texts {
@@ -90,7 +114,8 @@ impl Texts {
             .map(|e| ExceptionTexts {
                 title: Rendered::of(policy, &e.title),
                 when: condition(policy, &e.when),
-                source: (!e.sources.is_empty()).then(|| fold_whitespace(&e.sources.join("\n"))),
+                source: (!e.sources.is_empty())
+                    .then(|| Text::shared(fold_whitespace(&e.sources.join("\n")))),
             })
             .collect();
         let mut conditions = HashMap::new();
@@ -119,6 +144,17 @@ impl Texts {
             rules,
             exceptions,
             conditions,
+            names: Names::of(policy),
+        }
+    }
+
+    /// None of the texts made, only the names: every text is rendered per case, as a
+    /// test comparing the two needs.
+    #[cfg(test)]
+    pub fn unrendered(policy: &CheckedPolicy) -> Texts {
+        Texts {
+            names: Names::of(policy),
+            ..Texts::default()
         }
     }
 
@@ -147,6 +183,58 @@ impl Texts {
     }
 }
 
+impl Names {
+    fn of(policy: &CheckedPolicy) -> Names {
+        let shared = |s: &String| Text::shared(s.as_str());
+        let mut languages = policy.languages.clone();
+        if !languages.iter().any(|l| l == "en") {
+            languages.push("en".to_string());
+        }
+        Names {
+            rules: policy.rules.iter().map(|r| shared(&r.name)).collect(),
+            exceptions: policy.exceptions.iter().map(|e| shared(&e.name)).collect(),
+            facts: policy.facts.iter().map(|f| shared(&f.name)).collect(),
+            policy: shared(&policy.header.name),
+            version: policy.header.version.as_ref().map(shared),
+            titles: languages
+                .into_iter()
+                .map(|lang| {
+                    let title = render(policy, &policy.header.title, &lang, |_| None);
+                    let differs = !title.is_empty() && title != policy.header.name;
+                    (lang, differs.then(|| Text::shared(title)))
+                })
+                .collect(),
+        }
+    }
+
+    /// A rule's name. Names are made from the policy a decision is made with, so every
+    /// id has one; the fallback only keeps a mismatch from panicking.
+    pub fn rule(&self, policy: &CheckedPolicy, id: RuleId) -> Text {
+        (self.rules.get(id.0 as usize).cloned())
+            .unwrap_or_else(|| Text::from(policy.rule(id).name.as_str()))
+    }
+
+    /// An exception's name (see [`Names::rule`]).
+    pub fn exception(&self, policy: &CheckedPolicy, id: ExceptionId) -> Text {
+        (self.exceptions.get(id.0 as usize).cloned())
+            .unwrap_or_else(|| Text::from(policy.exception(id).name.as_str()))
+    }
+
+    /// A fact's name (see [`Names::rule`]).
+    pub fn fact(&self, policy: &CheckedPolicy, id: FactId) -> Text {
+        (self.facts.get(id.0 as usize).cloned())
+            .unwrap_or_else(|| Text::from(policy.fact(id).name.as_str()))
+    }
+
+    /// The policy's title in `lang`, when it differs from its name; `None` also for a
+    /// language the policy does not have.
+    pub fn title(&self, lang: &str) -> Option<Option<Text>> {
+        (self.titles.iter())
+            .find(|(l, _)| l == lang)
+            .map(|(_, t)| t.clone())
+    }
+}
+
 impl Rendered {
     fn of(policy: &CheckedPolicy, message: &Message) -> Rendered {
         Rendered(
@@ -154,7 +242,7 @@ impl Rendered {
                 .map(|(lang, parts)| {
                     // Without interpolations, no value is ever asked for.
                     (parts.iter().all(|p| matches!(p, Part::Text(_))))
-                        .then(|| render(policy, message, lang, |_| None))
+                        .then(|| Text::shared(render(policy, message, lang, |_| None)))
                 })
                 .collect(),
         )
@@ -168,14 +256,14 @@ impl Rendered {
         message: &Message,
         lang: &str,
         value: impl FnMut(&Ref) -> Option<Value>,
-    ) -> String {
+    ) -> Text {
         let made = message.get(lang).and_then(|parts| {
             let i = (message.texts.iter()).position(|(_, p)| std::ptr::eq(p.as_slice(), parts))?;
             self.0.get(i)?.as_ref()
         });
         match made {
             Some(text) => text.clone(),
-            None => render(policy, message, lang, value),
+            None => Text::from(render(policy, message, lang, value)),
         }
     }
 }
@@ -197,9 +285,9 @@ fn version(
     Version {
         title: Rendered::of(policy, title),
         explain: Rendered::of(policy, explain),
-        source: sources.join("\n"),
-        sources,
-        effective,
+        source: Text::shared(sources.join("\n")),
+        sources: sources.into_iter().map(Text::shared).collect(),
+        effective: effective.map(Text::shared),
     }
 }
 
@@ -207,7 +295,7 @@ fn condition(policy: &CheckedPolicy, e: &Expr) -> Condition {
     let mut facts = Vec::new();
     collect_facts(policy, e, &mut facts, &mut Vec::new());
     Condition {
-        text: fold_whitespace(policy.text(e.span)),
+        text: Text::shared(fold_whitespace(policy.text(e.span))),
         facts: Some(facts),
     }
 }

@@ -158,7 +158,7 @@ fn reference_missing<'a>(d: &'a asylon::Decision, id: &str) -> Vec<&'a str> {
     d.undetermined
         .iter()
         .find(|u| u.id == id)
-        .map(|u| u.missing.iter().map(String::as_str).collect())
+        .map(|u| u.missing.iter().map(asylon::Text::as_str).collect())
         .unwrap_or_default()
 }
 

@@ -114,7 +114,10 @@ fn explanations_agree_with_decisions() {
             match status {
                 Status::Undetermined => {
                     let u = decision.undetermined.iter().find(|u| &u.id == name);
-                    assert_eq!(Some(&e.missing), u.map(|u| &u.missing));
+                    assert_eq!(
+                        Some(e.missing.clone()),
+                        u.map(|u| u.missing.iter().map(|m| m.to_string()).collect())
+                    );
                 }
                 Status::Holds => assert_eq!(e.condition.value, true, "{name}"),
                 Status::DoesNotHold => {

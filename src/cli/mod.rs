@@ -569,7 +569,7 @@ fn eval(
         .map_err(fail(format))?;
     let mut out = io::stdout().lock();
     let written = match format {
-        Format::Json => serde_json::to_writer(&mut out, &decision)
+        Format::Json => asylon::text::write_json(&mut out, &decision)
             .map_err(io::Error::from)
             .and_then(|()| writeln!(out)),
         Format::Text => {

@@ -107,7 +107,7 @@ pub fn decision(policy: &Policy, d: &Decision, known: Option<&Facts>, why: bool)
                 );
             }
             for r in o.because.iter().filter(|_| why) {
-                let condition = r.with_values.as_ref().unwrap_or(&r.condition);
+                let condition = r.with_values.as_deref().unwrap_or(&r.condition);
                 let facts: Vec<String> =
                     r.facts.iter().map(|(k, v)| format!("{k} = {v}")).collect();
                 let facts = if facts.is_empty() {

@@ -190,7 +190,7 @@ pub fn write_decision(d: &Decision, out: &mut Vec<u8>) {
         out.extend_from_slice(b"{\"id\":");
         let _ = serde_json::to_writer(&mut *out, &u.id);
         out.extend_from_slice(b",\"status\":\"undetermined\",\"missing\":[");
-        list(out, &mut u.missing.iter().map(String::as_str));
+        list(out, &mut u.missing.iter().map(|m| m.as_str()));
         out.push(b']');
         if u.conflict {
             out.extend_from_slice(b",\"conflict\":true");
@@ -198,7 +198,7 @@ pub fn write_decision(d: &Decision, out: &mut Vec<u8>) {
         out.push(b'}');
     }
     out.extend_from_slice(b"],\"missing\":[");
-    list(out, &mut d.missing.iter().map(String::as_str));
+    list(out, &mut d.missing.iter().map(|m| m.as_str()));
     out.push(b']');
     if !d.conflicts.is_empty() {
         out.extend_from_slice(b",\"conflicts\":");

@@ -239,7 +239,7 @@ impl LineEvaluator {
                     write_decision(&decision, out);
                 } else {
                     // A decision is plain data, written into memory: this cannot fail.
-                    let _ = serde_json::to_writer(&mut *out, &decision);
+                    let _ = crate::text::write_json(&mut *out, &decision);
                 }
                 out.extend_from_slice(b"}\n");
                 true

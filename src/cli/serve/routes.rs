@@ -70,7 +70,7 @@ fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
     // Room for a whole decision of the border policy (8–20 kB) at once, not grown
     // from empty by copying it over and over.
     let mut out = Vec::with_capacity(24 * 1024);
-    match serde_json::to_writer(&mut out, value) {
+    match asylon::text::write_json(&mut out, value) {
         Ok(()) => out,
         Err(_) => Vec::new(),
     }

@@ -152,7 +152,7 @@ impl Frame<'_> {
             None => String::new(),
         };
         let decides: Vec<&str> = (q.decision.undetermined.iter())
-            .filter(|u| u.missing.contains(&info.name))
+            .filter(|u| u.missing.iter().any(|m| *m == info.name))
             .map(|u| u.title.as_str())
             .collect();
         let errors = html! {
