@@ -78,7 +78,7 @@ impl<'p> FactsBuilder<'p> {
             limits: self.policy.limits(),
             fact,
             ty: &fact.ty,
-            path: fact.name.clone(),
+            path: std::borrow::Cow::Borrowed(&fact.name),
             problems: &mut problems,
             top: true,
         };

@@ -7,6 +7,7 @@
 //! fact set (up to [`MAX_REPORTED`]). [`Facts::builder`] sets facts without JSON, through
 //! the same checks.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -684,7 +685,7 @@ impl<'de> Visitor<'de> for GroupVisitor<'_> {
                         limits: self.limits,
                         fact,
                         ty: &fact.ty,
-                        path: fact.name.clone(),
+                        path: Cow::Borrowed(&fact.name),
                         problems: &mut *self.problems,
                         top: true,
                     })?;
@@ -777,7 +778,8 @@ pub(crate) struct FactSeed<'a> {
     pub(crate) limits: &'a Limits,
     pub(crate) fact: &'a FactInfo,
     pub(crate) ty: &'a Type,
-    pub(crate) path: String,
+    /// The fact's JSON path, for the problems found (borrowed: most facts have none).
+    pub(crate) path: Cow<'a, str>,
     pub(crate) problems: &'a mut Problems,
     /// Whether this is the fact itself (where `null` means unknown) rather than a list item.
     pub(crate) top: bool,
@@ -821,7 +823,7 @@ impl FactSeed<'_> {
             _ => None,
         };
         let error = FactsError::WrongType {
-            path: self.path.clone(),
+            path: self.path.to_string(),
             expected: self.expected(),
             found,
             span: None,
@@ -845,7 +847,7 @@ impl FactSeed<'_> {
         let c = &self.fact.constraint;
         if let Some(lo) = c.at_least.filter(|lo| n < *lo) {
             let e = FactsError::OutOfRange {
-                path: self.path.clone(),
+                path: self.path.to_string(),
                 rule: format!("at least {lo}"),
                 found: n.to_string(),
                 span: None,
@@ -854,7 +856,7 @@ impl FactSeed<'_> {
         }
         if let Some(hi) = c.at_most.filter(|hi| n > *hi) {
             let e = FactsError::OutOfRange {
-                path: self.path.clone(),
+                path: self.path.to_string(),
                 rule: format!("at most {hi}"),
                 found: n.to_string(),
                 span: None,
@@ -913,7 +915,7 @@ impl<'de> Visitor<'de> for FactSeed<'_> {
             (Type::Int, Ok(n)) => self.int(n),
             (Type::Int, Err(_)) => {
                 let e = FactsError::OutOfRange {
-                    path: self.path.clone(),
+                    path: self.path.to_string(),
                     rule: "at most 9223372036854775807".into(),
                     found: v.to_string(),
                     span: None,
@@ -935,7 +937,7 @@ impl<'de> Visitor<'de> for FactSeed<'_> {
     fn visit_str<E: de::Error>(mut self, v: &str) -> Result<Option<Value>, E> {
         if v.len() > self.limits.max_string_bytes {
             let e = FactsError::TooLong {
-                path: self.path.clone(),
+                path: self.path.to_string(),
                 what: "string",
                 limit: self.limits.max_string_bytes,
                 unit: "bytes",
@@ -948,7 +950,7 @@ impl<'de> Visitor<'de> for FactSeed<'_> {
                 if let Some((pattern, re)) = &self.fact.constraint.matching {
                     if !re.is_match(v) {
                         let e = FactsError::OutOfRange {
-                            path: self.path.clone(),
+                            path: self.path.to_string(),
                             rule: format!("a string matching `{pattern}`"),
                             found: quote(v),
                             span: None,
@@ -962,7 +964,7 @@ impl<'de> Visitor<'de> for FactSeed<'_> {
                 Some(d) => Ok(Some(Value::Date(d))),
                 None => {
                     let e = FactsError::WrongType {
-                        path: self.path.clone(),
+                        path: self.path.to_string(),
                         expected: self.expected(),
                         found: quote(v),
                         span: None,
@@ -987,7 +989,7 @@ impl<'de> Visitor<'de> for FactSeed<'_> {
                             .map(|h| h.replace('`', "\""))
                             .or_else(|| Some(self.variants_help(*id)));
                         let e = FactsError::NotInEnum {
-                            path: self.path.clone(),
+                            path: self.path.to_string(),
                             enum_name: info.name.clone(),
                             found: quote(v),
                             span: None,
@@ -1012,7 +1014,7 @@ impl<'de> Visitor<'de> for FactSeed<'_> {
         for index in 0.. {
             if index >= self.limits.max_list_items {
                 let e = FactsError::TooLong {
-                    path: self.path.clone(),
+                    path: self.path.to_string(),
                     what: "list",
                     limit: self.limits.max_list_items,
                     unit: "items",
@@ -1026,7 +1028,7 @@ impl<'de> Visitor<'de> for FactSeed<'_> {
                 limits: self.limits,
                 fact: self.fact,
                 ty: item_ty,
-                path: format!("{}[{index}]", self.path),
+                path: Cow::Owned(format!("{}[{index}]", self.path)),
                 problems: &mut *self.problems,
                 top: false,
             })?;
