@@ -5,8 +5,10 @@
 //! unknown facts never changes a known value. So a fact that is not listed cannot change
 //! the verdict, and every listed fact is one the verdict still waits on.
 
-use super::Evaluator;
+use super::{branches_agree, contains, days_from, tested, Evaluator};
 use crate::checked::{ExceptionId, Expr, ExprKind, FactId, RuleId};
+use crate::syntax::ast::Test;
+use crate::value::{and3, or3, Value};
 
 /// A set of facts, in declaration order, collected without repeats.
 #[derive(Debug, Clone, Default)]
@@ -44,14 +46,70 @@ impl MissingFacts {
 struct Visited {
     rules: Vec<bool>,
     exceptions: Vec<bool>,
+    /// Each first visit, in order, so that the visits made under a part whose value
+    /// turns out known can be taken back.
+    log: Vec<Visit>,
+}
+
+/// A first visit to a rule or an exception.
+#[derive(Clone, Copy)]
+enum Visit {
+    Rule(usize),
+    Exception(usize),
 }
 
 impl Visited {
-    fn first(list: &mut Vec<bool>, i: usize) -> bool {
+    /// Whether this is the first visit to `visit`, marking it visited.
+    fn first(&mut self, visit: Visit) -> bool {
+        let (list, i) = match visit {
+            Visit::Rule(i) => (&mut self.rules, i),
+            Visit::Exception(i) => (&mut self.exceptions, i),
+        };
         if i >= list.len() {
             list.resize(i + 1, false);
         }
-        !std::mem::replace(&mut list[i], true)
+        let first = !std::mem::replace(&mut list[i], true);
+        if first {
+            self.log.push(visit);
+        }
+        first
+    }
+}
+
+/// How far a collection had gone, to return to.
+struct Mark {
+    facts: usize,
+    visits: usize,
+    conflict: bool,
+}
+
+/// A collection under way: the facts found and the definitions walked.
+struct Walk<'a> {
+    out: &'a mut MissingFacts,
+    visited: &'a mut Visited,
+}
+
+impl Walk<'_> {
+    fn mark(&self) -> Mark {
+        Mark {
+            facts: self.out.facts.len(),
+            visits: self.visited.log.len(),
+            conflict: self.out.conflict,
+        }
+    }
+
+    /// Forgets what was found since `mark`, as if the parts walked since had not been.
+    fn roll_back(&mut self, mark: Mark) {
+        for f in self.out.facts.drain(mark.facts..) {
+            self.out.seen[f.0 as usize] = false;
+        }
+        for visit in self.visited.log.drain(mark.visits..) {
+            match visit {
+                Visit::Rule(i) => self.visited.rules[i] = false,
+                Visit::Exception(i) => self.visited.exceptions[i] = false,
+            }
+        }
+        self.out.conflict = mark.conflict;
     }
 }
 
@@ -60,74 +118,151 @@ impl Evaluator<'_> {
     pub(crate) fn missing_for_rule(&mut self, id: RuleId) -> MissingFacts {
         let mut out = MissingFacts::default();
         let mut visited = Visited::default();
-        self.walk_rule(id, &mut out, &mut visited);
+        self.walk_rule(
+            id,
+            &mut Walk {
+                out: &mut out,
+                visited: &mut visited,
+            },
+        );
         out
     }
 
-    fn walk_rule(&mut self, id: RuleId, out: &mut MissingFacts, visited: &mut Visited) {
-        if !Visited::first(&mut visited.rules, id.0 as usize) || self.rule(id).is_some() {
+    fn walk_rule(&mut self, id: RuleId, w: &mut Walk<'_>) {
+        if !w.visited.first(Visit::Rule(id.0 as usize)) || self.rule(id).is_some() {
             return;
         }
         if self.conflicts.iter().any(|c| c.rule == id) {
-            out.conflict = true;
+            w.out.conflict = true;
         }
         let policy = self.policy;
         let rule = policy.rule(id);
-        self.walk(&rule.body, out, visited);
+        self.walk(&rule.body, w);
         for &e in &rule.exceptions {
-            self.walk_exception(e, out, visited);
+            self.walk_exception(e, w);
         }
     }
 
-    fn walk_exception(&mut self, id: ExceptionId, out: &mut MissingFacts, visited: &mut Visited) {
-        if !Visited::first(&mut visited.exceptions, id.0 as usize) {
+    fn walk_exception(&mut self, id: ExceptionId, w: &mut Walk<'_>) {
+        if !w.visited.first(Visit::Exception(id.0 as usize)) {
             return;
         }
         let policy = self.policy;
         let exc = policy.exception(id);
         match self.applies(id) {
             Some(false) => {}
-            Some(true) => self.walk(&exc.gives, out, visited),
+            Some(true) => {
+                self.walk(&exc.gives, w);
+            }
             None => {
-                self.walk(&exc.when, out, visited);
+                self.walk(&exc.when, w);
                 for &sub in &exc.exceptions {
-                    self.walk_exception(sub, out, visited);
+                    self.walk_exception(sub, w);
                 }
-                self.walk(&exc.gives, out, visited);
+                self.walk(&exc.gives, w);
             }
         }
     }
 
-    fn walk(&mut self, e: &Expr, out: &mut MissingFacts, visited: &mut Visited) {
-        if self.eval(e).is_some() {
-            return;
+    /// The value of `e`, as [`Evaluator::eval`] gives it, with the missing facts of its
+    /// unknown parts added. Each part is evaluated once, from the values of its own
+    /// parts; when its value turns out known, what its parts added is taken back (a known
+    /// part waits on nothing). An unknown part walks all its parts, also those its value
+    /// did not need (every item of a list, both branches of an `if`), as each may be
+    /// what decides it.
+    fn walk(&mut self, e: &Expr, w: &mut Walk<'_>) -> Option<Value> {
+        let mark = w.mark();
+        let value = self.walk_parts(e, w);
+        if value.is_some() {
+            w.roll_back(mark);
         }
+        value
+    }
+
+    fn walk_bool(&mut self, e: &Expr, w: &mut Walk<'_>) -> Option<bool> {
+        self.walk(e, w).and_then(|v| v.as_bool())
+    }
+
+    fn walk_parts(&mut self, e: &Expr, w: &mut Walk<'_>) -> Option<Value> {
         match &e.kind {
-            ExprKind::Fact(f) => out.add(*f),
-            ExprKind::Rule(r) => self.walk_rule(*r, out, visited),
-            ExprKind::Lit(_) | ExprKind::Today => {}
-            ExprKind::List(items) => items.iter().for_each(|i| self.walk(i, out, visited)),
-            ExprKind::Not(a) | ExprKind::Neg(a) | ExprKind::Test(_, a) => {
-                self.walk(a, out, visited)
+            // Known whatever the facts: nothing to collect below.
+            ExprKind::Lit(_) | ExprKind::Today | ExprKind::Test(Test::Known | Test::Unknown, _) => {
+                self.eval(e)
             }
-            ExprKind::And(a, b)
-            | ExprKind::Or(a, b)
-            | ExprKind::Cmp(_, a, b)
-            | ExprKind::Arith(_, a, b)
-            | ExprKind::DaysFrom(a, b)
-            | ExprKind::In {
-                item: a, list: b, ..
+            ExprKind::Fact(f) => {
+                let v = self.facts.get(*f).cloned();
+                if v.is_none() {
+                    w.out.add(*f);
+                }
+                v
+            }
+            ExprKind::Rule(r) => {
+                let v = self.rule(*r);
+                if v.is_none() {
+                    self.walk_rule(*r, w);
+                }
+                v
+            }
+            ExprKind::List(items) => {
+                let mut values = Vec::with_capacity(items.len());
+                let mut known = true;
+                for item in items {
+                    match self.walk(item, w) {
+                        Some(v) if known => values.push(v),
+                        Some(_) => {}
+                        None => known = false,
+                    }
+                }
+                known.then(|| Value::List(values.into()))
+            }
+            ExprKind::Not(a) => self.walk_bool(a, w).map(|b| Value::Bool(!b)),
+            ExprKind::Neg(a) => {
+                let v = self.walk(a, w)?;
+                self.negate(v, e.span)
+            }
+            ExprKind::Test(test, a) => {
+                let v = self.walk(a, w);
+                tested(*test, v)
+            }
+            ExprKind::And(a, b) => {
+                let a = self.walk_bool(a, w);
+                and3(a, || self.walk_bool(b, w)).map(Value::Bool)
+            }
+            ExprKind::Or(a, b) => {
+                let a = self.walk_bool(a, w);
+                or3(a, || self.walk_bool(b, w)).map(Value::Bool)
+            }
+            ExprKind::Cmp(op, a, b) => {
+                let a = self.walk(a, w);
+                let b = self.walk(b, w);
+                self.compare(*op, a?, b?, e.span)
+            }
+            ExprKind::Arith(op, a, b) => {
+                let a = self.walk(a, w);
+                let b = self.walk(b, w);
+                self.arith(*op, a?, b?, e.span, &e.ty)
+            }
+            ExprKind::DaysFrom(a, b) => {
+                let a = self.walk(a, w);
+                let b = self.walk(b, w);
+                days_from(a?, b?)
+            }
+            ExprKind::In {
+                item,
+                list,
+                negated,
             } => {
-                self.walk(a, out, visited);
-                self.walk(b, out, visited);
+                let item = self.walk(item, w);
+                let list = self.walk(list, w);
+                contains(item, list, *negated)
             }
-            ExprKind::If(c, a, b) => match self.eval_bool(c) {
-                Some(true) => self.walk(a, out, visited),
-                Some(false) => self.walk(b, out, visited),
+            ExprKind::If(c, a, b) => match self.walk_bool(c, w) {
+                Some(true) => self.walk(a, w),
+                Some(false) => self.walk(b, w),
                 None => {
-                    self.walk(c, out, visited);
-                    self.walk(a, out, visited);
-                    self.walk(b, out, visited);
+                    let a = self.walk(a, w);
+                    let b = self.walk(b, w);
+                    branches_agree(a?, b?)
                 }
             },
         }
@@ -141,8 +276,97 @@ impl Evaluator<'_> {
         let mut out = MissingFacts::default();
         if self.applies(id).is_none() {
             let mut visited = Visited::default();
-            self.walk_exception(id, &mut out, &mut visited);
+            self.walk_exception(
+                id,
+                &mut Walk {
+                    out: &mut out,
+                    visited: &mut visited,
+                },
+            );
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{EvalOptions, Policy};
+
+    /// The undetermined outcome `o` of `source` for `facts`: its missing facts and
+    /// whether a conflict leaves it undetermined.
+    fn missing(source: &str, facts: &str) -> (Vec<String>, bool) {
+        let policy = Policy::from_source("missing.asylon", source).expect("the policy checks");
+        let facts = policy.facts_from_json(facts).expect("valid facts");
+        let options = EvalOptions::on("2024-06-17").expect("a date");
+        let decision = policy.evaluate(&facts, &options).expect("a decision");
+        let o = (decision.undetermined.iter())
+            .find(|u| u.id == "o")
+            .expect("o is undetermined");
+        (o.missing.clone(), o.conflict)
+    }
+
+    #[test]
+    fn an_if_whose_branches_agree_waits_on_nothing_of_its_own() {
+        let source = r#"
+            policy "P"
+            fact a: bool "a"
+            fact x: int "x"
+            fact c: bool "c"
+            outcome o when (if a then x > 1 else x > 0) and c title en "o"
+        "#;
+        // With `a` unknown, both branches hold: the `if` is true and only `c` is missing.
+        assert_eq!(
+            missing(source, r#"{"x": 5}"#),
+            (vec!["c".to_string()], false)
+        );
+        // With `x` unknown too, the `if` waits on `a` and `x`.
+        assert_eq!(
+            missing(source, r#"{}"#),
+            (vec!["a".into(), "x".into(), "c".into()], false)
+        );
+    }
+
+    #[test]
+    fn a_definition_met_first_under_a_known_part_is_walked_where_it_is_unknown() {
+        // `r or t` is true: `r` waits on nothing there, but `r or b` still waits on it.
+        let source = r#"
+            policy "P"
+            fact a: bool "a"
+            fact b: bool "b"
+            fact t: bool "t"
+            define r = a
+            outcome o when (r or t) and (r or b) title en "o"
+        "#;
+        assert_eq!(
+            missing(source, r#"{"t": true}"#),
+            (vec!["a".into(), "b".into()], false)
+        );
+    }
+
+    #[test]
+    fn a_conflict_under_a_known_part_does_not_leave_the_outcome_undetermined() {
+        let source = r#"
+            policy "P"
+            fact k: int "k"
+            fact t: bool "t"
+            fact b: bool "b"
+            define n: int = 0
+            exception one to n when k > 1 gives 1
+            exception two to n when k > 2 gives 2
+            outcome o when (n > 0 or t) and b title en "o"
+            outcome p when n > 0 and b title en "p"
+        "#;
+        assert_eq!(
+            missing(source, r#"{"k": 3, "t": true}"#),
+            (vec!["b".to_string()], false)
+        );
+        let policy = Policy::from_source("missing.asylon", source).expect("the policy checks");
+        let facts = policy
+            .facts_from_json(r#"{"k": 3, "t": true}"#)
+            .expect("valid facts");
+        let options = EvalOptions::on("2024-06-17").expect("a date");
+        let decision = policy.evaluate(&facts, &options).expect("a decision");
+        let p = &decision.undetermined[1];
+        assert_eq!((p.id.as_str(), p.conflict), ("p", true));
     }
 }

@@ -211,18 +211,10 @@ impl<'p> Evaluator<'p> {
                 Some(Value::List(out.into()))
             }
             ExprKind::Not(a) => self.eval_bool(a).map(|b| Value::Bool(!b)),
-            ExprKind::Neg(a) => match self.eval(a)? {
-                Value::Int(n) => match n.checked_neg() {
-                    Some(n) => Some(Value::Int(n)),
-                    None => self.fail(e.span, "the number is too large"),
-                },
-                Value::Decimal(n) => Some(Value::Decimal(-n)),
-                Value::Duration(d) => Some(Value::Duration(crate::value::Duration {
-                    months: -d.months,
-                    days: -d.days,
-                })),
-                _ => None,
-            },
+            ExprKind::Neg(a) => {
+                let v = self.eval(a)?;
+                self.negate(v, e.span)
+            }
             ExprKind::And(a, b) => {
                 let a = self.eval_bool(a);
                 and3(a, || self.eval_bool(b)).map(Value::Bool)
@@ -234,23 +226,7 @@ impl<'p> Evaluator<'p> {
             ExprKind::Cmp(op, a, b) => {
                 let a = self.eval(a);
                 let b = self.eval(b);
-                let (a, b) = (a?, b?);
-                let result = match op {
-                    CmpOp::Eq => a.same(&b),
-                    CmpOp::Ne => !a.same(&b),
-                    _ => {
-                        let Some(ord) = self.order(&a, &b) else {
-                            return self.fail(e.span, "these values have no order");
-                        };
-                        match op {
-                            CmpOp::Lt => ord == Ordering::Less,
-                            CmpOp::Le => ord != Ordering::Greater,
-                            CmpOp::Gt => ord == Ordering::Greater,
-                            _ => ord != Ordering::Less,
-                        }
-                    }
-                };
-                Some(Value::Bool(result))
+                self.compare(*op, a?, b?, e.span)
             }
             ExprKind::Arith(op, a, b) => {
                 let a = self.eval(a);
@@ -265,26 +241,11 @@ impl<'p> Evaluator<'p> {
             } => {
                 let item = self.eval(item);
                 let list = self.eval(list);
-                let (Some(item), Some(Value::List(list))) = (item, list) else {
-                    return None;
-                };
-                let found = list.iter().any(|v| v.same(&item));
-                Some(Value::Bool(found != *negated))
+                contains(item, list, *negated)
             }
             ExprKind::Test(test, a) => {
                 let v = self.eval(a);
-                match test {
-                    Test::Known => Some(Value::Bool(v.is_some())),
-                    Test::Unknown => Some(Value::Bool(v.is_none())),
-                    Test::Empty => match v? {
-                        Value::List(l) => Some(Value::Bool(l.is_empty())),
-                        _ => None,
-                    },
-                    Test::NotEmpty => match v? {
-                        Value::List(l) => Some(Value::Bool(!l.is_empty())),
-                        _ => None,
-                    },
-                }
+                tested(*test, v)
             }
             ExprKind::If(c, a, b) => match self.eval_bool(c) {
                 Some(true) => self.eval(a),
@@ -292,18 +253,51 @@ impl<'p> Evaluator<'p> {
                 None => {
                     let a = self.eval(a)?;
                     let b = self.eval(b)?;
-                    a.same(&b).then_some(a)
+                    branches_agree(a, b)
                 }
             },
             ExprKind::DaysFrom(a, b) => {
                 let a = self.eval(a);
                 let b = self.eval(b);
-                match (a?, b?) {
-                    (Value::Date(a), Value::Date(b)) => Some(Value::Int(days_between(a, b))),
-                    _ => None,
-                }
+                days_from(a?, b?)
             }
         }
+    }
+
+    /// `-v`; the span is the negation's, for an error.
+    fn negate(&mut self, v: Value, span: Span) -> Option<Value> {
+        match v {
+            Value::Int(n) => match n.checked_neg() {
+                Some(n) => Some(Value::Int(n)),
+                None => self.fail(span, "the number is too large"),
+            },
+            Value::Decimal(n) => Some(Value::Decimal(-n)),
+            Value::Duration(d) => Some(Value::Duration(crate::value::Duration {
+                months: -d.months,
+                days: -d.days,
+            })),
+            _ => None,
+        }
+    }
+
+    /// `a op b`; the span is the comparison's, for an error.
+    fn compare(&mut self, op: CmpOp, a: Value, b: Value, span: Span) -> Option<Value> {
+        let result = match op {
+            CmpOp::Eq => a.same(&b),
+            CmpOp::Ne => !a.same(&b),
+            _ => {
+                let Some(ord) = self.order(&a, &b) else {
+                    return self.fail(span, "these values have no order");
+                };
+                match op {
+                    CmpOp::Lt => ord == Ordering::Less,
+                    CmpOp::Le => ord != Ordering::Greater,
+                    CmpOp::Gt => ord == Ordering::Greater,
+                    _ => ord != Ordering::Less,
+                }
+            }
+        };
+        Some(Value::Bool(result))
     }
 
     /// Orders two values. A duration in months and one in days have no order of their
@@ -383,6 +377,44 @@ impl<'p> Evaluator<'p> {
             }
         }
     }
+}
+
+/// `item in list` (`not in` when `negated`).
+fn contains(item: Option<Value>, list: Option<Value>, negated: bool) -> Option<Value> {
+    let (Some(item), Some(Value::List(list))) = (item, list) else {
+        return None;
+    };
+    let found = list.iter().any(|v| v.same(&item));
+    Some(Value::Bool(found != negated))
+}
+
+/// `v is known`, `v is empty` and the like.
+fn tested(test: Test, v: Option<Value>) -> Option<Value> {
+    match test {
+        Test::Known => Some(Value::Bool(v.is_some())),
+        Test::Unknown => Some(Value::Bool(v.is_none())),
+        Test::Empty => match v? {
+            Value::List(l) => Some(Value::Bool(l.is_empty())),
+            _ => None,
+        },
+        Test::NotEmpty => match v? {
+            Value::List(l) => Some(Value::Bool(!l.is_empty())),
+            _ => None,
+        },
+    }
+}
+
+/// `days from a to b`.
+fn days_from(a: Value, b: Value) -> Option<Value> {
+    match (a, b) {
+        (Value::Date(a), Value::Date(b)) => Some(Value::Int(days_between(a, b))),
+        _ => None,
+    }
+}
+
+/// The value of an `if` whose condition is unknown: that of its branches when they agree.
+fn branches_agree(a: Value, b: Value) -> Option<Value> {
+    a.same(&b).then_some(a)
 }
 
 /// The common value of candidates that may each be the result: known only when all are
