@@ -10,10 +10,9 @@ use crate::checked::{ExceptionId, Expr, ExprKind, FactId, RuleId};
 use crate::syntax::ast::Test;
 use crate::value::{and3, or3, Value};
 
-/// A set of facts, in declaration order, collected without repeats.
+/// The facts an undetermined value waits on, without repeats.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct MissingFacts {
-    seen: Vec<bool>,
     /// The facts in the order found.
     pub(crate) facts: Vec<FactId>,
     /// Whether a conflict between exceptions was met on the way.
@@ -21,17 +20,6 @@ pub(crate) struct MissingFacts {
 }
 
 impl MissingFacts {
-    fn add(&mut self, f: FactId) {
-        let i = f.0 as usize;
-        if i >= self.seen.len() {
-            self.seen.resize(i + 1, false);
-        }
-        if !self.seen[i] {
-            self.seen[i] = true;
-            self.facts.push(f);
-        }
-    }
-
     /// The facts, sorted by declaration order.
     pub(crate) fn sorted(&self) -> Vec<FactId> {
         let mut facts = self.facts.clone();
@@ -40,15 +28,17 @@ impl MissingFacts {
     }
 }
 
-/// Rules and exceptions already walked for one collection, so shared definitions are
-/// walked once.
+/// What a collection has marked: the facts found, and the rules and exceptions walked,
+/// so that shared definitions are walked once. The evaluator keeps it between
+/// collections, every mark taken back, so that a case allocates it once.
 #[derive(Default)]
-struct Visited {
+pub(super) struct Marks {
+    facts: Vec<bool>,
     rules: Vec<bool>,
     exceptions: Vec<bool>,
     /// Each first visit, in order, so that the visits made under a part whose value
     /// turns out known can be taken back.
-    log: Vec<Visit>,
+    visits: Vec<Visit>,
 }
 
 /// A first visit to a rule or an exception.
@@ -58,22 +48,12 @@ enum Visit {
     Exception(usize),
 }
 
-impl Visited {
-    /// Whether this is the first visit to `visit`, marking it visited.
-    fn first(&mut self, visit: Visit) -> bool {
-        let (list, i) = match visit {
-            Visit::Rule(i) => (&mut self.rules, i),
-            Visit::Exception(i) => (&mut self.exceptions, i),
-        };
-        if i >= list.len() {
-            list.resize(i + 1, false);
-        }
-        let first = !std::mem::replace(&mut list[i], true);
-        if first {
-            self.log.push(visit);
-        }
-        first
+/// Sets `list[i]`, growing the list as needed; whether it was unset.
+fn set(list: &mut Vec<bool>, i: usize) -> bool {
+    if i >= list.len() {
+        list.resize(i + 1, false);
     }
+    !std::mem::replace(&mut list[i], true)
 }
 
 /// How far a collection had gone, to return to.
@@ -83,53 +63,91 @@ struct Mark {
     conflict: bool,
 }
 
-/// A collection under way: the facts found and the definitions walked.
-struct Walk<'a> {
-    out: &'a mut MissingFacts,
-    visited: &'a mut Visited,
+/// A collection under way.
+struct Walk {
+    out: MissingFacts,
+    marks: Marks,
 }
 
-impl Walk<'_> {
+impl Walk {
+    fn add(&mut self, f: FactId) {
+        if set(&mut self.marks.facts, f.0 as usize) {
+            self.out.facts.push(f);
+        }
+    }
+
+    /// Whether this is the first visit to `visit`, marking it visited.
+    fn first(&mut self, visit: Visit) -> bool {
+        let (list, i) = match visit {
+            Visit::Rule(i) => (&mut self.marks.rules, i),
+            Visit::Exception(i) => (&mut self.marks.exceptions, i),
+        };
+        let first = set(list, i);
+        if first {
+            self.marks.visits.push(visit);
+        }
+        first
+    }
+
     fn mark(&self) -> Mark {
         Mark {
             facts: self.out.facts.len(),
-            visits: self.visited.log.len(),
+            visits: self.marks.visits.len(),
             conflict: self.out.conflict,
         }
     }
 
     /// Forgets what was found since `mark`, as if the parts walked since had not been.
     fn roll_back(&mut self, mark: Mark) {
-        for f in self.out.facts.drain(mark.facts..) {
-            self.out.seen[f.0 as usize] = false;
+        self.unmark(mark.facts, mark.visits);
+        self.out.facts.truncate(mark.facts);
+        self.out.conflict = mark.conflict;
+    }
+
+    /// Takes back the marks of the facts found and the visits made since these counts.
+    fn unmark(&mut self, facts: usize, visits: usize) {
+        let marks = &mut self.marks;
+        for f in &self.out.facts[facts..] {
+            marks.facts[f.0 as usize] = false;
         }
-        for visit in self.visited.log.drain(mark.visits..) {
+        for visit in marks.visits.drain(visits..) {
             match visit {
-                Visit::Rule(i) => self.visited.rules[i] = false,
-                Visit::Exception(i) => self.visited.exceptions[i] = false,
+                Visit::Rule(i) => marks.rules[i] = false,
+                Visit::Exception(i) => marks.exceptions[i] = false,
             }
         }
-        self.out.conflict = mark.conflict;
     }
 }
 
 impl Evaluator<'_> {
     /// The unknown facts that could decide a rule (empty when its value is known).
     pub(crate) fn missing_for_rule(&mut self, id: RuleId) -> MissingFacts {
-        let mut out = MissingFacts::default();
-        let mut visited = Visited::default();
-        self.walk_rule(
-            id,
-            &mut Walk {
-                out: &mut out,
-                visited: &mut visited,
-            },
-        );
-        out
+        self.collect(|ev, w| ev.walk_rule(id, w))
     }
 
-    fn walk_rule(&mut self, id: RuleId, w: &mut Walk<'_>) {
-        if !w.visited.first(Visit::Rule(id.0 as usize)) || self.rule(id).is_some() {
+    /// The unknown facts that could decide whether an exception applies (empty when
+    /// that is known).
+    pub(crate) fn missing_for_exception(&mut self, id: ExceptionId) -> MissingFacts {
+        if self.applies(id).is_some() {
+            return MissingFacts::default();
+        }
+        self.collect(|ev, w| ev.walk_exception(id, w))
+    }
+
+    /// The facts a walk finds, with the evaluator's marks lent to it and given back clear.
+    fn collect(&mut self, walk: impl FnOnce(&mut Self, &mut Walk)) -> MissingFacts {
+        let mut w = Walk {
+            out: MissingFacts::default(),
+            marks: std::mem::take(&mut self.marks),
+        };
+        walk(self, &mut w);
+        w.unmark(0, 0);
+        self.marks = w.marks;
+        w.out
+    }
+
+    fn walk_rule(&mut self, id: RuleId, w: &mut Walk) {
+        if !w.first(Visit::Rule(id.0 as usize)) || self.rule(id).is_some() {
             return;
         }
         if self.conflicts.iter().any(|c| c.rule == id) {
@@ -143,8 +161,8 @@ impl Evaluator<'_> {
         }
     }
 
-    fn walk_exception(&mut self, id: ExceptionId, w: &mut Walk<'_>) {
-        if !w.visited.first(Visit::Exception(id.0 as usize)) {
+    fn walk_exception(&mut self, id: ExceptionId, w: &mut Walk) {
+        if !w.first(Visit::Exception(id.0 as usize)) {
             return;
         }
         let policy = self.policy;
@@ -170,7 +188,7 @@ impl Evaluator<'_> {
     /// part waits on nothing). An unknown part walks all its parts, also those its value
     /// did not need (every item of a list, both branches of an `if`), as each may be
     /// what decides it.
-    fn walk(&mut self, e: &Expr, w: &mut Walk<'_>) -> Option<Value> {
+    fn walk(&mut self, e: &Expr, w: &mut Walk) -> Option<Value> {
         let mark = w.mark();
         let value = self.walk_parts(e, w);
         if value.is_some() {
@@ -179,11 +197,11 @@ impl Evaluator<'_> {
         value
     }
 
-    fn walk_bool(&mut self, e: &Expr, w: &mut Walk<'_>) -> Option<bool> {
+    fn walk_bool(&mut self, e: &Expr, w: &mut Walk) -> Option<bool> {
         self.walk(e, w).and_then(|v| v.as_bool())
     }
 
-    fn walk_parts(&mut self, e: &Expr, w: &mut Walk<'_>) -> Option<Value> {
+    fn walk_parts(&mut self, e: &Expr, w: &mut Walk) -> Option<Value> {
         match &e.kind {
             // Known whatever the facts: nothing to collect below.
             ExprKind::Lit(_) | ExprKind::Today | ExprKind::Test(Test::Known | Test::Unknown, _) => {
@@ -192,7 +210,7 @@ impl Evaluator<'_> {
             ExprKind::Fact(f) => {
                 let v = self.facts.get(*f).cloned();
                 if v.is_none() {
-                    w.out.add(*f);
+                    w.add(*f);
                 }
                 v
             }
@@ -266,25 +284,6 @@ impl Evaluator<'_> {
                 }
             },
         }
-    }
-}
-
-impl Evaluator<'_> {
-    /// The unknown facts that could decide whether an exception applies (empty when
-    /// that is known).
-    pub(crate) fn missing_for_exception(&mut self, id: ExceptionId) -> MissingFacts {
-        let mut out = MissingFacts::default();
-        if self.applies(id).is_none() {
-            let mut visited = Visited::default();
-            self.walk_exception(
-                id,
-                &mut Walk {
-                    out: &mut out,
-                    visited: &mut visited,
-                },
-            );
-        }
-        out
     }
 }
 

@@ -67,6 +67,8 @@ pub(crate) struct Evaluator<'p> {
     pub(crate) conflicts: Vec<ConflictInfo>,
     /// The first evaluation error met.
     pub(crate) failure: Option<EvalError>,
+    /// The marks of the walks for missing facts, kept for the next.
+    marks: missing::Marks,
 }
 
 impl<'p> Evaluator<'p> {
@@ -79,6 +81,7 @@ impl<'p> Evaluator<'p> {
             exceptions: vec![Memo::Todo; policy.exceptions.len()],
             conflicts: Vec::new(),
             failure: None,
+            marks: missing::Marks::default(),
         }
     }
 
