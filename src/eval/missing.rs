@@ -271,6 +271,21 @@ impl Evaluator<'_> {
                 negated,
             } => {
                 let item = self.walk(item, w);
+                if let ExprKind::List(items) = &list.kind {
+                    // As `contains` on the list's walked value, without building it.
+                    // Known items take back what they added, so a known list has
+                    // nothing to take back.
+                    let (mut known, mut found) = (true, false);
+                    for i in items {
+                        match self.walk(i, w) {
+                            Some(v) => found = found || item.as_ref().is_some_and(|x| v.same(x)),
+                            None => known = false,
+                        }
+                    }
+                    return item
+                        .filter(|_| known)
+                        .map(|_| Value::Bool(found != *negated));
+                }
                 let list = self.walk(list, w);
                 contains(item, list, *negated)
             }
@@ -323,6 +338,19 @@ mod tests {
             missing(source, r#"{}"#),
             (vec!["a".into(), "x".into(), "c".into()], false)
         );
+    }
+
+    #[test]
+    fn a_list_waits_on_its_unknown_items() {
+        let source = r#"
+            policy "P"
+            fact k: int "k"
+            fact n: int "n"
+            outcome o when k in [n, 2] title en "o"
+        "#;
+        assert_eq!(missing(source, r#"{"k": 2}"#), (vec!["n".to_string()], false));
+        assert_eq!(missing(source, r#"{"n": 1}"#), (vec!["k".to_string()], false));
+        assert_eq!(missing(source, r#"{}"#), (vec!["k".into(), "n".into()], false));
     }
 
     #[test]

@@ -137,20 +137,20 @@ impl<'p> Evaluator<'p> {
         let policy = self.policy;
         let rule = policy.rule(id);
         let mut applying: Vec<(ExceptionId, Option<Value>)> = Vec::new();
-        let mut possible: Vec<Option<Value>> = Vec::new();
+        let mut possible = Agreement::None;
         for &e in &rule.exceptions {
             match self.applies(e) {
                 Some(true) => {
                     let v = self.eval(&policy.exception(e).gives);
                     applying.push((e, v));
                 }
-                None => possible.push(self.eval(&policy.exception(e).gives)),
+                None => possible.add(self.eval(&policy.exception(e).gives)),
                 Some(false) => {}
             }
         }
         if applying.is_empty() {
-            possible.push(base);
-            return agree(&possible);
+            possible.add(base);
+            return possible.value();
         }
         let known: Option<Vec<(ExceptionId, Value)>> = applying
             .iter()
@@ -167,8 +167,8 @@ impl<'p> Evaluator<'p> {
             }
             return None;
         }
-        possible.push(Some(first));
-        agree(&possible)
+        possible.add(Some(first));
+        possible.value()
     }
 
     /// Whether an exception applies: its condition holds and no exception to it applies.
@@ -243,6 +243,16 @@ impl<'p> Evaluator<'p> {
                 negated,
             } => {
                 let item = self.eval(item);
+                if let ExprKind::List(items) = &list.kind {
+                    // As `contains` on the list's value, without building it: unknown
+                    // from the first unknown item on.
+                    let mut found = false;
+                    for i in items {
+                        let v = self.eval(i)?;
+                        found = found || item.as_ref().is_some_and(|x| v.same(x));
+                    }
+                    return item.map(|_| Value::Bool(found != *negated));
+                }
                 let list = self.eval(list);
                 contains(item, list, *negated)
             }
@@ -420,14 +430,32 @@ fn branches_agree(a: Value, b: Value) -> Option<Value> {
     a.same(&b).then_some(a)
 }
 
-/// The common value of candidates that may each be the result: known only when all are
-/// known and equal.
-fn agree(candidates: &[Option<Value>]) -> Option<Value> {
-    let first = candidates.first()?.clone()?;
-    candidates
-        .iter()
-        .all(|c| c.as_ref().is_some_and(|v| v.same(&first)))
-        .then_some(first)
+/// The common value of candidates that may each be the result, met one by one: known
+/// only when all are known and equal (to the first, which is the value).
+enum Agreement {
+    /// No candidate yet.
+    None,
+    /// All known and equal so far.
+    Known(Value),
+    /// One was unknown or differed.
+    Unknown,
+}
+
+impl Agreement {
+    fn add(&mut self, candidate: Option<Value>) {
+        *self = match (std::mem::replace(self, Agreement::Unknown), candidate) {
+            (Agreement::None, Some(v)) => Agreement::Known(v),
+            (Agreement::Known(first), Some(v)) if v.same(&first) => Agreement::Known(first),
+            _ => Agreement::Unknown,
+        };
+    }
+
+    fn value(self) -> Option<Value> {
+        match self {
+            Agreement::Known(v) => Some(v),
+            Agreement::None | Agreement::Unknown => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -472,6 +500,14 @@ mod tests {
         for (a, b, want) in table {
             assert_eq!(or3(a, || b), want, "{a:?} or {b:?}");
         }
+    }
+
+    fn agree(candidates: &[Option<Value>]) -> Option<Value> {
+        let mut agreement = Agreement::None;
+        for c in candidates {
+            agreement.add(c.clone());
+        }
+        agreement.value()
     }
 
     #[test]
