@@ -189,6 +189,25 @@ impl Evaluator<'_> {
     /// did not need (every item of a list, both branches of an `if`), as each may be
     /// what decides it.
     fn walk(&mut self, e: &Expr, w: &mut Walk) -> Option<Value> {
+        // The leaves add only when unknown: nothing to take back.
+        match &e.kind {
+            ExprKind::Lit(v) => return Some(v.clone()),
+            ExprKind::Fact(f) => {
+                let v = self.facts.get(*f).cloned();
+                if v.is_none() {
+                    w.add(*f);
+                }
+                return v;
+            }
+            ExprKind::Rule(r) => {
+                let v = self.rule(*r);
+                if v.is_none() {
+                    self.walk_rule(*r, w);
+                }
+                return v;
+            }
+            _ => {}
+        }
         let mark = w.mark();
         let value = self.walk_parts(e, w);
         if value.is_some() {
@@ -207,20 +226,7 @@ impl Evaluator<'_> {
             ExprKind::Lit(_) | ExprKind::Today | ExprKind::Test(Test::Known | Test::Unknown, _) => {
                 self.eval(e)
             }
-            ExprKind::Fact(f) => {
-                let v = self.facts.get(*f).cloned();
-                if v.is_none() {
-                    w.add(*f);
-                }
-                v
-            }
-            ExprKind::Rule(r) => {
-                let v = self.rule(*r);
-                if v.is_none() {
-                    self.walk_rule(*r, w);
-                }
-                v
-            }
+            ExprKind::Fact(_) | ExprKind::Rule(_) => self.walk(e, w),
             ExprKind::List(items) => {
                 let mut values = Vec::with_capacity(items.len());
                 let mut known = true;
@@ -348,9 +354,18 @@ mod tests {
             fact n: int "n"
             outcome o when k in [n, 2] title en "o"
         "#;
-        assert_eq!(missing(source, r#"{"k": 2}"#), (vec!["n".to_string()], false));
-        assert_eq!(missing(source, r#"{"n": 1}"#), (vec!["k".to_string()], false));
-        assert_eq!(missing(source, r#"{}"#), (vec!["k".into(), "n".into()], false));
+        assert_eq!(
+            missing(source, r#"{"k": 2}"#),
+            (vec!["n".to_string()], false)
+        );
+        assert_eq!(
+            missing(source, r#"{"n": 1}"#),
+            (vec!["k".to_string()], false)
+        );
+        assert_eq!(
+            missing(source, r#"{}"#),
+            (vec!["k".into(), "n".into()], false)
+        );
     }
 
     #[test]

@@ -109,13 +109,20 @@ impl<'p> Evaluator<'p> {
     }
 
     /// A rule's value after its exceptions.
+    #[inline]
     pub(crate) fn rule(&mut self, id: RuleId) -> Option<Value> {
-        let i = id.0 as usize;
-        match &self.rules[i] {
-            Memo::Done(v) => return v.clone(),
-            Memo::Busy => return None,
-            Memo::Todo => {}
+        // Most calls find the value known: they need not pay for the evaluation's frame.
+        match &self.rules[id.0 as usize] {
+            Memo::Done(v) => v.clone(),
+            Memo::Busy => None,
+            Memo::Todo => self.first_rule(id),
         }
+    }
+
+    /// A rule's value, evaluated for the first time.
+    #[inline(never)]
+    fn first_rule(&mut self, id: RuleId) -> Option<Value> {
+        let i = id.0 as usize;
         self.rules[i] = Memo::Busy;
         let policy = self.policy;
         let rule = policy.rule(id);
@@ -200,11 +207,22 @@ impl<'p> Evaluator<'p> {
     }
 
     /// The value of an expression, `None` when unknown.
+    #[inline]
     pub(crate) fn eval(&mut self, e: &Expr) -> Option<Value> {
+        // The leaves, most of the calls, need not pay for the operators' frame.
         match &e.kind {
             ExprKind::Lit(v) => Some(v.clone()),
             ExprKind::Fact(f) => self.facts.get(*f).cloned(),
             ExprKind::Rule(r) => self.rule(*r),
+            _ => self.eval_operator(e),
+        }
+    }
+
+    /// The value of an expression that is not a leaf.
+    #[inline(never)]
+    fn eval_operator(&mut self, e: &Expr) -> Option<Value> {
+        match &e.kind {
+            ExprKind::Lit(_) | ExprKind::Fact(_) | ExprKind::Rule(_) => self.eval(e),
             ExprKind::Today => Some(Value::Date(self.today)),
             ExprKind::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
