@@ -136,9 +136,21 @@ impl Evaluator<'_> {
 
     /// The facts a walk finds, with the evaluator's marks lent to it and given back clear.
     fn collect(&mut self, walk: impl FnOnce(&mut Self, &mut Walk)) -> MissingFacts {
+        let mut marks = std::mem::take(&mut self.marks);
+        // Sized once for the policy, rather than grown a step at a time by `set`.
+        let policy = self.policy;
+        for (list, len) in [
+            (&mut marks.facts, policy.facts.len()),
+            (&mut marks.rules, policy.rules.len()),
+            (&mut marks.exceptions, policy.exceptions.len()),
+        ] {
+            if list.len() < len {
+                list.resize(len, false);
+            }
+        }
         let mut w = Walk {
             out: MissingFacts::default(),
-            marks: std::mem::take(&mut self.marks),
+            marks,
         };
         walk(self, &mut w);
         w.unmark(0, 0);
