@@ -57,13 +57,7 @@ fn collect(ev: &mut Evaluator<'_>, whole: &Expr, e: &Expr, out: &mut Vec<(u32, S
                 }
             }
         }
-        _ => {
-            let mut children = Vec::new();
-            e.for_each_child(|c| children.push(c));
-            for c in children {
-                collect(ev, whole, c, out);
-            }
-        }
+        _ => e.for_each_child(|c| collect(ev, whole, c, out)),
     }
 }
 

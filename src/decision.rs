@@ -598,7 +598,10 @@ fn value_of(ev: &mut Evaluator<'_>, r: Ref) -> Option<Value> {
 fn defeats(ev: &mut Evaluator<'_>, said: &Said<'_>, id: RuleId) -> Vec<Defeat> {
     let policy = ev.policy;
     let rule = policy.rule(id);
-    if rule.exceptions.is_empty() || ev.eval_bool(&rule.body) != Some(true) {
+    // Whether an exception applied (known already) before whether the rule's own
+    // condition held (evaluated again): for most rules that do not hold, none applied.
+    let applied = (rule.exceptions.iter()).any(|e| ev.applies(*e) == Some(true));
+    if !applied || ev.eval_bool(&rule.body) != Some(true) {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -635,10 +638,19 @@ fn because(ev: &mut Evaluator<'_>, texts: &Texts, id: RuleId) -> Vec<Reason> {
             }
         }
     }
+    // The outcome holds; when its one condition is its value (no exception could
+    // apply), that condition held, and so did each of its parts: an `and` holds only
+    // when both its sides do. No need to evaluate them again.
+    let held =
+        rule.versions.len() <= 1 && (rule.exceptions.iter()).all(|e| ev.applies(*e) == Some(false));
     crate::texts::conjuncts(body, &mut parts);
     let mut out = Vec::with_capacity(parts.len() + rule.exceptions.len());
     for part in parts {
-        let value = ev.eval(part);
+        let value = if held {
+            Some(Value::Bool(true))
+        } else {
+            ev.eval(part)
+        };
         let written = texts.condition(part.span);
         out.push(Reason {
             kind: ReasonKind::Condition,
@@ -725,14 +737,14 @@ fn facts_read(
             &found
         }
     };
-    facts
-        .iter()
-        .copied()
-        .filter_map(|f| {
+    // Inserted one by one: a map of a few facts is one node, and building it from an
+    // iterator would first gather and sort the entries in a list of its own.
+    let mut map = BTreeMap::new();
+    for &f in facts {
+        if let Some(v) = ev.facts.get(f) {
             let info = policy.fact(f);
-            ev.facts
-                .get(f)
-                .map(|v| (texts.names.fact(policy, f), value_json(policy, &info.ty, v)))
-        })
-        .collect()
+            map.insert(texts.names.fact(policy, f), value_json(policy, &info.ty, v));
+        }
+    }
+    map
 }

@@ -5,13 +5,14 @@
 //! unknown facts never changes a known value. So a fact that is not listed cannot change
 //! the verdict, and every listed fact is one the verdict still waits on.
 
-use super::Evaluator;
+use super::{branches_agree, contains, days_from, tested, Evaluator};
 use crate::checked::{ExceptionId, Expr, ExprKind, FactId, RuleId};
+use crate::syntax::ast::Test;
+use crate::value::{and3, or3, Value};
 
-/// A set of facts, in declaration order, collected without repeats.
+/// The facts an undetermined value waits on, without repeats.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct MissingFacts {
-    seen: Vec<bool>,
     /// The facts in the order found.
     pub(crate) facts: Vec<FactId>,
     /// Whether a conflict between exceptions was met on the way.
@@ -19,17 +20,6 @@ pub(crate) struct MissingFacts {
 }
 
 impl MissingFacts {
-    fn add(&mut self, f: FactId) {
-        let i = f.0 as usize;
-        if i >= self.seen.len() {
-            self.seen.resize(i + 1, false);
-        }
-        if !self.seen[i] {
-            self.seen[i] = true;
-            self.facts.push(f);
-        }
-    }
-
     /// The facts, sorted by declaration order.
     pub(crate) fn sorted(&self) -> Vec<FactId> {
         let mut facts = self.facts.clone();
@@ -38,111 +28,294 @@ impl MissingFacts {
     }
 }
 
-/// Rules and exceptions already walked for one collection, so shared definitions are
-/// walked once.
+/// What a collection has marked: the facts found, and the rules and exceptions walked,
+/// so that shared definitions are walked once. The evaluator keeps it between
+/// collections, every mark taken back, so that a case allocates it once.
 #[derive(Default)]
-struct Visited {
+pub(super) struct Marks {
+    facts: Vec<bool>,
     rules: Vec<bool>,
     exceptions: Vec<bool>,
+    /// Each first visit, in order, so that the visits made under a part whose value
+    /// turns out known can be taken back.
+    visits: Vec<Visit>,
 }
 
-impl Visited {
-    fn first(list: &mut Vec<bool>, i: usize) -> bool {
-        if i >= list.len() {
-            list.resize(i + 1, false);
+/// A first visit to a rule or an exception.
+#[derive(Clone, Copy)]
+enum Visit {
+    Rule(usize),
+    Exception(usize),
+}
+
+/// Sets `list[i]`, growing the list as needed; whether it was unset.
+fn set(list: &mut Vec<bool>, i: usize) -> bool {
+    if i >= list.len() {
+        list.resize(i + 1, false);
+    }
+    !std::mem::replace(&mut list[i], true)
+}
+
+/// How far a collection had gone, to return to.
+struct Mark {
+    facts: usize,
+    visits: usize,
+    conflict: bool,
+}
+
+/// A collection under way.
+struct Walk {
+    out: MissingFacts,
+    marks: Marks,
+}
+
+impl Walk {
+    fn add(&mut self, f: FactId) {
+        if set(&mut self.marks.facts, f.0 as usize) {
+            self.out.facts.push(f);
         }
-        !std::mem::replace(&mut list[i], true)
+    }
+
+    /// Whether this is the first visit to `visit`, marking it visited.
+    fn first(&mut self, visit: Visit) -> bool {
+        let (list, i) = match visit {
+            Visit::Rule(i) => (&mut self.marks.rules, i),
+            Visit::Exception(i) => (&mut self.marks.exceptions, i),
+        };
+        let first = set(list, i);
+        if first {
+            self.marks.visits.push(visit);
+        }
+        first
+    }
+
+    fn mark(&self) -> Mark {
+        Mark {
+            facts: self.out.facts.len(),
+            visits: self.marks.visits.len(),
+            conflict: self.out.conflict,
+        }
+    }
+
+    /// Forgets what was found since `mark`, as if the parts walked since had not been.
+    fn roll_back(&mut self, mark: Mark) {
+        self.unmark(mark.facts, mark.visits);
+        self.out.facts.truncate(mark.facts);
+        self.out.conflict = mark.conflict;
+    }
+
+    /// Takes back the marks of the facts found and the visits made since these counts.
+    fn unmark(&mut self, facts: usize, visits: usize) {
+        let marks = &mut self.marks;
+        for f in &self.out.facts[facts..] {
+            marks.facts[f.0 as usize] = false;
+        }
+        for visit in marks.visits.drain(visits..) {
+            match visit {
+                Visit::Rule(i) => marks.rules[i] = false,
+                Visit::Exception(i) => marks.exceptions[i] = false,
+            }
+        }
     }
 }
 
 impl Evaluator<'_> {
     /// The unknown facts that could decide a rule (empty when its value is known).
     pub(crate) fn missing_for_rule(&mut self, id: RuleId) -> MissingFacts {
-        let mut out = MissingFacts::default();
-        let mut visited = Visited::default();
-        self.walk_rule(id, &mut out, &mut visited);
-        out
+        self.collect(|ev, w| ev.walk_rule(id, w))
     }
 
-    fn walk_rule(&mut self, id: RuleId, out: &mut MissingFacts, visited: &mut Visited) {
-        if !Visited::first(&mut visited.rules, id.0 as usize) || self.rule(id).is_some() {
+    /// The unknown facts that could decide whether an exception applies (empty when
+    /// that is known).
+    pub(crate) fn missing_for_exception(&mut self, id: ExceptionId) -> MissingFacts {
+        if self.applies(id).is_some() {
+            return MissingFacts::default();
+        }
+        self.collect(|ev, w| ev.walk_exception(id, w))
+    }
+
+    /// The facts a walk finds, with the evaluator's marks lent to it and given back clear.
+    fn collect(&mut self, walk: impl FnOnce(&mut Self, &mut Walk)) -> MissingFacts {
+        let mut marks = std::mem::take(&mut self.marks);
+        // Sized once for the policy, rather than grown a step at a time by `set`.
+        let policy = self.policy;
+        for (list, len) in [
+            (&mut marks.facts, policy.facts.len()),
+            (&mut marks.rules, policy.rules.len()),
+            (&mut marks.exceptions, policy.exceptions.len()),
+        ] {
+            if list.len() < len {
+                list.resize(len, false);
+            }
+        }
+        let mut w = Walk {
+            out: MissingFacts::default(),
+            marks,
+        };
+        walk(self, &mut w);
+        w.unmark(0, 0);
+        self.marks = w.marks;
+        w.out
+    }
+
+    fn walk_rule(&mut self, id: RuleId, w: &mut Walk) {
+        if !w.first(Visit::Rule(id.0 as usize)) || self.rule(id).is_some() {
             return;
         }
         if self.conflicts.iter().any(|c| c.rule == id) {
-            out.conflict = true;
+            w.out.conflict = true;
         }
         let policy = self.policy;
         let rule = policy.rule(id);
-        self.walk(&rule.body, out, visited);
+        self.walk(&rule.body, w);
         for &e in &rule.exceptions {
-            self.walk_exception(e, out, visited);
+            self.walk_exception(e, w);
         }
     }
 
-    fn walk_exception(&mut self, id: ExceptionId, out: &mut MissingFacts, visited: &mut Visited) {
-        if !Visited::first(&mut visited.exceptions, id.0 as usize) {
+    fn walk_exception(&mut self, id: ExceptionId, w: &mut Walk) {
+        if !w.first(Visit::Exception(id.0 as usize)) {
             return;
         }
         let policy = self.policy;
         let exc = policy.exception(id);
         match self.applies(id) {
             Some(false) => {}
-            Some(true) => self.walk(&exc.gives, out, visited),
+            Some(true) => {
+                self.walk(&exc.gives, w);
+            }
             None => {
-                self.walk(&exc.when, out, visited);
+                self.walk(&exc.when, w);
                 for &sub in &exc.exceptions {
-                    self.walk_exception(sub, out, visited);
+                    self.walk_exception(sub, w);
                 }
-                self.walk(&exc.gives, out, visited);
+                self.walk(&exc.gives, w);
             }
         }
     }
 
-    fn walk(&mut self, e: &Expr, out: &mut MissingFacts, visited: &mut Visited) {
-        if self.eval(e).is_some() {
-            return;
-        }
+    /// The value of `e`, as [`Evaluator::eval`] gives it, with the missing facts of its
+    /// unknown parts added. Each part is evaluated once, from the values of its own
+    /// parts; when its value turns out known, what its parts added is taken back (a known
+    /// part waits on nothing). An unknown part walks all its parts, also those its value
+    /// did not need (every item of a list, both branches of an `if`), as each may be
+    /// what decides it.
+    fn walk(&mut self, e: &Expr, w: &mut Walk) -> Option<Value> {
+        // The leaves add only when unknown: nothing to take back.
         match &e.kind {
-            ExprKind::Fact(f) => out.add(*f),
-            ExprKind::Rule(r) => self.walk_rule(*r, out, visited),
-            ExprKind::Lit(_) | ExprKind::Today => {}
-            ExprKind::List(items) => items.iter().for_each(|i| self.walk(i, out, visited)),
-            ExprKind::Not(a) | ExprKind::Neg(a) | ExprKind::Test(_, a) => {
-                self.walk(a, out, visited)
+            ExprKind::Lit(v) => return Some(v.clone()),
+            ExprKind::Fact(f) => {
+                let v = self.facts.get(*f).cloned();
+                if v.is_none() {
+                    w.add(*f);
+                }
+                return v;
             }
-            ExprKind::And(a, b)
-            | ExprKind::Or(a, b)
-            | ExprKind::Cmp(_, a, b)
-            | ExprKind::Arith(_, a, b)
-            | ExprKind::DaysFrom(a, b)
-            | ExprKind::In {
-                item: a, list: b, ..
+            ExprKind::Rule(r) => {
+                let v = self.rule(*r);
+                if v.is_none() {
+                    self.walk_rule(*r, w);
+                }
+                return v;
+            }
+            _ => {}
+        }
+        let mark = w.mark();
+        let value = self.walk_parts(e, w);
+        if value.is_some() {
+            w.roll_back(mark);
+        }
+        value
+    }
+
+    fn walk_bool(&mut self, e: &Expr, w: &mut Walk) -> Option<bool> {
+        self.walk(e, w).and_then(|v| v.as_bool())
+    }
+
+    fn walk_parts(&mut self, e: &Expr, w: &mut Walk) -> Option<Value> {
+        match &e.kind {
+            // Known whatever the facts: nothing to collect below.
+            ExprKind::Lit(_) | ExprKind::Today | ExprKind::Test(Test::Known | Test::Unknown, _) => {
+                self.eval(e)
+            }
+            ExprKind::Fact(_) | ExprKind::Rule(_) => self.walk(e, w),
+            ExprKind::List(items) => {
+                let mut values = Vec::with_capacity(items.len());
+                let mut known = true;
+                for item in items {
+                    match self.walk(item, w) {
+                        Some(v) if known => values.push(v),
+                        Some(_) => {}
+                        None => known = false,
+                    }
+                }
+                known.then(|| Value::List(values.into()))
+            }
+            ExprKind::Not(a) => self.walk_bool(a, w).map(|b| Value::Bool(!b)),
+            ExprKind::Neg(a) => {
+                let v = self.walk(a, w)?;
+                self.negate(v, e.span)
+            }
+            ExprKind::Test(test, a) => {
+                let v = self.walk(a, w);
+                tested(*test, v)
+            }
+            ExprKind::And(a, b) => {
+                let a = self.walk_bool(a, w);
+                and3(a, || self.walk_bool(b, w)).map(Value::Bool)
+            }
+            ExprKind::Or(a, b) => {
+                let a = self.walk_bool(a, w);
+                or3(a, || self.walk_bool(b, w)).map(Value::Bool)
+            }
+            ExprKind::Cmp(op, a, b) => {
+                let a = self.walk(a, w);
+                let b = self.walk(b, w);
+                self.compare(*op, a?, b?, e.span)
+            }
+            ExprKind::Arith(op, a, b) => {
+                let a = self.walk(a, w);
+                let b = self.walk(b, w);
+                self.arith(*op, a?, b?, e.span, &e.ty)
+            }
+            ExprKind::DaysFrom(a, b) => {
+                let a = self.walk(a, w);
+                let b = self.walk(b, w);
+                days_from(a?, b?)
+            }
+            ExprKind::In {
+                item,
+                list,
+                negated,
             } => {
-                self.walk(a, out, visited);
-                self.walk(b, out, visited);
+                let item = self.walk(item, w);
+                if let ExprKind::List(items) = &list.kind {
+                    // As `contains` on the list's walked value, without building it.
+                    // Known items take back what they added, so a known list has
+                    // nothing to take back.
+                    let (mut known, mut found) = (true, false);
+                    for i in items {
+                        match self.walk(i, w) {
+                            Some(v) => found = found || item.as_ref().is_some_and(|x| v.same(x)),
+                            None => known = false,
+                        }
+                    }
+                    return item
+                        .filter(|_| known)
+                        .map(|_| Value::Bool(found != *negated));
+                }
+                let list = self.walk(list, w);
+                contains(item, list, *negated)
             }
-            ExprKind::If(c, a, b) => match self.eval_bool(c) {
-                Some(true) => self.walk(a, out, visited),
-                Some(false) => self.walk(b, out, visited),
+            ExprKind::If(c, a, b) => match self.walk_bool(c, w) {
+                Some(true) => self.walk(a, w),
+                Some(false) => self.walk(b, w),
                 None => {
-                    self.walk(c, out, visited);
-                    self.walk(a, out, visited);
-                    self.walk(b, out, visited);
+                    let a = self.walk(a, w);
+                    let b = self.walk(b, w);
+                    branches_agree(a?, b?)
                 }
             },
         }
-    }
-}
-
-impl Evaluator<'_> {
-    /// The unknown facts that could decide whether an exception applies (empty when
-    /// that is known).
-    pub(crate) fn missing_for_exception(&mut self, id: ExceptionId) -> MissingFacts {
-        let mut out = MissingFacts::default();
-        if self.applies(id).is_none() {
-            let mut visited = Visited::default();
-            self.walk_exception(id, &mut out, &mut visited);
-        }
-        out
     }
 }

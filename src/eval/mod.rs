@@ -67,6 +67,8 @@ pub(crate) struct Evaluator<'p> {
     pub(crate) conflicts: Vec<ConflictInfo>,
     /// The first evaluation error met.
     pub(crate) failure: Option<EvalError>,
+    /// The marks of the walks for missing facts, kept for the next.
+    marks: missing::Marks,
 }
 
 impl<'p> Evaluator<'p> {
@@ -79,6 +81,7 @@ impl<'p> Evaluator<'p> {
             exceptions: vec![Memo::Todo; policy.exceptions.len()],
             conflicts: Vec::new(),
             failure: None,
+            marks: missing::Marks::default(),
         }
     }
 
@@ -106,13 +109,20 @@ impl<'p> Evaluator<'p> {
     }
 
     /// A rule's value after its exceptions.
+    #[inline]
     pub(crate) fn rule(&mut self, id: RuleId) -> Option<Value> {
-        let i = id.0 as usize;
-        match &self.rules[i] {
-            Memo::Done(v) => return v.clone(),
-            Memo::Busy => return None,
-            Memo::Todo => {}
+        // Most calls find the value known: they need not pay for the evaluation's frame.
+        match &self.rules[id.0 as usize] {
+            Memo::Done(v) => v.clone(),
+            Memo::Busy => None,
+            Memo::Todo => self.first_rule(id),
         }
+    }
+
+    /// A rule's value, evaluated for the first time.
+    #[inline(never)]
+    fn first_rule(&mut self, id: RuleId) -> Option<Value> {
+        let i = id.0 as usize;
         self.rules[i] = Memo::Busy;
         let policy = self.policy;
         let rule = policy.rule(id);
@@ -134,20 +144,20 @@ impl<'p> Evaluator<'p> {
         let policy = self.policy;
         let rule = policy.rule(id);
         let mut applying: Vec<(ExceptionId, Option<Value>)> = Vec::new();
-        let mut possible: Vec<Option<Value>> = Vec::new();
+        let mut possible = Agreement::None;
         for &e in &rule.exceptions {
             match self.applies(e) {
                 Some(true) => {
                     let v = self.eval(&policy.exception(e).gives);
                     applying.push((e, v));
                 }
-                None => possible.push(self.eval(&policy.exception(e).gives)),
+                None => possible.add(self.eval(&policy.exception(e).gives)),
                 Some(false) => {}
             }
         }
         if applying.is_empty() {
-            possible.push(base);
-            return agree(&possible);
+            possible.add(base);
+            return possible.value();
         }
         let known: Option<Vec<(ExceptionId, Value)>> = applying
             .iter()
@@ -164,8 +174,8 @@ impl<'p> Evaluator<'p> {
             }
             return None;
         }
-        possible.push(Some(first));
-        agree(&possible)
+        possible.add(Some(first));
+        possible.value()
     }
 
     /// Whether an exception applies: its condition holds and no exception to it applies.
@@ -197,11 +207,22 @@ impl<'p> Evaluator<'p> {
     }
 
     /// The value of an expression, `None` when unknown.
+    #[inline]
     pub(crate) fn eval(&mut self, e: &Expr) -> Option<Value> {
+        // The leaves, most of the calls, need not pay for the operators' frame.
         match &e.kind {
             ExprKind::Lit(v) => Some(v.clone()),
             ExprKind::Fact(f) => self.facts.get(*f).cloned(),
             ExprKind::Rule(r) => self.rule(*r),
+            _ => self.eval_operator(e),
+        }
+    }
+
+    /// The value of an expression that is not a leaf.
+    #[inline(never)]
+    fn eval_operator(&mut self, e: &Expr) -> Option<Value> {
+        match &e.kind {
+            ExprKind::Lit(_) | ExprKind::Fact(_) | ExprKind::Rule(_) => self.eval(e),
             ExprKind::Today => Some(Value::Date(self.today)),
             ExprKind::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
@@ -211,18 +232,10 @@ impl<'p> Evaluator<'p> {
                 Some(Value::List(out.into()))
             }
             ExprKind::Not(a) => self.eval_bool(a).map(|b| Value::Bool(!b)),
-            ExprKind::Neg(a) => match self.eval(a)? {
-                Value::Int(n) => match n.checked_neg() {
-                    Some(n) => Some(Value::Int(n)),
-                    None => self.fail(e.span, "the number is too large"),
-                },
-                Value::Decimal(n) => Some(Value::Decimal(-n)),
-                Value::Duration(d) => Some(Value::Duration(crate::value::Duration {
-                    months: -d.months,
-                    days: -d.days,
-                })),
-                _ => None,
-            },
+            ExprKind::Neg(a) => {
+                let v = self.eval(a)?;
+                self.negate(v, e.span)
+            }
             ExprKind::And(a, b) => {
                 let a = self.eval_bool(a);
                 and3(a, || self.eval_bool(b)).map(Value::Bool)
@@ -234,23 +247,7 @@ impl<'p> Evaluator<'p> {
             ExprKind::Cmp(op, a, b) => {
                 let a = self.eval(a);
                 let b = self.eval(b);
-                let (a, b) = (a?, b?);
-                let result = match op {
-                    CmpOp::Eq => a.same(&b),
-                    CmpOp::Ne => !a.same(&b),
-                    _ => {
-                        let Some(ord) = self.order(&a, &b) else {
-                            return self.fail(e.span, "these values have no order");
-                        };
-                        match op {
-                            CmpOp::Lt => ord == Ordering::Less,
-                            CmpOp::Le => ord != Ordering::Greater,
-                            CmpOp::Gt => ord == Ordering::Greater,
-                            _ => ord != Ordering::Less,
-                        }
-                    }
-                };
-                Some(Value::Bool(result))
+                self.compare(*op, a?, b?, e.span)
             }
             ExprKind::Arith(op, a, b) => {
                 let a = self.eval(a);
@@ -264,27 +261,22 @@ impl<'p> Evaluator<'p> {
                 negated,
             } => {
                 let item = self.eval(item);
+                if let ExprKind::List(items) = &list.kind {
+                    // As `contains` on the list's value, without building it: unknown
+                    // from the first unknown item on.
+                    let mut found = false;
+                    for i in items {
+                        let v = self.eval(i)?;
+                        found = found || item.as_ref().is_some_and(|x| v.same(x));
+                    }
+                    return item.map(|_| Value::Bool(found != *negated));
+                }
                 let list = self.eval(list);
-                let (Some(item), Some(Value::List(list))) = (item, list) else {
-                    return None;
-                };
-                let found = list.iter().any(|v| v.same(&item));
-                Some(Value::Bool(found != *negated))
+                contains(item, list, *negated)
             }
             ExprKind::Test(test, a) => {
                 let v = self.eval(a);
-                match test {
-                    Test::Known => Some(Value::Bool(v.is_some())),
-                    Test::Unknown => Some(Value::Bool(v.is_none())),
-                    Test::Empty => match v? {
-                        Value::List(l) => Some(Value::Bool(l.is_empty())),
-                        _ => None,
-                    },
-                    Test::NotEmpty => match v? {
-                        Value::List(l) => Some(Value::Bool(!l.is_empty())),
-                        _ => None,
-                    },
-                }
+                tested(*test, v)
             }
             ExprKind::If(c, a, b) => match self.eval_bool(c) {
                 Some(true) => self.eval(a),
@@ -292,18 +284,51 @@ impl<'p> Evaluator<'p> {
                 None => {
                     let a = self.eval(a)?;
                     let b = self.eval(b)?;
-                    a.same(&b).then_some(a)
+                    branches_agree(a, b)
                 }
             },
             ExprKind::DaysFrom(a, b) => {
                 let a = self.eval(a);
                 let b = self.eval(b);
-                match (a?, b?) {
-                    (Value::Date(a), Value::Date(b)) => Some(Value::Int(days_between(a, b))),
-                    _ => None,
-                }
+                days_from(a?, b?)
             }
         }
+    }
+
+    /// `-v`; the span is the negation's, for an error.
+    fn negate(&mut self, v: Value, span: Span) -> Option<Value> {
+        match v {
+            Value::Int(n) => match n.checked_neg() {
+                Some(n) => Some(Value::Int(n)),
+                None => self.fail(span, "the number is too large"),
+            },
+            Value::Decimal(n) => Some(Value::Decimal(-n)),
+            Value::Duration(d) => Some(Value::Duration(crate::value::Duration {
+                months: -d.months,
+                days: -d.days,
+            })),
+            _ => None,
+        }
+    }
+
+    /// `a op b`; the span is the comparison's, for an error.
+    fn compare(&mut self, op: CmpOp, a: Value, b: Value, span: Span) -> Option<Value> {
+        let result = match op {
+            CmpOp::Eq => a.same(&b),
+            CmpOp::Ne => !a.same(&b),
+            _ => {
+                let Some(ord) = self.order(&a, &b) else {
+                    return self.fail(span, "these values have no order");
+                };
+                match op {
+                    CmpOp::Lt => ord == Ordering::Less,
+                    CmpOp::Le => ord != Ordering::Greater,
+                    CmpOp::Gt => ord == Ordering::Greater,
+                    _ => ord != Ordering::Less,
+                }
+            }
+        };
+        Some(Value::Bool(result))
     }
 
     /// Orders two values. A duration in months and one in days have no order of their
@@ -385,14 +410,70 @@ impl<'p> Evaluator<'p> {
     }
 }
 
-/// The common value of candidates that may each be the result: known only when all are
-/// known and equal.
-fn agree(candidates: &[Option<Value>]) -> Option<Value> {
-    let first = candidates.first()?.clone()?;
-    candidates
-        .iter()
-        .all(|c| c.as_ref().is_some_and(|v| v.same(&first)))
-        .then_some(first)
+/// `item in list` (`not in` when `negated`).
+fn contains(item: Option<Value>, list: Option<Value>, negated: bool) -> Option<Value> {
+    let (Some(item), Some(Value::List(list))) = (item, list) else {
+        return None;
+    };
+    let found = list.iter().any(|v| v.same(&item));
+    Some(Value::Bool(found != negated))
+}
+
+/// `v is known`, `v is empty` and the like.
+fn tested(test: Test, v: Option<Value>) -> Option<Value> {
+    match test {
+        Test::Known => Some(Value::Bool(v.is_some())),
+        Test::Unknown => Some(Value::Bool(v.is_none())),
+        Test::Empty => match v? {
+            Value::List(l) => Some(Value::Bool(l.is_empty())),
+            _ => None,
+        },
+        Test::NotEmpty => match v? {
+            Value::List(l) => Some(Value::Bool(!l.is_empty())),
+            _ => None,
+        },
+    }
+}
+
+/// `days from a to b`.
+fn days_from(a: Value, b: Value) -> Option<Value> {
+    match (a, b) {
+        (Value::Date(a), Value::Date(b)) => Some(Value::Int(days_between(a, b))),
+        _ => None,
+    }
+}
+
+/// The value of an `if` whose condition is unknown: that of its branches when they agree.
+fn branches_agree(a: Value, b: Value) -> Option<Value> {
+    a.same(&b).then_some(a)
+}
+
+/// The common value of candidates that may each be the result, met one by one: known
+/// only when all are known and equal (to the first, which is the value).
+enum Agreement {
+    /// No candidate yet.
+    None,
+    /// All known and equal so far.
+    Known(Value),
+    /// One was unknown or differed.
+    Unknown,
+}
+
+impl Agreement {
+    fn add(&mut self, candidate: Option<Value>) {
+        *self = match (std::mem::replace(self, Agreement::Unknown), candidate) {
+            (Agreement::None, Some(v)) => Agreement::Known(v),
+            (Agreement::Known(first), Some(v)) if v.same(&first) => Agreement::Known(first),
+            _ => Agreement::Unknown,
+        };
+    }
+
+    fn value(self) -> Option<Value> {
+        match self {
+            Agreement::Known(v) => Some(v),
+            Agreement::None | Agreement::Unknown => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -437,6 +518,14 @@ mod tests {
         for (a, b, want) in table {
             assert_eq!(or3(a, || b), want, "{a:?} or {b:?}");
         }
+    }
+
+    fn agree(candidates: &[Option<Value>]) -> Option<Value> {
+        let mut agreement = Agreement::None;
+        for c in candidates {
+            agreement.add(c.clone());
+        }
+        agreement.value()
     }
 
     #[test]
