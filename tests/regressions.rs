@@ -114,3 +114,46 @@ fn refused_within_5_seconds(policy: &str, what: &str) {
     let _ = child.wait();
     panic!("checking {what} took more than 5 seconds");
 }
+
+/// Found while making reasons cheaper: a guard written as `x is 0 or 10 / x > 2` holds for
+/// `x` = 0, but the reason's values (`with_values`) computed `10 / x`, which the decision
+/// never needed, and the division by zero failed the whole decision, in `eval` and in
+/// `batch` alike. The operand now shows no value, and the decision stands.
+#[test]
+fn a_guard_against_division_by_zero_guards_the_reasons_too() {
+    let policy = common::temp_policy(
+        "policy \"P\" version \"1\"\nfact x: int \"x\"\noutcome o when x is 0 or 10 / x > 2 title en \"O\"\n",
+    );
+    let path = policy.path.as_str();
+    let run = common::asylon(
+        &["eval", path, "-", "--as-of", "2024-06-17", "--why"],
+        r#"{"x": 0}"#,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("because: x is 0 or 10 / x > 2"),
+        "{}",
+        run.stdout
+    );
+    for compact in [&[][..], &["--compact"][..]] {
+        let mut args = vec!["batch", path, "-", "--as-of", "2024-06-17"];
+        args.extend_from_slice(compact);
+        let run = common::asylon(&args, "{\"x\": 0}\n{\"x\": 4}\n{\"x\": 5}\n");
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let lines: Vec<serde_json::Value> = (run.stdout.lines())
+            .map(|l| serde_json::from_str(l).expect("a JSON line"))
+            .collect();
+        // Compact lines list the ids that hold; full ones, the outcomes that hold.
+        let holds = |i: usize| {
+            let result = &lines[i]["result"];
+            let held = result.get("holds").or_else(|| result.get("outcomes"));
+            (held.and_then(|h| h.as_array()))
+                .is_some_and(|h| h.iter().any(|o| o == "o" || o["id"] == "o"))
+        };
+        assert!(
+            holds(0) && holds(1) && !holds(2),
+            "{args:?}: {}",
+            run.stdout
+        );
+    }
+}
