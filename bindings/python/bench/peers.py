@@ -124,16 +124,17 @@ def main() -> None:
         assert total == holds
         rows.append(row("asylon", f"evaluate_iter, jobs={jobs or os.cpu_count()}", n, t))
 
-    def asylon_many(cs):
-        total = 0
-        for start in range(0, len(cs), 10_000):
-            many = policy.evaluate_many(cs[start:start + 10_000], as_of=as_of, jobs=1)
-            total += sum(len(d["outcomes"]) for d in many)
-        return total
+    for jobs in (1, None):
+        def asylon_many(cs):
+            total = 0
+            for start in range(0, len(cs), 10_000):
+                many = policy.evaluate_many(cs[start:start + 10_000], as_of=as_of, jobs=jobs)
+                total += sum(len(d["outcomes"]) for d in many)
+            return total
 
-    t, total = timed(asylon_many, cases)
-    assert total == holds
-    rows.append(row("asylon", "evaluate_many, jobs=1, lists of 10 000", n, t))
+        t, total = timed(asylon_many, cases)
+        assert total == holds
+        rows.append(row("asylon", f"evaluate_many, jobs={jobs or os.cpu_count()}, lists of 10 000", n, t))
 
     if args.asylon_bin:
         command = [str(args.asylon_bin), "batch", str(args.policy)]
