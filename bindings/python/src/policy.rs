@@ -274,9 +274,10 @@ impl Policy {
         Ok(result)
     }
 
-    /// Decides many cases, in order, with the GIL released while the engine works
-    /// (`jobs` threads, default one per core), and returns the list of their results,
-    /// each what `evaluate` returns. With `errors="raise"` the first case that fails
+    /// Decides many cases, in order, with the GIL released while the engine works, and
+    /// returns the list of their results, each what `evaluate` returns. `jobs` threads
+    /// work (default one per core), the caller's included: with more than one, `jobs - 1`
+    /// threads decide while the caller's reads the next cases and makes the dicts. With `errors="raise"` the first case that fails
     /// raises its exception, with its position as `.index`; with `errors="return"` that
     /// case's place in the list holds the exception instead. Python's cyclic garbage
     /// collector is paused meanwhile (see `PausedCollector`).
@@ -300,7 +301,8 @@ impl Policy {
     }
 
     /// `evaluate_many` as an iterator: a run of cases is read and decided as the
-    /// decisions are asked for, so a caseload streams through in flat memory.
+    /// decisions are asked for (with several jobs, a few runs ahead), so a caseload
+    /// streams through in flat memory. Dropped before its end, it stops its threads.
     #[pyo3(signature = (cases, *, as_of=None, lang="en", jobs=None, errors="raise"))]
     fn evaluate_iter<'py>(
         slf: &Bound<'py, Self>,
