@@ -277,10 +277,11 @@ impl Policy {
     /// Decides many cases, in order, with the GIL released while the engine works, and
     /// returns the list of their results, each what `evaluate` returns. `jobs` threads
     /// work (default one per core), the caller's included: with more than one, `jobs - 1`
-    /// threads decide while the caller's reads the next cases and makes the dicts. With `errors="raise"` the first case that fails
-    /// raises its exception, with its position as `.index`; with `errors="return"` that
-    /// case's place in the list holds the exception instead. Python's cyclic garbage
-    /// collector is paused meanwhile (see `PausedCollector`).
+    /// threads decide while the caller's reads the next cases and makes the dicts.
+    /// With `errors="raise"` the first case that fails raises its exception, with its
+    /// position as `.index`; with `errors="return"` that case's place in the list holds
+    /// the exception instead. Python's cyclic garbage collector is paused meanwhile
+    /// (see `PausedCollector`).
     #[pyo3(signature = (cases, *, as_of=None, lang="en", jobs=None, errors="raise"))]
     fn evaluate_many<'py>(
         slf: &Bound<'py, Self>,

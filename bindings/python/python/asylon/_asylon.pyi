@@ -62,9 +62,9 @@ class Policy:
     ) -> List[Any]:
         """Every case's decision in order, the GIL released while deciding. ``jobs``
         threads work (default one per core), the caller's included: with more than one,
-        ``jobs - 1`` threads decide while the caller's reads cases and makes dicts. Python's
-        cyclic garbage collector is paused while the list is built (the decisions hold
-        no cycles) and set going again as it was."""
+        ``jobs - 1`` threads decide while the caller's reads cases and makes dicts.
+        Python's cyclic garbage collector is paused while the list is built (the
+        decisions hold no cycles) and set going again as it was."""
     def evaluate_iter(
         self,
         cases: Iterable[Facts],
