@@ -2,11 +2,10 @@
 
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::thread;
 
 use asylon::explain::explain;
 use asylon::interview::{next_question, question_text};
-use asylon::{Decision, EvalOptions, FactId, Facts};
+use asylon::{EvalOptions, FactId, Facts};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 use serde_json::Value;
@@ -275,12 +274,14 @@ impl Policy {
         Ok(result)
     }
 
-    /// Decides many cases, in order, with the GIL released while the engine works
-    /// (`jobs` threads, default one per core), and returns the list of their results,
-    /// each what `evaluate` returns. With `errors="raise"` the first case that fails
-    /// raises its exception, with its position as `.index`; with `errors="return"` that
-    /// case's place in the list holds the exception instead. Python's cyclic garbage
-    /// collector is paused meanwhile (see `PausedCollector`).
+    /// Decides many cases, in order, with the GIL released while the engine works, and
+    /// returns the list of their results, each what `evaluate` returns. `jobs` threads
+    /// work (default one per core), the caller's included: with more than one, `jobs - 1`
+    /// threads decide while the caller's reads the next cases and makes the dicts.
+    /// With `errors="raise"` the first case that fails raises its exception, with its
+    /// position as `.index`; with `errors="return"` that case's place in the list holds
+    /// the exception instead. Python's cyclic garbage collector is paused meanwhile
+    /// (see `PausedCollector`).
     #[pyo3(signature = (cases, *, as_of=None, lang="en", jobs=None, errors="raise"))]
     fn evaluate_many<'py>(
         slf: &Bound<'py, Self>,
@@ -301,7 +302,8 @@ impl Policy {
     }
 
     /// `evaluate_many` as an iterator: a run of cases is read and decided as the
-    /// decisions are asked for, so a caseload streams through in flat memory.
+    /// decisions are asked for (with several jobs, a few runs ahead), so a caseload
+    /// streams through in flat memory. Dropped before its end, it stops its threads.
     #[pyo3(signature = (cases, *, as_of=None, lang="en", jobs=None, errors="raise"))]
     fn evaluate_iter<'py>(
         slf: &Bound<'py, Self>,
@@ -430,44 +432,9 @@ impl Policy {
 }
 
 impl Policy {
-    /// Every case decided on `jobs` threads, each over a contiguous run of cases, so
-    /// the results come back in the input's order.
-    pub(crate) fn decide_all(
-        &self,
-        cases: Vec<Result<Facts, Failure>>,
-        options: &EvalOptions,
-        jobs: usize,
-    ) -> Vec<Result<Decision, Failure>> {
-        let decide = |case: Result<Facts, Failure>| {
-            case.and_then(|facts| {
-                (self.inner)
-                    .evaluate(&facts, options)
-                    .map_err(Failure::Asylon)
-            })
-        };
-        let values = cases;
-        if jobs <= 1 {
-            return values.into_iter().map(decide).collect();
-        }
-        let chunk = values.len().div_ceil(jobs);
-        let mut values = values.into_iter();
-        let runs: Vec<Vec<_>> = (0..jobs)
-            .map(|_| values.by_ref().take(chunk).collect())
-            .collect();
-        thread::scope(|scope| {
-            let handles: Vec<_> = runs
-                .into_iter()
-                .map(|run| scope.spawn(move || run.into_iter().map(decide).collect::<Vec<_>>()))
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| match h.join() {
-                    Ok(results) => results,
-                    // The library does not panic on any input (its fuzz targets check
-                    // that); if it ever did, the panic is Python's to see.
-                    Err(panic) => std::panic::resume_unwind(panic),
-                })
-                .collect()
-        })
+    /// The library's policy, for the threads that decide many cases off the Python
+    /// thread: cheap to clone (shared inside), immutable, `Send + Sync`.
+    pub(crate) fn engine(&self) -> &asylon::Policy {
+        &self.inner
     }
 }

@@ -60,9 +60,11 @@ class Policy:
         jobs: Optional[int] = None,
         errors: Literal["raise", "return"] = "raise",
     ) -> List[Any]:
-        """Every case's decision in order, the GIL released while deciding. Python's
-        cyclic garbage collector is paused while the list is built (the decisions hold
-        no cycles) and set going again as it was."""
+        """Every case's decision in order, the GIL released while deciding. ``jobs``
+        threads work (default one per core), the caller's included: with more than one,
+        ``jobs - 1`` threads decide while the caller's reads cases and makes dicts.
+        Python's cyclic garbage collector is paused while the list is built (the
+        decisions hold no cycles) and set going again as it was."""
     def evaluate_iter(
         self,
         cases: Iterable[Facts],
@@ -72,7 +74,8 @@ class Policy:
         jobs: Optional[int] = None,
         errors: Literal["raise", "return"] = "raise",
     ) -> "Decisions":
-        """``evaluate_many`` as an iterator: a caseload streams through in flat memory."""
+        """``evaluate_many`` as an iterator: a caseload streams through in flat memory,
+        a few runs of cases read ahead at most; dropped early, it stops its threads."""
     def next_question(
         self,
         facts: Facts,
