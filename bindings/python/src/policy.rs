@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::convert::{self, Unread, Unsupported};
 use crate::describe;
 use crate::errors::{exception, raise, unsupported_exception};
-use crate::many::{Decisions, PausedCollector};
+use crate::many::{Decisions, FullCollectionsHeldOff};
 use crate::pydata;
 use crate::strings::SharedStrings;
 
@@ -280,8 +280,8 @@ impl Policy {
     /// threads decide while the caller's reads the next cases and makes the dicts.
     /// With `errors="raise"` the first case that fails raises its exception, with its
     /// position as `.index`; with `errors="return"` that case's place in the list holds
-    /// the exception instead. Python's cyclic garbage collector is paused meanwhile
-    /// (see `PausedCollector`).
+    /// the exception instead. Python's full garbage collections are held off meanwhile
+    /// (see `FullCollectionsHeldOff`).
     #[pyo3(signature = (cases, *, as_of=None, lang="en", jobs=None, errors="raise"))]
     fn evaluate_many<'py>(
         slf: &Bound<'py, Self>,
@@ -293,7 +293,7 @@ impl Policy {
     ) -> PyResult<Bound<'py, PyList>> {
         let py = slf.py();
         let mut decisions = Policy::evaluate_iter(slf, cases, as_of, lang, jobs, errors)?;
-        let _paused = PausedCollector::pause(py)?;
+        let _held = FullCollectionsHeldOff::hold(py)?;
         let out = PyList::empty(py);
         while let Some(item) = decisions.next_item(py)? {
             out.append(item)?;

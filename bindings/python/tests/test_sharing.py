@@ -1,6 +1,7 @@
 """One policy shared: between threads, across pickling, over many cases at once."""
 
 import gc
+import sys
 import json
 import pickle
 import threading
@@ -95,16 +96,48 @@ def test_evaluate_iter_raises_where_the_failing_case_stands(policy):
 
 @pytest.mark.parametrize("enabled", [True, False])
 def test_evaluate_many_leaves_the_collector_as_it_found_it(policy, enabled):
-    was = gc.isenabled()
+    was, thresholds = gc.isenabled(), gc.get_threshold()
     try:
         (gc.enable if enabled else gc.disable)()
+        gc.set_threshold(500, 7, 9)
         policy.evaluate_many(CASES, as_of=AS_OF)
-        assert gc.isenabled() == enabled
+        assert (gc.isenabled(), gc.get_threshold()) == (enabled, (500, 7, 9))
         with pytest.raises(asylon.FactsError):
             policy.evaluate_many([CASES[0], {"nope": 1}], as_of=AS_OF)
-        assert gc.isenabled() == enabled
+        assert (gc.isenabled(), gc.get_threshold()) == (enabled, (500, 7, 9))
     finally:
         (gc.enable if was else gc.disable)()
+        gc.set_threshold(*thresholds)
+
+
+def test_evaluate_many_holds_off_only_the_full_collections(policy):
+    """While the list is built, young collections run (over the containers made last,
+    still in cache) and full ones wait for the caller's program."""
+    if sys.version_info >= (3, 14) or not gc.isenabled():
+        pytest.skip("the thresholds mean this only for CPython's collector before 3.14")
+    seen = []
+
+    def note(phase, info):
+        if phase == "start":
+            seen.append(info["generation"])
+
+    thresholds = gc.get_threshold()
+    # Frozen, the test process's own objects leave the old generation empty, so that a
+    # full collection is due as soon as its threshold (2 here) is passed.
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(100, 2, 2)
+    gc.callbacks.append(note)
+    try:
+        list(policy.evaluate_iter(CASES * 100, as_of=AS_OF))
+        streamed, seen[:] = seen[:], []
+        policy.evaluate_many(CASES * 100, as_of=AS_OF)
+    finally:
+        gc.callbacks.remove(note)
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+    assert 2 in streamed, "the control: a list built by the caller gets full collections"
+    assert 0 in seen and 2 not in seen, seen
 
 
 def test_decisions_share_their_texts_but_not_their_dicts(policy):

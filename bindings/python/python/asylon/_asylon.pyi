@@ -63,8 +63,8 @@ class Policy:
         """Every case's decision in order, the GIL released while deciding. ``jobs``
         threads work (default one per core), the caller's included: with more than one,
         ``jobs - 1`` threads decide while the caller's reads cases and makes dicts.
-        Python's cyclic garbage collector is paused while the list is built (the
-        decisions hold no cycles) and set going again as it was."""
+        Python's full garbage collections are held off while the list is built (the
+        young ones still run) and its thresholds set back as they were."""
     def evaluate_iter(
         self,
         cases: Iterable[Facts],
