@@ -5,116 +5,27 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
 
 use common::asylon;
+use common::server::{Answer, Server};
 
 const POLICY: &str = "policies/us-mexico-border";
 const NAME: &str = "us-mexico-border";
 const AS_OF: &str = "2024-06-17";
 const EXIT: &str = "https://weather.example/";
 
-/// A running service; stopped when dropped.
-struct Server {
-    child: Child,
-    addr: String,
+/// What the tests read in a page: its forms' hidden state and its results.
+trait Page {
+    fn hidden(&self, name: &str) -> String;
+    fn fact(&self) -> Option<String>;
+    fn state(&self) -> Vec<(String, String)>;
+    fn outcomes(&self, status: &str) -> Vec<String>;
 }
 
-impl Server {
-    /// `asylon serve POLICY --listen 127.0.0.1:0 EXTRA…`, with the access log.
-    fn start(extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_asylon"))
-            .args(["serve", POLICY, "--listen", "127.0.0.1:0"])
-            .args(extra)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the asylon binary runs");
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("the service prints its address");
-        let addr = (line.trim().rsplit("http://").next())
-            .expect("the line ends with the address")
-            .to_string();
-        Server { child, addr }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    fn get(&self, path: &str) -> Page {
-        Page::of(
-            ureq::AgentBuilder::new()
-                .redirects(0)
-                .build()
-                .get(&self.url(path))
-                .call(),
-        )
-    }
-
-    /// Posts a form, as a browser posts it.
-    fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
-        Page::of(ureq::post(&self.url(path)).send_form(fields))
-    }
-
-    /// Stops it; its stderr (the access log).
-    fn stop(mut self) -> String {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let mut err = String::new();
-        if let Some(mut e) = self.child.stderr.take() {
-            let _ = e.read_to_string(&mut err);
-        }
-        err
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A page that came back.
-struct Page {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Page {
-    fn of(result: Result<ureq::Response, ureq::Error>) -> Page {
-        let response = match result {
-            Ok(r) => r,
-            Err(ureq::Error::Status(_, r)) => r,
-            Err(e) => panic!("no answer: {e}"),
-        };
-        let headers = (response.headers_names().into_iter())
-            .filter_map(|n| response.header(&n).map(|v| (n.clone(), v.to_string())))
-            .collect();
-        Page {
-            status: response.status(),
-            headers,
-            body: response.into_string().expect("a text body"),
-        }
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        (self.headers.iter())
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
+impl Page for Answer {
     /// The value of the first hidden field `name`, unescaped.
     fn hidden(&self, name: &str) -> String {
         let marker = format!("name=\"{name}\" value=\"");
@@ -185,16 +96,16 @@ fn lookup<'a>(facts: &'a Value, name: &str) -> Option<&'a Value> {
 
 /// Answers every question from `facts` ("I don't know" where they do not say) and asks
 /// for the results.
-fn screen(server: &Server, lang: &str, facts: &Value) -> Page {
+fn screen(server: &Server, lang: &str, facts: &Value) -> Answer {
     let path = format!("/screen/{NAME}");
-    let mut page = server.get(&format!("{path}?lang={lang}&as_of={AS_OF}"));
+    let mut page = server.get(&format!("{path}?lang={lang}&as_of={AS_OF}"), &[]);
     for _ in 0..100 {
         let Some(fact) = page.fact() else { break };
         let state = page.state();
         let mut values: Vec<String> = Vec::new();
         match lookup(facts, &fact) {
             None | Some(Value::Null) => {
-                page = server.post(
+                page = server.post_form(
                     &path,
                     &with(&state, &[("fact", &fact), ("do", "dont_know")]),
                 );
@@ -209,12 +120,12 @@ fn screen(server: &Server, lang: &str, facts: &Value) -> Page {
         }
         let mut fields = with(&state, &[("fact", &fact), ("do", "answer")]);
         fields.extend(values.iter().map(|v| ("value", v.as_str())));
-        page = server.post(&path, &fields);
+        page = server.post_form(&path, &fields);
         assert_eq!(page.status, 200, "{fact}: {}", page.body);
     }
     assert!(page.body.contains("value=\"results\""), "the review page");
     let state = page.state();
-    server.post(&path, &with(&state, &[("do", "results")]))
+    server.post_form(&path, &with(&state, &[("do", "results")]))
 }
 
 fn eval(facts: &Value, lang: &str) -> Value {
@@ -243,7 +154,7 @@ fn example(name: &str) -> Value {
 
 #[test]
 fn every_example_screened_without_javascript_ends_where_eval_does() {
-    let server = Server::start(&["--quiet"]);
+    let server = Server::start(&[POLICY, "--quiet"]);
     let dir = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"))
         .expect("the examples folder");
     let mut names: Vec<String> = dir
@@ -281,11 +192,11 @@ fn every_example_screened_without_javascript_ends_where_eval_does() {
 
 #[test]
 fn pages_load_nothing_from_elsewhere_are_small_and_never_cached() {
-    let server = Server::start(&["--quiet", "--quick-exit-url", EXIT]);
-    let root = server.get("/");
+    let server = Server::start(&[POLICY, "--quiet", "--quick-exit-url", EXIT]);
+    let root = server.get("/", &[]);
     assert_eq!(root.status, 303);
     assert_eq!(root.header("location"), Some("/screen/us-mexico-border"));
-    let first = server.get(&format!("/screen/{NAME}?lang=es&as_of={AS_OF}"));
+    let first = server.get(&format!("/screen/{NAME}?lang=es&as_of={AS_OF}"), &[]);
     assert_eq!(first.status, 200);
     assert!(first.body.starts_with("<!DOCTYPE html><html lang=\"es\">"));
     assert!(
@@ -309,20 +220,20 @@ fn pages_load_nothing_from_elsewhere_are_small_and_never_cached() {
         "{elsewhere:?}"
     );
     // The default quick exit is a neutral page.
-    let default = Server::start(&["--quiet"]);
+    let default = Server::start(&[POLICY, "--quiet"]);
     assert!(default
-        .get(&format!("/screen/{NAME}"))
+        .get(&format!("/screen/{NAME}"), &[])
         .body
         .contains("href=\"https://www.google.com/\""));
 }
 
 #[test]
 fn a_refused_answer_is_shown_next_to_its_question_with_the_diagnostic() {
-    let server = Server::start(&["--quiet"]);
+    let server = Server::start(&[POLICY, "--quiet"]);
     let path = format!("/screen/{NAME}");
-    let first = server.get(&format!("{path}?as_of={AS_OF}"));
+    let first = server.get(&format!("{path}?as_of={AS_OF}"), &[]);
     let state = first.state();
-    let crossings = server.post(
+    let crossings = server.post_form(
         &path,
         &with(
             &state,
@@ -343,7 +254,7 @@ fn a_refused_answer_is_shown_next_to_its_question_with_the_diagnostic() {
         .body
         .contains("name=\"fact\" value=\"border.daily_crossings_average\""));
     assert!(crossings.body.contains("aria-describedby=\"hint err\""));
-    let nothing = server.post(
+    let nothing = server.post_form(
         &path,
         &with(&state, &[("fact", "location"), ("do", "answer")]),
     );
@@ -351,7 +262,7 @@ fn a_refused_answer_is_shown_next_to_its_question_with_the_diagnostic() {
     assert!(nothing.body.contains("Choose one answer"));
     // Facts that contradict each other: the policy's own message.
     let answers = r#"{"entry":{"method":"not_yet_entered"}}"#;
-    let impossible = server.post(
+    let impossible = server.post_form(
         &path,
         &[
             ("as_of", AS_OF),
@@ -374,7 +285,7 @@ fn a_refused_answer_is_shown_next_to_its_question_with_the_diagnostic() {
 
 #[test]
 fn an_altered_form_is_a_problem_page_not_a_failure() {
-    let server = Server::start(&["--quiet"]);
+    let server = Server::start(&[POLICY, "--quiet"]);
     let path = format!("/screen/{NAME}");
     for fields in [
         vec![("answers", "[1]"), ("do", "review")],
@@ -388,7 +299,7 @@ fn an_altered_form_is_a_problem_page_not_a_failure() {
         vec![("change", "no.such.fact")],
         vec![("as_of", "yesterday")],
     ] {
-        let page = server.post(&path, &fields);
+        let page = server.post_form(&path, &fields);
         assert!(
             (400..500).contains(&page.status),
             "{fields:?}: {}",
@@ -396,7 +307,7 @@ fn an_altered_form_is_a_problem_page_not_a_failure() {
         );
         assert!(page.body.contains("asylon::"), "{fields:?}: {}", page.body);
     }
-    let missing = server.get("/screen/no-such-policy");
+    let missing = server.get("/screen/no-such-policy", &[]);
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("us-mexico-border"));
 }
@@ -417,16 +328,16 @@ fn multipart(file: &str) -> (String, String) {
 
 #[test]
 fn answers_are_saved_as_a_fact_file_and_resumed_from_it() {
-    let server = Server::start(&["--quiet"]);
+    let server = Server::start(&[POLICY, "--quiet"]);
     let path = format!("/screen/{NAME}");
     let facts = example("visa_holder.json");
-    let mut page = server.get(&format!("{path}?as_of={AS_OF}"));
+    let mut page = server.get(&format!("{path}?as_of={AS_OF}"), &[]);
     // Two answers and an "I don't know".
     for step in 0..3 {
         let fact = page.fact().expect("a question");
         let state = page.state();
         page = if step == 2 {
-            server.post(
+            server.post_form(
                 &path,
                 &with(&state, &[("fact", &fact), ("do", "dont_know")]),
             )
@@ -436,7 +347,7 @@ fn answers_are_saved_as_a_fact_file_and_resumed_from_it() {
                 Some(Value::String(s)) => s.clone(),
                 other => panic!("{fact}: {other:?}"),
             };
-            server.post(
+            server.post_form(
                 &path,
                 &with(
                     &state,
@@ -447,7 +358,7 @@ fn answers_are_saved_as_a_fact_file_and_resumed_from_it() {
     }
     let next = page.fact().expect("a question");
     let state = page.state();
-    let saved = server.post(&format!("{path}/answers.json"), &with(&state, &[]));
+    let saved = server.post_form(&format!("{path}/answers.json"), &with(&state, &[]));
     assert_eq!(saved.status, 200);
     assert_eq!(
         saved.header("content-disposition"),
@@ -459,7 +370,7 @@ fn answers_are_saved_as_a_fact_file_and_resumed_from_it() {
     assert_eq!(cli.code, 0, "asylon eval accepts the file: {}", cli.stderr);
 
     let (content_type, body) = multipart(&saved.body);
-    let resumed = Page::of(
+    let resumed = Answer::of(
         ureq::post(&server.url(&format!("{path}/resume")))
             .set("Content-Type", &content_type)
             .send_string(&body),
@@ -469,7 +380,7 @@ fn answers_are_saved_as_a_fact_file_and_resumed_from_it() {
     assert!(resumed.body.contains("<html lang=\"es\""));
 
     let (content_type, body) = multipart(r#"{"authorisation": "none"}"#);
-    let refused = Page::of(
+    let refused = Answer::of(
         ureq::post(&server.url(&format!("{path}/resume")))
             .set("Content-Type", &content_type)
             .send_string(&body),
@@ -485,7 +396,7 @@ fn answers_are_saved_as_a_fact_file_and_resumed_from_it() {
 
 #[test]
 fn the_access_log_has_no_answers() {
-    let server = Server::start(&[]);
+    let server = Server::start(&[POLICY]);
     let facts = example("family_between_ports_during_ban.json");
     let results = screen(&server, "en", &facts);
     assert_eq!(results.status, 200);

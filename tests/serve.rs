@@ -4,157 +4,19 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 use common::asylon;
+use common::server::{Answer, Server};
 
 const POLICY: &str = "policies/us-mexico-border";
 const NAME: &str = "us-mexico-border";
 const AS_OF: &str = "2024-06-17";
-
-/// A running service; stopped when dropped.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Server {
-    /// Starts `asylon serve ARGS --listen 127.0.0.1:0 --quiet` and reads the address it
-    /// printed.
-    fn start(args: &[&str]) -> Server {
-        let mut args = args.to_vec();
-        args.push("--quiet");
-        Server::start_logging(&args)
-    }
-
-    /// The same with the access log.
-    fn start_logging(args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_asylon"))
-            .arg("serve")
-            .args(args)
-            .args(["--listen", "127.0.0.1:0"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the asylon binary runs");
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("the service prints its address");
-        let addr = line
-            .trim()
-            .rsplit("http://")
-            .next()
-            .expect("the line ends with the address")
-            .to_string();
-        assert!(addr.starts_with("127.0.0.1:"), "printed {line:?}");
-        Server { child, addr }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    /// A GET; the status, the revision header and the body.
-    fn get(&self, path: &str, headers: &[(&str, &str)]) -> Answer {
-        let mut request = ureq::get(&self.url(path));
-        for (k, v) in headers {
-            request = request.set(k, v);
-        }
-        Answer::of(request.call())
-    }
-
-    /// A POST of `body` as `content_type`.
-    fn post(&self, path: &str, content_type: &str, body: &str, headers: &[(&str, &str)]) -> Answer {
-        let mut request = ureq::post(&self.url(path)).set("Content-Type", content_type);
-        for (k, v) in headers {
-            request = request.set(k, v);
-        }
-        Answer::of(request.send_string(body))
-    }
-
-    fn post_json(&self, path: &str, body: &str) -> Answer {
-        self.post(path, "application/json", body, &[])
-    }
-
-    /// Stops it with SIGTERM; its exit code and stderr.
-    #[cfg(unix)]
-    fn terminate(mut self) -> (Option<i32>, String) {
-        let pid = self.child.id().to_string();
-        let sent = Command::new("kill").args(["-TERM", &pid]).status();
-        assert!(sent.is_ok_and(|s| s.success()), "kill -TERM {pid}");
-        let status = self.child.wait().expect("the service exits");
-        let mut err = String::new();
-        if let Some(mut e) = self.child.stderr.take() {
-            let _ = e.read_to_string(&mut err);
-        }
-        (status.code(), err)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// What came back.
-struct Answer {
-    status: u16,
-    revision: Option<String>,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Answer {
-    fn of(result: Result<ureq::Response, ureq::Error>) -> Answer {
-        let response = match result {
-            Ok(r) => r,
-            Err(ureq::Error::Status(_, r)) => r,
-            Err(e) => panic!("no answer: {e}"),
-        };
-        let headers = response
-            .headers_names()
-            .into_iter()
-            .filter_map(|n| response.header(&n).map(|v| (n.clone(), v.to_string())))
-            .collect();
-        Answer {
-            status: response.status(),
-            revision: response.header("asylon-revision").map(String::from),
-            headers,
-            body: response.into_string().expect("a text body"),
-        }
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The code of the first error record.
-    fn code(&self) -> String {
-        self.json()["errors"][0]["code"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no error record: {}", self.body))
-            .to_string()
-    }
-}
 
 fn examples() -> Vec<std::path::PathBuf> {
     let mut files: Vec<_> =
@@ -174,7 +36,7 @@ fn evaluate_path() -> String {
 
 #[test]
 fn evaluate_answers_exactly_what_eval_prints_on_every_example() {
-    let server = Server::start(&[POLICY]);
+    let server = Server::start(&["--quiet", POLICY]);
     let revision = server.get(&format!("/v1/policies/{NAME}"), &[]).json()["revision"].clone();
     for file in examples() {
         let facts = std::fs::read_to_string(&file).expect("the example reads");
@@ -207,7 +69,7 @@ fn evaluate_answers_exactly_what_eval_prints_on_every_example() {
 
 #[test]
 fn batch_answers_the_lines_batch_writes() {
-    let server = Server::start(&[POLICY]);
+    let server = Server::start(&["--quiet", POLICY]);
     let mut input = String::new();
     for file in examples() {
         let facts = std::fs::read_to_string(&file).expect("the example reads");
@@ -271,7 +133,7 @@ fn every_front_end_carries_the_same_revision_in_the_body() {
         assert_eq!(line["result"]["revision"], revision, "{line}");
     }
 
-    let server = Server::start(&[POLICY]);
+    let server = Server::start(&["--quiet", POLICY]);
     let body = format!(r#"{{"facts": {facts}, "as_of": "{AS_OF}"}}"#);
     let answer = server.post_json(&evaluate_path(), &body);
     assert_eq!(answer.status, 200, "{}", answer.body);
@@ -291,7 +153,7 @@ fn every_front_end_carries_the_same_revision_in_the_body() {
 
 #[test]
 fn next_question_asks_in_the_language_and_says_how_many_may_remain() {
-    let server = Server::start(&[POLICY]);
+    let server = Server::start(&["--quiet", POLICY]);
     let path = format!("/v1/policies/{NAME}/next-question");
     let first = server
         .post_json(
@@ -334,7 +196,7 @@ fn next_question_asks_in_the_language_and_says_how_many_may_remain() {
 
 #[test]
 fn explain_answers_what_explain_prints() {
-    let server = Server::start(&[POLICY]);
+    let server = Server::start(&["--quiet", POLICY]);
     let file = examples()[0].clone();
     let facts = std::fs::read_to_string(&file).expect("the example reads");
     let outcome = "asylum_ban_applies";
@@ -360,7 +222,7 @@ fn explain_answers_what_explain_prints() {
 
 #[test]
 fn the_policy_its_schemas_health_readiness_and_metrics_are_served() {
-    let server = Server::start(&[POLICY]);
+    let server = Server::start(&["--quiet", POLICY]);
     let list = server.get("/v1/policies", &[]).json();
     assert_eq!(list["policies"][0]["name"], NAME);
     let revision = list["policies"][0]["revision"]
@@ -413,7 +275,7 @@ fn the_policy_its_schemas_health_readiness_and_metrics_are_served() {
 
 #[test]
 fn openapi_describes_every_route_with_the_libraries_schemas() {
-    let server = Server::start(&[POLICY]);
+    let server = Server::start(&["--quiet", POLICY]);
     let doc = server.get("/openapi.json", &[]).json();
     assert_eq!(doc["openapi"], "3.1.0");
     for path in [
@@ -445,7 +307,7 @@ fn openapi_describes_every_route_with_the_libraries_schemas() {
 
 #[test]
 fn bad_input_is_a_4xx_with_records_never_a_500() {
-    let server = Server::start(&[POLICY, "--max-body", "2000"]);
+    let server = Server::start(&["--quiet", POLICY, "--max-body", "2000"]);
     let malformed = server.post_json(&evaluate_path(), "{\"person\": ");
     assert_eq!(malformed.status, 400);
     assert_eq!(malformed.code(), "asylon::facts::json");
@@ -512,7 +374,14 @@ fn hold(addr: &str) -> TcpStream {
 
 #[test]
 fn requests_over_the_limits_are_refused_with_retry_after() {
-    let server = Server::start(&[POLICY, "--max-concurrent", "1", "--timeout-ms", "1500"]);
+    let server = Server::start(&[
+        "--quiet",
+        POLICY,
+        "--max-concurrent",
+        "1",
+        "--timeout-ms",
+        "1500",
+    ]);
     let mut held = hold(&server.addr);
     std::thread::sleep(Duration::from_millis(200));
     let refused = server.get("/v1/policies", &[]);
@@ -535,7 +404,7 @@ fn a_token_guards_every_v1_route_but_not_health() {
     let token_file = dir.path().join("token");
     std::fs::write(&token_file, "s3cret\n").expect("the token is written");
     let token_path = token_file.to_string_lossy().into_owned();
-    let server = Server::start(&[POLICY, "--token-file", &token_path]);
+    let server = Server::start(&["--quiet", POLICY, "--token-file", &token_path]);
     let none = server.get("/v1/policies", &[]);
     assert_eq!(none.status, 401);
     assert_eq!(none.code(), "asylon::serve::unauthorized");
@@ -552,12 +421,17 @@ fn a_token_guards_every_v1_route_but_not_health() {
 #[test]
 fn cors_is_off_unless_an_origin_is_allowed() {
     let origin = [("Origin", "https://intake.example.org")];
-    let closed = Server::start(&[POLICY]);
+    let closed = Server::start(&["--quiet", POLICY]);
     let answer = closed.get("/v1/policies", &origin);
     assert_eq!(answer.status, 200);
     assert_eq!(answer.header("access-control-allow-origin"), None);
 
-    let open = Server::start(&[POLICY, "--cors-origin", "https://intake.example.org"]);
+    let open = Server::start(&[
+        "--quiet",
+        POLICY,
+        "--cors-origin",
+        "https://intake.example.org",
+    ]);
     let answer = open.get("/v1/policies", &origin);
     assert_eq!(
         answer.header("access-control-allow-origin"),
@@ -597,7 +471,7 @@ fn eventually(mut f: impl FnMut() -> bool) -> bool {
 #[test]
 fn a_watched_policy_is_swapped_during_load_and_a_broken_one_is_not() {
     let (_dir, path) = policy_copy();
-    let server = Server::start(&[&path, "--watch"]);
+    let server = Server::start(&["--quiet", &path, "--watch"]);
     let revision = |s: &Server| {
         s.get("/health", &[]).json()["policies"][0]["revision"]
             .as_str()
@@ -666,7 +540,7 @@ fn a_watched_policy_is_swapped_during_load_and_a_broken_one_is_not() {
 #[cfg(unix)]
 #[test]
 fn sigterm_stops_the_service_cleanly() {
-    let server = Server::start(&[POLICY]);
+    let server = Server::start(&["--quiet", POLICY]);
     assert_eq!(server.get("/health", &[]).status, 200);
     let (code, stderr) = server.terminate();
     assert_eq!(code, Some(0), "{stderr}");
@@ -688,7 +562,7 @@ fn facts_are_logged_only_in_the_decision_log_asked_for() {
     let body = format!(r#"{{"facts": {facts}, "as_of": "{AS_OF}"}}"#);
 
     // By default: the access log, without facts or decisions.
-    let server = Server::start_logging(&[POLICY]);
+    let server = Server::start(&[POLICY]);
     assert_eq!(server.post_json(&evaluate_path(), &body).status, 200);
     let (_, log) = server.terminate();
     assert!(
@@ -703,7 +577,7 @@ fn facts_are_logged_only_in_the_decision_log_asked_for() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let path = dir.path().join("decisions.jsonl");
     let path_text = path.to_string_lossy().into_owned();
-    let server = Server::start(&[POLICY, "--decision-log", &path_text]);
+    let server = Server::start(&["--quiet", POLICY, "--decision-log", &path_text]);
     let answer = server.post_json(&evaluate_path(), &body);
     server.post_json(&evaluate_path(), &body);
     drop(server);
@@ -729,7 +603,7 @@ fn facts_are_logged_only_in_the_decision_log_asked_for() {
 
 #[test]
 fn deeply_nested_bodies_are_refused_and_the_service_lives_on() {
-    let server = Server::start(&[POLICY]);
+    let server = Server::start(&["--quiet", POLICY]);
     let depth = 100_000;
     let bodies = [
         format!("{}{}", "[".repeat(depth), "]".repeat(depth)),
@@ -760,7 +634,7 @@ fn deeply_nested_bodies_are_refused_and_the_service_lives_on() {
 
 #[test]
 fn idle_connections_are_closed_after_the_idle_limit() {
-    let server = Server::start(&[POLICY, "--idle-timeout-ms", "300"]);
+    let server = Server::start(&["--quiet", POLICY, "--idle-timeout-ms", "300"]);
     let closed_within = |stream: &mut TcpStream| {
         stream
             .set_read_timeout(Some(Duration::from_secs(10)))
@@ -790,7 +664,7 @@ fn idle_connections_are_closed_after_the_idle_limit() {
 #[test]
 fn the_json_depth_limit_is_configurable_and_refused_with_a_record() {
     let body = r#"{"facts": {"person": {"age": [[[1]]]}}}"#;
-    let shallow = Server::start(&[POLICY, "--max-json-depth", "4"]);
+    let shallow = Server::start(&["--quiet", POLICY, "--max-json-depth", "4"]);
     for route in ["evaluate", "next-question", "explain"] {
         let answer = shallow.post_json(&format!("/v1/policies/{NAME}/{route}"), body);
         assert_eq!(answer.status, 400, "{route}: {}", answer.body);
@@ -802,7 +676,7 @@ fn the_json_depth_limit_is_configurable_and_refused_with_a_record() {
             .is_some_and(|h| h.contains("--max-json-depth")));
     }
     // Within the limit, the same body reaches the policy, which has its own opinion.
-    let default = Server::start(&[POLICY]);
+    let default = Server::start(&["--quiet", POLICY]);
     let answer = default.post_json(&evaluate_path(), body);
     assert_eq!(answer.status, 422, "{}", answer.body);
     assert_ne!(answer.code(), "asylon::serve::json_depth");
@@ -812,7 +686,7 @@ fn the_json_depth_limit_is_configurable_and_refused_with_a_record() {
 
 #[test]
 fn a_chunked_batch_over_the_limit_is_refused_with_413() {
-    let server = Server::start(&[POLICY, "--max-batch-body", "1000"]);
+    let server = Server::start(&["--quiet", POLICY, "--max-batch-body", "1000"]);
     let lines = "{}\n".repeat(2000);
     let chunked = ureq::post(&server.url(&format!("/v1/policies/{NAME}/batch?as_of={AS_OF}")))
         .set("Content-Type", "application/x-ndjson")
