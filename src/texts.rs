@@ -31,8 +31,8 @@ pub(crate) struct Texts {
     pub names: Names,
 }
 
-/// The names of a policy's rules, exceptions, facts and enum choices, and its header,
-/// as a decision shows them.
+/// The names of a policy's rules, exceptions and facts, and its header, as a decision
+/// shows them.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Names {
     /// By [`crate::checked::RuleId`].
@@ -226,8 +226,8 @@ impl Names {
             .unwrap_or_else(|| Text::from(policy.fact(id).name.as_str()))
     }
 
-    /// The policy's title in `lang`, when it differs from its name; `None` also for a
-    /// language the policy does not have.
+    /// The policy's title in `lang` as made at load: `Some(None)` where it is the same
+    /// as the name; `None` for a language none was made in.
     pub fn title(&self, lang: &str) -> Option<Option<Text>> {
         (self.titles.iter())
             .find(|(l, _)| l == lang)
