@@ -18,14 +18,7 @@ use crate::written::value_json;
 /// when it compares nothing whose value it would show.
 pub(crate) fn with_values(ev: &mut Evaluator<'_>, e: &Expr) -> Option<String> {
     let mut inserts = Vec::new();
-    // An operand the decision never needed may have no value for this case (`10 / x`
-    // in `x is 0 or 10 / x > 2`, with `x` = 0): it shows nothing, and is not the
-    // decision's failure.
-    let failed_before = ev.failure.is_some();
     collect(ev, e, e, &mut inserts);
-    if !failed_before {
-        ev.failure = None;
-    }
     if inserts.is_empty() {
         return None;
     }

@@ -568,9 +568,10 @@ fn verdicts_and_texts(
             }
         })
         .collect();
-    if let Some(e) = ev.failure.take() {
-        return Err(e);
-    }
+    // Every verdict was settled above, without failure. Explaining them may evaluate
+    // parts the verdicts never needed (`10 / x` in `x is 0 or 10 / x > 2`, with `x` =
+    // 0, for the reason's values; every item of a list for the missing facts): such a
+    // part has no value and shows none, and is not the decision's failure.
     Ok(Decision {
         policy: texts.names.policy.clone(),
         title: policy_title(policy, texts, lang),
