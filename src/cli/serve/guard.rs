@@ -4,16 +4,21 @@
 //! The access log has the method, the path, the status, the latency and the revision of
 //! each request: never a fact and never a decision.
 
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{MatchedPath, Request};
 use axum::http::{header, HeaderValue, Method, StatusCode};
-use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tokio::sync::Semaphore;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_layer::Layer;
+use tower_service::Service;
 
 use super::errors::ApiError;
 use super::routes::REVISION;
@@ -53,56 +58,288 @@ pub fn read_token(path: &std::path::Path) -> Result<String, asylon::Error> {
 /// Seconds a client refused for load should wait.
 const RETRY_AFTER: u32 = 1;
 
-/// The router with every layer, the outermost last.
+/// The router with every layer.
+///
+/// Without CORS, one [`Guard`] does everything around a handler; with it, the CORS layer
+/// sits between the guard's outer part (the log and the counters, which see preflights
+/// too) and its inner part (token and limits, whose refusals carry CORS headers).
 pub fn layers(router: Router, app: Arc<App>, access: Access) -> Router {
-    let token = access.token.map(Arc::<str>::from);
-    // One semaphore for the whole service: `Router::layer` wraps each route on its own.
-    let slots = Limit {
-        slots: Arc::new(Semaphore::new(app.config.max_concurrent.max(1))),
+    let checks = Arc::new(Checks {
+        token: access.token.map(Arc::<str>::from),
+        // One semaphore for the whole service: `Router::layer` wraps each route on its own.
+        slots: Semaphore::new(app.config.max_concurrent.max(1)),
         timeout: app.config.timeout,
+    });
+    let observe = Observe {
+        app,
+        log: access.log,
     };
-    let mut router = router
-        .layer(middleware::from_fn_with_state(slots, limit))
-        .layer(middleware::from_fn_with_state(token, authorize));
-    if !access.cors_origins.is_empty() {
-        let origins: Vec<HeaderValue> = (access.cors_origins.iter())
-            .filter_map(|o| HeaderValue::from_str(o).ok())
-            .collect();
-        router = router.layer(
+    if access.cors_origins.is_empty() {
+        return router.layer(Guard {
+            observe: Some(Arc::new(observe)),
+            checks: Some(checks),
+        });
+    }
+    let origins: Vec<HeaderValue> = (access.cors_origins.iter())
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    router
+        .layer(Guard {
+            observe: None,
+            checks: Some(checks),
+        })
+        .layer(
             CorsLayer::new()
                 .allow_origin(AllowOrigin::list(origins))
                 .allow_methods([Method::GET, Method::POST])
                 .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
                 .expose_headers([header::HeaderName::from_static(REVISION)]),
-        );
-    }
-    router.layer(middleware::from_fn_with_state((app, access.log), observe))
+        )
+        .layer(Guard {
+            observe: Some(Arc::new(observe)),
+            checks: None,
+        })
 }
 
-/// The limits on requests at once and on time.
-#[derive(Clone)]
-struct Limit {
-    slots: Arc<Semaphore>,
+/// The bearer token and the limits on requests at once and on time.
+struct Checks {
+    token: Option<Arc<str>>,
+    slots: Semaphore,
     timeout: Duration,
 }
 
-/// Refuses a request when every slot is taken (no queue: back-pressure goes to the
-/// client), and one that takes longer than the time limit.
-async fn limit(State(limit): State<Limit>, request: Request, next: Next) -> Response {
-    let Ok(_slot) = limit.slots.try_acquire() else {
-        return unavailable(
-            "asylon::serve::overloaded",
-            "the service is answering as many requests as it may",
+/// The counters and the access log.
+struct Observe {
+    app: Arc<App>,
+    log: bool,
+}
+
+/// A layer doing, by hand and without boxing a future per request, what three
+/// `middleware::from_fn` layers did: each of those cost a boxed future and a clone of
+/// the service inside it on every request.
+#[derive(Clone)]
+struct Guard {
+    observe: Option<Arc<Observe>>,
+    checks: Option<Arc<Checks>>,
+}
+
+impl<S> Layer<S> for Guard {
+    type Service = Guarded<S>;
+
+    fn layer(&self, inner: S) -> Guarded<S> {
+        Guarded {
+            inner,
+            guard: self.clone(),
+        }
+    }
+}
+
+/// A route's service behind its [`Guard`].
+#[derive(Clone)]
+pub struct Guarded<S> {
+    inner: S,
+    guard: Guard,
+}
+
+impl<S> Service<Request> for Guarded<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+    S::Future: Unpin,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Guarding<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let started = Instant::now();
+        let noted = self.guard.observe.as_ref().map(|observe| Noted {
+            observe: Arc::clone(observe),
+            started,
+            // The route pattern is an `Arc<str>` inside: kept by a reference count.
+            route: request.extensions().get::<MatchedPath>().cloned(),
+            // Method and path are only copied when there is a log to write them to.
+            logged: (observe.log)
+                .then(|| (request.method().clone(), request.uri().path().to_string())),
+        });
+        let mut deadline = None;
+        let mut slot = None;
+        if let Some(checks) = &self.guard.checks {
+            if let Some(refused) = checks.authorize(&request) {
+                return Guarding::done(refused, noted);
+            }
+            // No queue: back-pressure goes to the client.
+            let Some(taken) = Slot::take(checks) else {
+                let refused = unavailable(
+                    "asylon::serve::overloaded",
+                    "the service is answering as many requests as it may",
+                );
+                return Guarding::done(refused.into_response(), noted);
+            };
+            slot = Some(taken);
+            deadline = Some(started + checks.timeout);
+        }
+        Guarding {
+            state: State::Running {
+                inner: self.inner.call(request),
+                deadline,
+                timer: None,
+                _slot: slot,
+            },
+            noted,
+        }
+    }
+}
+
+impl Checks {
+    /// Refuses a `/v1` request without the token, when a token is set.
+    fn authorize(&self, request: &Request) -> Option<Response> {
+        let token = self.token.as_deref()?;
+        // CORS preflights carry no credentials; the CORS layer answers them.
+        if !request.uri().path().starts_with("/v1") || request.method() == Method::OPTIONS {
+            return None;
+        }
+        let given = (request.headers().get(header::AUTHORIZATION))
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        if given.is_some_and(|g| same(g.trim().as_bytes(), token.as_bytes())) {
+            return None;
+        }
+        let mut response = ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "asylon::serve::unauthorized",
+            "the request carries no valid bearer token".into(),
+            "send `Authorization: Bearer <token>` with the service's token",
         )
         .into_response();
-    };
-    match tokio::time::timeout(limit.timeout, next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => unavailable(
-            "asylon::serve::timeout",
-            "the request took longer than the service's time limit",
-        )
-        .into_response(),
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        Some(response)
+    }
+}
+
+/// A slot of [`Checks::slots`], given back when the request is answered.
+struct Slot(Arc<Checks>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.slots.add_permits(1);
+    }
+}
+
+impl Slot {
+    /// A slot, if one is free.
+    fn take(checks: &Arc<Checks>) -> Option<Slot> {
+        let permit = checks.slots.try_acquire().ok()?;
+        // The slot's drop gives the permit back.
+        permit.forget();
+        Some(Slot(Arc::clone(checks)))
+    }
+}
+
+/// What the outer part noted when the request came in.
+struct Noted {
+    observe: Arc<Observe>,
+    started: Instant,
+    route: Option<MatchedPath>,
+    logged: Option<(Method, String)>,
+}
+
+impl Noted {
+    /// Counts the request and writes its access log line.
+    fn answered(self, response: &Response) {
+        let took: Duration = self.started.elapsed();
+        let status = response.status().as_u16();
+        let route = self.route.as_ref().map_or("other", MatchedPath::as_str);
+        self.observe.app.metrics.request(route, status, took);
+        if let Some((method, path)) = self.logged {
+            let revision = (response.headers().get(REVISION))
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            eprintln!(
+                "{method} {path} {status} {:.3}ms {revision}",
+                took.as_secs_f64() * 1e3
+            );
+        }
+    }
+}
+
+/// The answer of a [`Guarded`] service.
+pub struct Guarding<F> {
+    state: State<F>,
+    noted: Option<Noted>,
+}
+
+enum State<F> {
+    /// The handler runs. Its timer is only set once it waits: most handlers answer on
+    /// their first poll, and a timer registered per request took the runtime's timer lock.
+    Running {
+        inner: F,
+        deadline: Option<Instant>,
+        timer: Option<Pin<Box<tokio::time::Sleep>>>,
+        _slot: Option<Slot>,
+    },
+    /// Answered without the handler.
+    Done(Option<Response>),
+}
+
+impl<F> Guarding<F> {
+    fn done(response: Response, noted: Option<Noted>) -> Self {
+        Guarding {
+            state: State::Done(Some(response)),
+            noted,
+        }
+    }
+}
+
+impl<F> Future for Guarding<F>
+where
+    F: Future<Output = Result<Response, Infallible>> + Unpin,
+{
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let response = match &mut this.state {
+            State::Done(response) => response.take().unwrap_or_else(|| {
+                // Polled again after it answered: a caller's bug, answered as a 500.
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }),
+            State::Running {
+                inner,
+                deadline,
+                timer,
+                ..
+            } => match Pin::new(inner).poll(cx) {
+                Poll::Ready(Ok(response)) => response,
+                Poll::Ready(Err(never)) => match never {},
+                Poll::Pending => {
+                    let Some(deadline) = *deadline else {
+                        return Poll::Pending;
+                    };
+                    let timer = timer
+                        .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline.into())));
+                    if timer.as_mut().poll(cx).is_pending() {
+                        return Poll::Pending;
+                    }
+                    unavailable(
+                        "asylon::serve::timeout",
+                        "the request took longer than the service's time limit",
+                    )
+                    .into_response()
+                }
+            },
+        };
+        // The slot and the handler's future go before the request is counted.
+        this.state = State::Done(None);
+        if let Some(noted) = this.noted.take() {
+            noted.answered(&response);
+        }
+        Poll::Ready(Ok(response))
     }
 }
 
@@ -118,69 +355,9 @@ fn unavailable(code: &str, message: &str) -> ApiError {
     e
 }
 
-/// Requires `Authorization: Bearer <token>` on every `/v1` route when a token is set.
-async fn authorize(
-    State(token): State<Option<Arc<str>>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let Some(token) = token else {
-        return next.run(request).await;
-    };
-    // CORS preflights carry no credentials; the CORS layer answers them.
-    if !request.uri().path().starts_with("/v1") || request.method() == Method::OPTIONS {
-        return next.run(request).await;
-    }
-    let given = (request.headers().get(header::AUTHORIZATION))
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    if given.is_some_and(|g| same(g.trim().as_bytes(), token.as_bytes())) {
-        return next.run(request).await;
-    }
-    let mut response = ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        "asylon::serve::unauthorized",
-        "the request carries no valid bearer token".into(),
-        "send `Authorization: Bearer <token>` with the service's token",
-    )
-    .into_response();
-    response
-        .headers_mut()
-        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-    response
-}
-
 /// Compares in time that depends on the lengths only, not on where they differ.
 fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// Counts every request and writes the access log line.
-async fn observe(
-    State((app, log)): State<(Arc<App>, bool)>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let started = Instant::now();
-    // The route pattern is an `Arc<str>` inside: kept by a reference count, not copied.
-    let route = request.extensions().get::<MatchedPath>().cloned();
-    // Method and path are only copied when there is a log to write them to.
-    let logged = log.then(|| (request.method().clone(), request.uri().path().to_string()));
-    let response = next.run(request).await;
-    let took: Duration = started.elapsed();
-    let status = response.status().as_u16();
-    let route = route.as_ref().map_or("other", MatchedPath::as_str);
-    app.metrics.request(route, status, took);
-    if let Some((method, path)) = logged {
-        let revision = (response.headers().get(REVISION))
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("-");
-        eprintln!(
-            "{method} {path} {status} {:.3}ms {revision}",
-            took.as_secs_f64() * 1e3
-        );
-    }
-    response
 }
 
 #[cfg(test)]
