@@ -6,6 +6,7 @@
 
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, StatusCode};
+use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -72,9 +73,27 @@ pub async fn json_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<
     within(headers, limit)?;
     // A body that ends early is as unusable as one too long; neither is the service's
     // fault.
-    axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| too_large(limit))
+    let mut frames = body.into_data_stream();
+    // A body sent at once comes as one frame: taken as it is, not copied into a buffer.
+    let first = match frames.next().await {
+        None => return Ok(Bytes::new()),
+        Some(Ok(first)) if first.len() <= limit => first,
+        Some(_) => return Err(too_large(limit)),
+    };
+    let Some(second) = frames.next().await else {
+        return Ok(first);
+    };
+    let mut all = first.to_vec();
+    let mut next = Some(second);
+    while let Some(frame) = next {
+        let frame = frame.map_err(|_| too_large(limit))?;
+        if all.len() + frame.len() > limit {
+            return Err(too_large(limit));
+        }
+        all.extend_from_slice(&frame);
+        next = frames.next().await;
+    }
+    Ok(Bytes::from(all))
 }
 
 /// What a request asks about one case.

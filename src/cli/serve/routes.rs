@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use axum::body::{Body, Bytes};
-use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -115,15 +115,17 @@ async fn schema(
     Ok(answer(&loaded, body))
 }
 
-/// The policy version asked about, and the body of a request about one case.
+/// The policy version asked about, and the body of a request about one case. The
+/// request is taken whole so that its headers are read in place: axum's `HeaderMap`
+/// extractor clones the map.
 async fn case_request(
     app: &App,
     name: &str,
-    headers: &HeaderMap,
-    body: Body,
+    request: Request,
 ) -> Result<(Arc<Loaded>, Bytes), ApiError> {
     let loaded = policy(app, name)?;
-    let bytes = json_body(headers, body, app.config.max_body).await?;
+    let (parts, body) = request.into_parts();
+    let bytes = json_body(&parts.headers, body, app.config.max_body).await?;
     Ok((loaded, bytes))
 }
 
@@ -140,10 +142,9 @@ fn decide(loaded: &Loaded, case: &Case<'_>) -> Result<asylon::Decision, ApiError
 async fn evaluate(
     State(app): State<Arc<App>>,
     Path(name): Path<String>,
-    headers: HeaderMap,
-    body: Body,
+    request: Request,
 ) -> Result<Response, ApiError> {
-    let (loaded, bytes) = case_request(&app, &name, &headers, body).await?;
+    let (loaded, bytes) = case_request(&app, &name, request).await?;
     let case = Case::parse(&bytes, app.config.max_json_depth)?;
     let decision = decide(&loaded, &case)?;
     app.metrics.decision(&loaded, &decision);
@@ -171,10 +172,9 @@ struct Next<'a> {
 async fn next(
     State(app): State<Arc<App>>,
     Path(name): Path<String>,
-    headers: HeaderMap,
-    body: Body,
+    request: Request,
 ) -> Result<Response, ApiError> {
-    let (loaded, bytes) = case_request(&app, &name, &headers, body).await?;
+    let (loaded, bytes) = case_request(&app, &name, request).await?;
     let case = Case::parse(&bytes, app.config.max_json_depth)?;
     let decision = decide(&loaded, &case)?;
     let checked = loaded.policy.checked();
@@ -197,10 +197,9 @@ async fn next(
 async fn explain_one(
     State(app): State<Arc<App>>,
     Path(name): Path<String>,
-    headers: HeaderMap,
-    body: Body,
+    request: Request,
 ) -> Result<Response, ApiError> {
-    let (loaded, bytes) = case_request(&app, &name, &headers, body).await?;
+    let (loaded, bytes) = case_request(&app, &name, request).await?;
     let case = Case::parse(&bytes, app.config.max_json_depth)?;
     let Some(outcome) = case.outcome.as_deref() else {
         return Err(ApiError::new(
