@@ -441,6 +441,36 @@ fn cors_is_off_unless_an_origin_is_allowed() {
     assert_eq!(other.header("access-control-allow-origin"), None);
 }
 
+#[test]
+fn with_cors_and_a_token_a_refusal_carries_cors_headers_and_is_counted() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let token_file = dir.path().join("token");
+    std::fs::write(&token_file, "s3cret\n").expect("the token is written");
+    let token_path = token_file.to_string_lossy().into_owned();
+    let server = Server::start(&[
+        "--quiet",
+        POLICY,
+        "--token-file",
+        &token_path,
+        "--cors-origin",
+        "https://intake.example.org",
+    ]);
+    let origin = [("Origin", "https://intake.example.org")];
+    let refused = server.get("/v1/policies", &origin);
+    assert_eq!(refused.status, 401);
+    // A browser can only read the refusal when it carries the CORS headers.
+    assert_eq!(
+        refused.header("access-control-allow-origin"),
+        Some("https://intake.example.org")
+    );
+    let metrics = server.get("/metrics", &[]);
+    assert!(
+        (metrics.body).contains("asylon_requests_total{route=\"/v1/policies\",status=\"401\"} 1"),
+        "{}",
+        metrics.body
+    );
+}
+
 /// A copy of the border policy in a temporary folder named like it.
 fn policy_copy() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().expect("a temporary folder");
