@@ -221,7 +221,8 @@ struct Evaluated {
     policy: Arc<CheckedPolicy>,
     texts: Arc<Texts>,
     today: Date,
-    facts: Facts,
+    /// The case's facts, shared with the caller that read them rather than copied.
+    facts: Arc<Facts>,
     /// Every rule's value: a decision evaluates them all.
     rules: Vec<Option<Value>>,
 }
@@ -424,10 +425,12 @@ fn untitled(
 }
 
 /// Builds the decision for the evaluator's case, which keeps what it takes to speak
-/// another language ([`Decision::in_language`]). `policy` is the evaluator's.
+/// another language ([`Decision::in_language`]). `policy` and `facts` are the
+/// evaluator's.
 pub(crate) fn decide(
     mut ev: Evaluator<'_>,
     policy: &Arc<CheckedPolicy>,
+    facts: &Arc<Facts>,
     texts: &Arc<Texts>,
     revision: Text,
     lang: &str,
@@ -437,7 +440,7 @@ pub(crate) fn decide(
         policy: Arc::clone(policy),
         texts: Arc::clone(texts),
         today: ev.today,
-        facts: ev.facts.clone(),
+        facts: Arc::clone(facts),
         rules: ev.into_rule_values(),
     })));
     Ok(decision)

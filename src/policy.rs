@@ -444,7 +444,7 @@ impl Policy {
     /// `impossible` rules), then decides every outcome.
     pub fn evaluate(&self, facts: &Facts, options: &EvalOptions) -> Result<Decision, Error> {
         let lang = self.resolve_language(&options.lang)?;
-        self.decide(facts, options.as_of, &lang)
+        self.decide(Arc::new(facts.clone()), options.as_of, &lang)
             .map_err(|e| match e {
                 Failure::Facts(e) => Error::new(ErrorKind::Facts, vec![Report::new(*e)]),
                 Failure::Eval(e) => self.eval_error(e),
@@ -460,7 +460,8 @@ impl Policy {
     ) -> Result<Decision, Error> {
         let lang = self.resolve_language(&options.lang)?;
         let facts = self.facts_from_named_json(name, text)?;
-        self.decide(&facts, options.as_of, &lang)
+        // Owned: the decision keeps them for `in_language` without a copy.
+        self.decide(Arc::new(facts), options.as_of, &lang)
             .map_err(|e| match e {
                 Failure::Facts(e) => facts_error(vec![*e], name, text),
                 Failure::Eval(e) => self.eval_error(e),
@@ -474,9 +475,9 @@ impl Policy {
     }
 
     /// Decides a case in `lang`, a language the policy has ([`Policy::resolve_language`]).
-    fn decide(&self, facts: &Facts, as_of: Date, lang: &str) -> Result<Decision, Failure> {
+    fn decide(&self, facts: Arc<Facts>, as_of: Date, lang: &str) -> Result<Decision, Failure> {
         let policy = &*self.checked;
-        let mut ev = Evaluator::new(policy, facts, as_of);
+        let mut ev = Evaluator::new(policy, &facts, as_of);
         for rule in &policy.impossibles {
             if ev.eval_bool(&rule.when) == Some(true) {
                 let mut ids = Vec::new();
@@ -519,7 +520,7 @@ impl Policy {
         }
         let texts = (self.texts).get_or_init(|| Arc::new(Texts::of(&self.checked)));
         let revision = self.revision_text().clone();
-        decide(ev, &self.checked, texts, revision, lang).map_err(Failure::Eval)
+        decide(ev, &self.checked, &facts, texts, revision, lang).map_err(Failure::Eval)
     }
 }
 
@@ -719,10 +720,11 @@ mod texts_made_once {
                     let Ok(made) = policy.evaluate(&facts, &options) else {
                         continue;
                     };
-                    let ev = Evaluator::new(&checked, &facts, options.as_of);
+                    let shared = Arc::new(facts.clone());
+                    let ev = Evaluator::new(&checked, &shared, options.as_of);
                     let revision = policy.revision_text().clone();
-                    let rendered =
-                        decide(ev, &checked, &nothing_made, revision, lang).expect("decided");
+                    let rendered = decide(ev, &checked, &shared, &nothing_made, revision, lang)
+                        .expect("decided");
                     let json = |d: &crate::Decision| serde_json::to_string_pretty(d).expect("JSON");
                     assert_eq!(json(&made), json(&rendered), "{path:?} {date} {lang}");
                     let spanish = |d: &crate::Decision| json(&d.in_language("es"));
