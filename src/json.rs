@@ -115,8 +115,9 @@ fn reason(out: &mut Vec<u8>, r: &Reason) {
         if i > 0 {
             out.push(b',');
         }
-        // A key is written as a plain string, as `keys_as_strings` has serde write it.
-        string(out, name);
+        // serde writes a key as a plain string (`keys_as_strings`): the same bytes as
+        // the fact name's prepared form, which is a JSON string.
+        text(out, name);
         out.push(b':');
         value(out, v);
     }
