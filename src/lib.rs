@@ -118,6 +118,7 @@ mod compared;
 mod diagnostic;
 mod error;
 mod eval;
+mod json;
 mod policy;
 mod suggest;
 mod texts;

@@ -4,7 +4,7 @@
 //!   that verdict however the unknown facts are filled in;
 //! - *missing is sound*: filling in facts that no undetermined outcome lists as missing
 //!   changes no verdict;
-//! - decisions survive a JSON round trip;
+//! - decisions survive a JSON round trip, and their hand-written JSON is serde's;
 //! - formatting is idempotent and a formatted policy decides every case the same way.
 //!
 //! Generated policies use `bool`, enum and `int` facts, definitions, `if`, inline and
@@ -234,6 +234,16 @@ proptest! {
         let text = serde_json::to_string(&decision).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let back: Decision = serde_json::from_str(&text).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(decision, back);
+    }
+
+    #[test]
+    fn a_decision_writes_the_json_serde_writes(source in policy(), partial in facts()) {
+        let Ok(policy) = Policy::from_source("generated.asylon", &source) else { return Ok(()) };
+        let decision = decide(&policy, &partial)?;
+        let serde = serde_json::to_vec(&decision).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let mut fast = Vec::new();
+        decision.write_json(&mut fast);
+        prop_assert_eq!(String::from_utf8_lossy(&fast), String::from_utf8_lossy(&serde));
     }
 }
 

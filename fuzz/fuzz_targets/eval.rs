@@ -1,5 +1,6 @@
 //! A fixed policy (the border policy and the test policy with every type) evaluated on
-//! any bytes as facts: a decision or a diagnostic, never a crash.
+//! any bytes as facts: a decision or a diagnostic, never a crash; and a decision's
+//! hand-written JSON is the JSON serde_json writes of it.
 #![no_main]
 
 use std::sync::LazyLock;
@@ -39,6 +40,12 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let options = asylon::EvalOptions::on("2024-06-17").expect("a valid date");
     for policy in POLICIES.iter() {
-        let _ = policy.evaluate_json("fuzz.json", text, &options);
+        if let Ok(decision) = policy.evaluate_json("fuzz.json", text, &options) {
+            let mut fast = Vec::new();
+            decision.write_json(&mut fast);
+            // INVARIANT: a decision is plain data: strings, numbers, lists and maps.
+            let serde = serde_json::to_vec(&decision).expect("a decision serializes");
+            assert_eq!(fast, serde, "Decision::write_json wrote other bytes than serde_json");
+        }
     }
 });

@@ -569,9 +569,12 @@ fn eval(
         .map_err(fail(format))?;
     let mut out = io::stdout().lock();
     let written = match format {
-        Format::Json => asylon::text::write_json(&mut out, &decision)
-            .map_err(io::Error::from)
-            .and_then(|()| writeln!(out)),
+        Format::Json => {
+            let mut json = Vec::with_capacity(16 * 1024);
+            decision.write_json(&mut json);
+            json.push(b'\n');
+            out.write_all(&json)
+        }
         Format::Text => {
             // Read again only for the questions to ask next: they show the facts given.
             let known = policy.facts_from_named_json(&name, &text).ok();

@@ -238,8 +238,7 @@ impl LineEvaluator {
                 if self.compact {
                     write_decision(&decision, out);
                 } else {
-                    // A decision is plain data, written into memory: this cannot fail.
-                    let _ = crate::text::write_json(&mut *out, &decision);
+                    decision.write_json(out);
                 }
                 out.extend_from_slice(b"}\n");
                 true
