@@ -65,11 +65,13 @@ pub fn with_revision(response: &mut Response, loaded: &Loaded) {
     }
 }
 
+/// Room for a whole decision of the border policy (8–20 kB) at once, not grown from
+/// empty by copying it over and over.
+const DECISION_BYTES: usize = 24 * 1024;
+
 /// Serializes plain data; a type with only strings, numbers and maps cannot fail.
 fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
-    // Room for a whole decision of the border policy (8–20 kB) at once, not grown
-    // from empty by copying it over and over.
-    let mut out = Vec::with_capacity(24 * 1024);
+    let mut out = Vec::with_capacity(DECISION_BYTES);
     match asylon::text::write_json(&mut out, value) {
         Ok(()) => out,
         Err(_) => Vec::new(),
@@ -154,7 +156,10 @@ async fn evaluate(
             eprintln!("error: cannot write the decision log: {e}");
         }
     }
-    Ok(answer(&loaded, to_json(&decision)))
+    // The writer `eval --format json` and `batch` use: the same bytes, without serde.
+    let mut body = Vec::with_capacity(DECISION_BYTES);
+    decision.write_json(&mut body);
+    Ok(answer(&loaded, body))
 }
 
 /// What `next-question` answers.
