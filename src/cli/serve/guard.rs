@@ -15,7 +15,7 @@ use axum::extract::{MatchedPath, Request};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_layer::Layer;
 use tower_service::Service;
@@ -67,7 +67,7 @@ pub fn layers(router: Router, app: Arc<App>, access: Access) -> Router {
     let checks = Arc::new(Checks {
         token: access.token.map(Arc::<str>::from),
         // One semaphore for the whole service: `Router::layer` wraps each route on its own.
-        slots: Semaphore::new(app.config.max_concurrent.max(1)),
+        slots: Arc::new(Semaphore::new(app.config.max_concurrent.max(1))),
         timeout: app.config.timeout,
     });
     let observe = Observe {
@@ -104,7 +104,7 @@ pub fn layers(router: Router, app: Arc<App>, access: Access) -> Router {
 /// The bearer token and the limits on requests at once and on time.
 struct Checks {
     token: Option<Arc<str>>,
-    slots: Semaphore,
+    slots: Arc<Semaphore>,
     timeout: Duration,
 }
 
@@ -171,8 +171,9 @@ where
             if let Some(refused) = checks.authorize(&request) {
                 return Guarding::done(refused, noted);
             }
-            // No queue: back-pressure goes to the client.
-            let Some(taken) = Slot::take(checks) else {
+            // No queue: back-pressure goes to the client. The slot is given back when
+            // the handler's future is dropped.
+            let Ok(taken) = Arc::clone(&checks.slots).try_acquire_owned() else {
                 let refused = unavailable(
                     "asylon::serve::overloaded",
                     "the service is answering as many requests as it may",
@@ -222,25 +223,6 @@ impl Checks {
     }
 }
 
-/// A slot of [`Checks::slots`], given back when the request is answered.
-struct Slot(Arc<Checks>);
-
-impl Drop for Slot {
-    fn drop(&mut self) {
-        self.0.slots.add_permits(1);
-    }
-}
-
-impl Slot {
-    /// A slot, if one is free.
-    fn take(checks: &Arc<Checks>) -> Option<Slot> {
-        let permit = checks.slots.try_acquire().ok()?;
-        // The slot's drop gives the permit back.
-        permit.forget();
-        Some(Slot(Arc::clone(checks)))
-    }
-}
-
 /// What the outer part noted when the request came in.
 struct Noted {
     observe: Arc<Observe>,
@@ -281,7 +263,7 @@ enum State<F> {
         inner: F,
         deadline: Option<Instant>,
         timer: Option<Pin<Box<tokio::time::Sleep>>>,
-        _slot: Option<Slot>,
+        _slot: Option<OwnedSemaphorePermit>,
     },
     /// Answered without the handler.
     Done(Option<Response>),
