@@ -41,14 +41,8 @@ impl Decision {
     pub fn write_json(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(b"{\"policy\":");
         text(out, &self.policy);
-        if let Some(title) = &self.title {
-            out.extend_from_slice(b",\"title\":");
-            text(out, title);
-        }
-        if let Some(version) = &self.version {
-            out.extend_from_slice(b",\"version\":");
-            text(out, version);
-        }
+        optional(out, b",\"title\":", &self.title);
+        optional(out, b",\"version\":", &self.version);
         out.extend_from_slice(b",\"revision\":");
         text(out, &self.revision);
         out.extend_from_slice(b",\"as_of\":");
@@ -72,22 +66,14 @@ impl Decision {
 }
 
 fn holding(out: &mut Vec<u8>, h: &Holding) {
-    out.extend_from_slice(b"{\"id\":");
-    text(out, &h.id);
-    out.extend_from_slice(b",\"status\":");
-    status(out, h.status);
-    out.extend_from_slice(b",\"title\":");
-    text(out, &h.title);
+    head(out, &h.id, h.status, &h.title);
     out.extend_from_slice(b",\"explanation\":");
     text(out, &h.explanation);
     out.extend_from_slice(b",\"source\":");
     text(out, &h.source);
     out.extend_from_slice(b",\"sources\":");
     list(out, &h.sources, text);
-    if let Some(effective) = &h.effective {
-        out.extend_from_slice(b",\"effective\":");
-        text(out, effective);
-    }
+    optional(out, b",\"effective\":", &h.effective);
     out.extend_from_slice(b",\"because\":");
     list(out, &h.because, reason);
     out.push(b'}');
@@ -98,10 +84,7 @@ fn reason(out: &mut Vec<u8>, r: &Reason) {
         ReasonKind::Condition => b"{\"kind\":\"condition\"",
         ReasonKind::Exception => b"{\"kind\":\"exception\"",
     });
-    if let Some(exception) = &r.exception {
-        out.extend_from_slice(b",\"exception\":");
-        text(out, exception);
-    }
+    optional(out, b",\"exception\":", &r.exception);
     out.extend_from_slice(b",\"condition\":");
     text(out, &r.condition);
     if let Some(with_values) = &r.with_values {
@@ -126,20 +109,12 @@ fn reason(out: &mut Vec<u8>, r: &Reason) {
         out.extend_from_slice(b",\"defeated_by\":");
         list(out, &r.defeated_by, text);
     }
-    if let Some(source) = &r.source {
-        out.extend_from_slice(b",\"source\":");
-        text(out, source);
-    }
+    optional(out, b",\"source\":", &r.source);
     out.push(b'}');
 }
 
 fn undetermined(out: &mut Vec<u8>, u: &Undetermined) {
-    out.extend_from_slice(b"{\"id\":");
-    text(out, &u.id);
-    out.extend_from_slice(b",\"status\":");
-    status(out, u.status);
-    out.extend_from_slice(b",\"title\":");
-    text(out, &u.title);
+    head(out, &u.id, u.status, &u.title);
     out.extend_from_slice(b",\"missing\":");
     list(out, &u.missing, text);
     if u.conflict {
@@ -149,16 +124,8 @@ fn undetermined(out: &mut Vec<u8>, u: &Undetermined) {
 }
 
 fn not_holding(out: &mut Vec<u8>, n: &NotHolding) {
-    out.extend_from_slice(b"{\"id\":");
-    text(out, &n.id);
-    out.extend_from_slice(b",\"status\":");
-    status(out, n.status);
-    out.extend_from_slice(b",\"title\":");
-    text(out, &n.title);
-    if let Some(effective) = &n.effective {
-        out.extend_from_slice(b",\"effective\":");
-        text(out, effective);
-    }
+    head(out, &n.id, n.status, &n.title);
+    optional(out, b",\"effective\":", &n.effective);
     if !n.defeated_by.is_empty() {
         out.extend_from_slice(b",\"defeated_by\":");
         list(out, &n.defeated_by, defeat);
@@ -171,10 +138,7 @@ fn defeat(out: &mut Vec<u8>, d: &Defeat) {
     text(out, &d.exception);
     out.extend_from_slice(b",\"title\":");
     text(out, &d.title);
-    if let Some(source) = &d.source {
-        out.extend_from_slice(b",\"source\":");
-        text(out, source);
-    }
+    optional(out, b",\"source\":", &d.source);
     out.push(b'}');
 }
 
@@ -193,6 +157,24 @@ fn conflict(out: &mut Vec<u8>, c: &Conflict) {
         out.push(b'}');
     }
     out.extend_from_slice(b"]}");
+}
+
+/// `{"id":…,"status":…,"title":…`: how every outcome's object begins.
+fn head(out: &mut Vec<u8>, id: &Text, s: Status, title: &Text) {
+    out.extend_from_slice(b"{\"id\":");
+    text(out, id);
+    out.extend_from_slice(b",\"status\":");
+    status(out, s);
+    out.extend_from_slice(b",\"title\":");
+    text(out, title);
+}
+
+/// `key` and the text, when there is one: serde skips a `None`.
+fn optional(out: &mut Vec<u8>, key: &[u8], t: &Option<Text>) {
+    if let Some(t) = t {
+        out.extend_from_slice(key);
+        text(out, t);
+    }
 }
 
 fn status(out: &mut Vec<u8>, s: Status) {
@@ -243,15 +225,7 @@ fn value(out: &mut Vec<u8>, v: &serde_json::Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Strings that need escaping, or that serde might be thought to escape.
-    const AWKWARD: &[&str] = &[
-        "",
-        "plain",
-        "quotes \" and \\ backslashes",
-        "a line\nand a tab\t and a \u{1} control and \u{7f}",
-        "U.S.\u{2013}Mexico, ¿Tiene 20 años? </script>",
-    ];
+    use crate::text::AWKWARD;
 
     /// A decision with every optional field present, `s` in every string.
     fn full(s: &str) -> serde_json::Value {

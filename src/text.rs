@@ -254,18 +254,20 @@ impl PartialEq<Text> for String {
     }
 }
 
+/// Strings that need escaping (as the guide's passages and the languages have them), or
+/// that serde might be thought to escape: for the tests of both JSON writers.
+#[cfg(test)]
+pub(crate) const AWKWARD: &[&str] = &[
+    "",
+    "plain",
+    "quotes \" and \\ backslashes",
+    "a line\nand a tab\t and a \u{1} control and \u{7f}",
+    "U.S.\u{2013}Mexico, ¿Tiene 20 años? </script>",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Texts that need escaping, as the guide's passages and the languages have them.
-    const AWKWARD: &[&str] = &[
-        "",
-        "plain",
-        "quotes \" and \\ backslashes",
-        "a line\nand a tab\t and a \u{1} control",
-        "U.S.\u{2013}Mexico, ¿Tiene 20 años?",
-    ];
 
     #[test]
     fn a_shared_text_writes_the_json_serde_json_writes() {
