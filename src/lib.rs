@@ -91,7 +91,7 @@
 //! 7. `check`: builds the checked policy from syntax trees; its conflict search and
 //!    lints run the evaluator over the policy it built.
 //! 8. `diagnostic`, `error`: an [`Error`] and its [`Diagnostic`] records.
-//! 9. [`Policy`] (`policy`), [`FactsBuilder`] (`builder`), then [`explain`], [`interview`],
+//! 9. [`Policy`] (`policy`, and each thread's copy of its texts: `local_texts`), [`FactsBuilder`] (`builder`), then [`explain`], [`interview`],
 //!    [`diff`], [`schema`], [`graph`], and [`analysis`] (what an editor asks: `asylon lsp`
 //!    is its front end).
 //!
@@ -119,6 +119,7 @@ mod diagnostic;
 mod error;
 mod eval;
 mod json;
+mod local_texts;
 mod policy;
 mod suggest;
 mod texts;

@@ -13,6 +13,7 @@ use crate::error::{Error, ErrorKind};
 use crate::eval::Evaluator;
 use crate::facts::{Facts, FactsError};
 use crate::limits::{LimitError, Limits};
+use crate::local_texts;
 use crate::message::render;
 use crate::source::Sources;
 use crate::syntax::parse_file;
@@ -45,9 +46,9 @@ use crate::value::Date;
 #[derive(Debug, Clone)]
 pub struct Policy {
     checked: Arc<CheckedPolicy>,
-    /// What every decision says alike, rendered at the first decision (loading a policy
-    /// to check or format it does not pay for it), shared by the policy's clones.
-    texts: Arc<OnceLock<Arc<Texts>>>,
+    /// What every decision says alike, rendered by each thread at its first decision
+    /// (loading a policy to check or format it does not pay for it).
+    texts: local_texts::Key,
     /// [`Policy::revision`], hashed at the first call (a hash of every source, too
     /// costly to make per decision), shared by the policy's clones.
     revision: Arc<OnceLock<Text>>,
@@ -226,7 +227,7 @@ impl Policy {
         }
         match check(&sources, &trees) {
             Ok(checked) => Ok(Policy {
-                texts: Arc::default(),
+                texts: local_texts::Key::default(),
                 revision: Arc::default(),
                 checked: Arc::new(checked),
                 limits,
@@ -518,9 +519,12 @@ impl Policy {
         if let Some(e) = ev.failure.take() {
             return Err(Failure::Eval(e));
         }
-        let texts = (self.texts).get_or_init(|| Arc::new(Texts::of(&self.checked)));
-        let revision = self.revision_text().clone();
-        decide(ev, &self.checked, &facts, texts, revision, lang).map_err(Failure::Eval)
+        let local = local_texts::this_threads(&self.texts, || local_texts::Local {
+            texts: Arc::new(Texts::of(&self.checked)),
+            revision: Text::shared(self.revision_text().as_str()),
+        });
+        let texts = &local.texts;
+        decide(ev, &self.checked, &facts, texts, local.revision, lang).map_err(Failure::Eval)
     }
 }
 
