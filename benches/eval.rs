@@ -28,9 +28,9 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
+use asylon::internal::batch::LineEvaluator;
 use asylon::internal::compile::lanes::Pack;
 use asylon::internal::compile::lanes::LANES;
-use asylon::internal::compile::lines::LineEvaluator;
 use asylon::internal::compile::{Lanes, Scratch, Slots};
 use asylon::value::Type;
 use asylon::{EvalOptions, Policy};

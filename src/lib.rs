@@ -75,7 +75,8 @@
 //! | evaluate | `eval` and [`decision`] | [`Decision`] |
 //! | explain | [`explain`] | [`Explanation`]: why one outcome has its status, as a tree |
 //! | interview | [`interview`] | the next question; an interview's answers as a fact file |
-//! | compile, for many cases | `compile` | a straight-line program over registers, one case or 64 at once (`asylon batch`) |
+//! | compile, for many cases | `compile` | a straight-line program over registers, one case or 64 at once |
+//! | one line of `asylon batch` | `batch` | a result line: a compact result, a full decision or an error |
 //!
 //! ## Layers
 //!
@@ -91,7 +92,7 @@
 //! 7. `check`: builds the checked policy from syntax trees; its conflict search and
 //!    lints run the evaluator over the policy it built.
 //! 8. `diagnostic`, `error`: an [`Error`] and its [`Diagnostic`] records.
-//! 9. [`Policy`] (`policy`, and each thread's copy of its texts: `local_texts`), [`FactsBuilder`] (`builder`), then [`explain`], [`interview`],
+//! 9. [`Policy`] (`policy`, and what each thread keeps for it: `local`), [`FactsBuilder`] (`builder`), `batch`, then [`explain`], [`interview`],
 //!    [`diff`], [`schema`], [`graph`], and [`analysis`] (what an editor asks: `asylon lsp`
 //!    is its front end).
 //!
@@ -119,7 +120,7 @@ mod diagnostic;
 mod error;
 mod eval;
 mod json;
-mod local_texts;
+mod local;
 mod policy;
 mod suggest;
 mod texts;
@@ -129,6 +130,8 @@ mod written;
 // crate root keep compiling).
 #[doc(hidden)]
 pub mod answer;
+#[doc(hidden)]
+pub mod batch;
 #[doc(hidden)]
 pub mod check;
 #[doc(hidden)]
@@ -151,7 +154,9 @@ pub mod syntax;
 /// evaluator. Not a stable interface: an embedder uses the crate root.
 #[doc(hidden)]
 pub mod internal {
-    pub use crate::{answer, check, checked, compile, limits, lint, message, source, syntax};
+    pub use crate::{
+        answer, batch, check, checked, compile, limits, lint, message, source, syntax,
+    };
 }
 
 // The guide's examples run as doc tests.

@@ -7,13 +7,14 @@ use miette::{NamedSource, Report};
 
 use crate::check::check;
 use crate::checked::CheckedPolicy;
+use crate::compile::{Program, Scratch};
 use crate::decision::{decide, value_json, Decision};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, ErrorKind};
 use crate::eval::Evaluator;
 use crate::facts::{Facts, FactsError};
 use crate::limits::{LimitError, Limits};
-use crate::local_texts;
+use crate::local;
 use crate::message::render;
 use crate::source::Sources;
 use crate::syntax::parse_file;
@@ -48,7 +49,10 @@ pub struct Policy {
     checked: Arc<CheckedPolicy>,
     /// What every decision says alike, rendered by each thread at its first decision
     /// (loading a policy to check or format it does not pay for it).
-    texts: local_texts::Key,
+    texts: local::Key,
+    /// The policy compiled, at the first decision from JSON text ([`crate::compile`]),
+    /// shared by the policy's clones.
+    program: Arc<OnceLock<Program>>,
     /// [`Policy::revision`], hashed at the first call (a hash of every source, too
     /// costly to make per decision), shared by the policy's clones.
     revision: Arc<OnceLock<Text>>,
@@ -227,7 +231,8 @@ impl Policy {
         }
         match check(&sources, &trees) {
             Ok(checked) => Ok(Policy {
-                texts: local_texts::Key::default(),
+                texts: local::Key::default(),
+                program: Arc::default(),
                 revision: Arc::default(),
                 checked: Arc::new(checked),
                 limits,
@@ -460,6 +465,9 @@ impl Policy {
         options: &EvalOptions,
     ) -> Result<Decision, Error> {
         let lang = self.resolve_language(&options.lang)?;
+        if let Some(decision) = self.decide_compiled(text, options.as_of, &lang) {
+            return Ok(decision);
+        }
         let facts = self.facts_from_named_json(name, text)?;
         // Owned: the decision keeps them for `in_language` without a copy.
         self.decide(Arc::new(facts), options.as_of, &lang)
@@ -519,12 +527,50 @@ impl Policy {
         if let Some(e) = ev.failure.take() {
             return Err(Failure::Eval(e));
         }
-        let local = local_texts::this_threads(&self.texts, || local_texts::Local {
+        let (texts, revision) = self.local(|l| (Arc::clone(&l.texts), l.revision.clone()));
+        decide(ev, &self.checked, &facts, &texts, revision, lang).map_err(Failure::Eval)
+    }
+
+    /// Compiles the policy for evaluating many cases fast (see [`Program`]).
+    #[doc(hidden)] // The inside: `asylon batch`'s evaluator.
+    pub fn compile(&self) -> Program {
+        Program {
+            limits: *self.limits(),
+            ..Program::compile(self.checked())
+        }
+    }
+
+    /// Runs `f` with what this thread keeps for this policy ([`local`]).
+    fn local<R>(&self, f: impl FnOnce(&mut local::Local) -> R) -> R {
+        let make = || local::Local {
             texts: Arc::new(Texts::of(&self.checked)),
             revision: Text::shared(self.revision_text().as_str()),
-        });
-        let texts = &local.texts;
-        decide(ev, &self.checked, &facts, texts, local.revision, lang).map_err(Failure::Eval)
+            scratch: None,
+        };
+        local::with(&self.texts, make, f)
+    }
+
+    /// Decides a case from its JSON text, starting from what the compiled program finds
+    /// (see `compile::seed`); `None` where the program hands the case back (invalid
+    /// facts, a contradiction, a conflict, an arithmetic failure), for [`Policy::decide`]
+    /// to decide and word.
+    fn decide_compiled(&self, text: &str, as_of: Date, lang: &str) -> Option<Decision> {
+        let program = self.program.get_or_init(|| self.compile());
+        let (found, texts, revision) = self.local(|l| {
+            let scratch = l.scratch.get_or_insert_with(|| Scratch::new(program));
+            program.read_json(scratch, text).ok()?;
+            program.evaluate(scratch, as_of).ok()?;
+            let found = program.found(&self.checked, scratch)?;
+            Some((found, Arc::clone(&l.texts), l.revision.clone()))
+        })?;
+        let policy = &*self.checked;
+        let undetermined = (policy.outcomes.iter().zip(found.missing))
+            .filter(|(r, _)| matches!(found.rules.get(r.0 as usize), Some(Some(None))))
+            .map(|(r, missing)| (*r, missing))
+            .collect();
+        let facts = Arc::new(found.facts);
+        let ev = Evaluator::seeded(policy, &facts, as_of, found.rules, undetermined);
+        decide(ev, &self.checked, &facts, &texts, revision, lang).ok()
     }
 }
 

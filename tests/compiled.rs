@@ -1,6 +1,9 @@
 //! The compiled evaluator against the reference evaluator, case by case: the same
 //! verdicts, the same missing lists, the same valid and invalid fact sets, over many
-//! generated cases on the border policy and on the test family policy.
+//! generated cases on the border policy and on the test family policy. And the full
+//! decision a case's JSON text gets (`evaluate_json`, which starts from what the compiled
+//! pass found) against the one the reference evaluator makes alone from the same facts
+//! (`evaluate`): the same bytes.
 
 use asylon::internal::checked::{CheckedPolicy, FactInfo};
 use asylon::internal::compile::{Fallback, Lanes, Program, Scratch, Verdict};
@@ -162,8 +165,19 @@ fn reference_missing<'a>(d: &'a asylon::Decision, id: &str) -> Vec<&'a str> {
         .unwrap_or_default()
 }
 
+/// The reference evaluator's decision alone: facts read by the reference reader, every
+/// rule evaluated and every missing list walked by the reference evaluator.
+fn reference(
+    policy: &Policy,
+    text: &str,
+    options: &EvalOptions,
+) -> Result<asylon::Decision, asylon::Error> {
+    policy.evaluate(&policy.facts_from_json(text)?, options)
+}
+
 /// Runs one case through both evaluators and holds them to the same verdicts and missing
-/// lists; `true` when the compiled path decided it.
+/// lists, and the decision `evaluate_json` makes to the reference's, byte for byte;
+/// `true` when the compiled path decided it.
 fn agree(
     policy: &Policy,
     program: &Program,
@@ -175,7 +189,30 @@ fn agree(
     let fast = program
         .read_json(scratch, text)
         .and_then(|()| program.evaluate(scratch, options.as_of));
-    let reference = policy.evaluate_json("case", text, options);
+    let reference = reference(policy, text, options);
+    let from_text = policy.evaluate_json("case", text, options);
+    match (&reference, &from_text) {
+        (Ok(want), Ok(got)) => {
+            let (mut want_json, mut got_json) = (Vec::new(), Vec::new());
+            want.write_json(&mut want_json);
+            got.write_json(&mut got_json);
+            assert_eq!(
+                String::from_utf8_lossy(&got_json),
+                String::from_utf8_lossy(&want_json),
+                "{text}: the decision from the text"
+            );
+            // Rendered again in another language from the values the decision kept.
+            for lang in ["es", "en"] {
+                assert_eq!(
+                    serde_json::to_string(&got.in_language(lang)).ok(),
+                    serde_json::to_string(&want.in_language(lang)).ok(),
+                    "{text}: the decision in `{lang}`"
+                );
+            }
+        }
+        (Err(want), Err(got)) => assert_eq!(got.to_string(), want.to_string(), "{text}"),
+        _ => panic!("{text}: one evaluation failed, the other did not"),
+    }
     match (fast, reference) {
         (Ok(()), Ok(d)) => {
             assert!(d.conflicts.is_empty(), "{text}: a conflict went unnoticed");
@@ -580,5 +617,31 @@ fn compact_results_of_a_policy_wider_than_a_word_are_the_references() {
     assert!(
         undetermined > 1000,
         "only {undetermined} undetermined outcomes"
+    );
+}
+
+/// A definition whose value is a list built for the case: its items are gone when the
+/// compiled pass is over, so the decision from the text evaluates it again, and says
+/// what the reference says of it.
+#[test]
+fn a_list_built_for_the_case_reads_the_same_in_a_decision() {
+    let source = "policy \"Built lists\" version \"1\"\n\
+        fact d: date \"a day\"\n\
+        define dates = [d, 2024-01-01]\n\
+        outcome one_of_them when d is known and today in dates title en \"Today is one of them\" \
+        explain en \"Today is one of {dates}.\"\n";
+    let policy = Policy::from_source("built.asylon", source).unwrap();
+    let program = policy.compile();
+    let options = EvalOptions::on("2024-06-17").unwrap();
+    let mut scratch = Scratch::new(&program);
+    for text in [r#"{"d": "2024-06-17"}"#, r#"{"d": "2024-06-16"}"#, r#"{}"#] {
+        assert!(agree(&policy, &program, &mut scratch, &options, text));
+    }
+    let d = policy
+        .evaluate_json("case", r#"{"d": "2024-06-17"}"#, &options)
+        .unwrap();
+    assert_eq!(
+        d.outcomes[0].explanation,
+        "Today is one of June 17, 2024 and January 1, 2024."
     );
 }

@@ -245,6 +245,23 @@ proptest! {
         decision.write_json(&mut fast);
         prop_assert_eq!(String::from_utf8_lossy(&fast), String::from_utf8_lossy(&serde));
     }
+
+    /// A decision from JSON text starts from what the compiled pass found; the reference
+    /// evaluator alone, from the same facts, makes the same decision, byte for byte.
+    #[test]
+    fn the_decision_from_text_is_the_reference_evaluators(source in policy(), partial in facts()) {
+        let Ok(policy) = Policy::from_source("generated.asylon", &source) else { return Ok(()) };
+        let from_text = decide(&policy, &partial)?;
+        let options = EvalOptions::on("2024-06-17").map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let facts = policy.facts_from_json(&to_json(&partial)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let reference = policy.evaluate(&facts, &options).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let (mut got, mut want) = (Vec::new(), Vec::new());
+        from_text.write_json(&mut got);
+        reference.write_json(&mut want);
+        prop_assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want));
+        let (got, want) = (from_text.in_language("en"), reference.in_language("en"));
+        prop_assert_eq!(got, want);
+    }
 }
 
 #[test]

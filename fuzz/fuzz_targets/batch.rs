@@ -7,7 +7,7 @@
 
 use std::sync::LazyLock;
 
-use asylon::internal::compile::lines::LineEvaluator;
+use asylon::internal::batch::LineEvaluator;
 use asylon::{EvalOptions, Policy};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;

@@ -1,6 +1,8 @@
 //! A fixed policy (the border policy and the test policy with every type) evaluated on
-//! any bytes as facts: a decision or a diagnostic, never a crash; and a decision's
-//! hand-written JSON is the JSON serde_json writes of it.
+//! any bytes as facts: a decision or a diagnostic, never a crash; a decision's
+//! hand-written JSON is the JSON serde_json writes of it; and the decision from the text
+//! (which starts from the compiled pass) is the one the reference evaluator makes alone
+//! from the same facts.
 #![no_main]
 
 use std::sync::LazyLock;
@@ -40,7 +42,16 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let options = asylon::EvalOptions::on("2024-06-17").expect("a valid date");
     for policy in POLICIES.iter() {
-        if let Ok(decision) = policy.evaluate_json("fuzz.json", text, &options) {
+        let from_text = policy.evaluate_json("fuzz.json", text, &options);
+        let reference = policy
+            .facts_from_json(text)
+            .and_then(|facts| policy.evaluate(&facts, &options));
+        match (&from_text, &reference) {
+            (Ok(got), Ok(want)) => assert_eq!(got, want, "the decision from the text"),
+            (Err(_), Err(_)) => {}
+            _ => panic!("one evaluation failed, the other did not"),
+        }
+        if let Ok(decision) = from_text {
             let mut fast = Vec::new();
             decision.write_json(&mut fast);
             // INVARIANT: a decision is plain data: strings, numbers, lists and maps.

@@ -15,8 +15,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::Instant;
 
+use asylon::internal::batch::LineEvaluator;
 use asylon::internal::compile::lanes::LANES;
-use asylon::internal::compile::lines::LineEvaluator;
 use asylon::{EvalOptions, Policy};
 
 /// Bytes per chunk, about: memory holds a few chunks, whatever the size of the input.

@@ -34,6 +34,8 @@ pub(super) struct Code {
     pub(super) items: Vec<V>,
     pub(super) impossibles: Vec<u32>,
     pub(super) outcomes: Vec<u32>,
+    /// Each rule's register, by [`RuleId`].
+    pub(super) rules: Vec<u32>,
 }
 
 /// A rule's or an exception's registers: not emitted yet, being emitted, or emitted.
@@ -97,12 +99,15 @@ impl<'p> Emitter<'p> {
             .iter()
             .map(|i| e.bool_expr(&i.when))
             .collect();
-        e.finish(outcomes, impossibles)
+        let rules: Vec<u32> = (0..policy.rules.len())
+            .map(|r| e.rule(RuleId(r as u32)))
+            .collect();
+        e.finish(outcomes, impossibles, rules)
     }
 
     /// Lays constants out below the instructions, moves the instructions that read no
     /// fact to the front (the prelude), and renumbers every operand.
-    fn finish(self, outcomes: Vec<u32>, impossibles: Vec<u32>) -> Code {
+    fn finish(self, outcomes: Vec<u32>, impossibles: Vec<u32>, rules: Vec<u32>) -> Code {
         let base = 1 + self.consts.len() as u32;
         // Whether each instruction reads no fact, even through its operands. A list
         // built per case lives in the case's arena, so it is never in the prelude.
@@ -163,6 +168,7 @@ impl<'p> Emitter<'p> {
             items: self.items,
             impossibles: impossibles.into_iter().map(at).collect(),
             outcomes: outcomes.into_iter().map(at).collect(),
+            rules: rules.into_iter().map(at).collect(),
         }
     }
 

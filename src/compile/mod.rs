@@ -10,7 +10,7 @@
 //! | evaluating one case, and the facts that would decide it | [`run`] |
 //! | evaluating 64 cases at once, bit-sliced | [`lanes`] |
 //! | the compact JSON result | [`compact`] |
-//! | one line of `asylon batch` | [`lines`] |
+//! | what a pass found, for the reference evaluator to start from | `seed` |
 //!
 //! Facts are slots and rules are registers: no name is looked up and no string hashed
 //! while evaluating. Every rule, exception and sub-expression is one instruction, emitted
@@ -28,17 +28,18 @@
 //! the case to the reference. The compiled path decides the common case: valid facts, no
 //! conflict between exceptions, no arithmetic failure. Anything else is reported as
 //! [`Fallback`], and the caller runs the reference evaluator
-//! ([`crate::Policy::evaluate_json`]), whose diagnostics are the ones users see. The
+//! ([`crate::Policy::evaluate_json`]), whose diagnostics are the ones users see. Where
+//! the pass did not fall back, a full decision starts from what it found (`seed`). The
 //! differential tests in `tests/compiled.rs` hold the two to the same verdicts and
-//! missing lists.
+//! missing lists, and to the same full decisions.
 
 pub mod compact;
 mod emit;
 pub mod lanes;
-pub mod lines;
 mod pattern;
 pub mod read;
 pub mod run;
+mod seed;
 pub mod value;
 
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
@@ -203,6 +204,9 @@ pub struct Program {
     pub(crate) impossibles: Vec<u32>,
     /// The outcomes' registers, in policy order.
     pub(crate) outcomes: Vec<u32>,
+    /// Each rule's register, by [`crate::checked::RuleId`]: a Kleene `bool` for a rule
+    /// typed `bool`, a value for the others.
+    pub(crate) rules: Vec<u32>,
     pub(crate) facts: Vec<CFact>,
     /// Each enum's variant names, in order.
     pub(crate) enums: Vec<Names>,
@@ -220,17 +224,6 @@ pub struct Program {
 
 /// The register that holds the evaluation date.
 pub(crate) const TODAY: u32 = 0;
-
-impl crate::Policy {
-    /// Compiles the policy for evaluating many cases fast (see [`Program`]).
-    #[doc(hidden)] // The inside: `asylon batch`'s evaluator.
-    pub fn compile(&self) -> Program {
-        Program {
-            limits: *self.limits(),
-            ..Program::compile(self.checked())
-        }
-    }
-}
 
 impl Program {
     /// Compiles a checked policy, to read fact sets within the default [`Limits`].
@@ -256,6 +249,7 @@ impl Program {
             items: code.items,
             impossibles: code.impossibles,
             outcomes: code.outcomes,
+            rules: code.rules,
             facts: policy
                 .facts
                 .iter()

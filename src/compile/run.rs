@@ -838,7 +838,7 @@ impl Program {
         }
     }
 
-    fn arenas<'a>(&'a self, strs: &'a str, items: &'a [V]) -> Arenas<'a> {
+    pub(super) fn arenas<'a>(&'a self, strs: &'a str, items: &'a [V]) -> Arenas<'a> {
         Arenas {
             program_strs: &self.strs,
             program_items: &self.items,

@@ -122,6 +122,12 @@ impl Walk {
 impl Evaluator<'_> {
     /// The unknown facts that could decide a rule (empty when its value is known).
     pub(crate) fn missing_for_rule(&mut self, id: RuleId) -> MissingFacts {
+        if let Some((_, facts)) = self.known_missing.iter().find(|(r, _)| *r == id) {
+            return MissingFacts {
+                facts: facts.clone(),
+                conflict: false,
+            };
+        }
         self.collect(|ev, w| ev.walk_rule(id, w))
     }
 

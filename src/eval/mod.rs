@@ -69,6 +69,8 @@ pub(crate) struct Evaluator<'p> {
     pub(crate) failure: Option<EvalError>,
     /// The marks of the walks for missing facts, kept for the next.
     marks: missing::Marks,
+    /// The missing facts of rules already known to be undetermined ([`Evaluator::seeded`]).
+    known_missing: Vec<(RuleId, Vec<FactId>)>,
 }
 
 impl<'p> Evaluator<'p> {
@@ -82,7 +84,29 @@ impl<'p> Evaluator<'p> {
             conflicts: Vec::new(),
             failure: None,
             marks: missing::Marks::default(),
+            known_missing: Vec::new(),
         }
+    }
+
+    /// An evaluator that starts from values found by other means — the compiled pass
+    /// (`compile::seed`) — and must reach the same decision as one that did not:
+    /// `rules[i]`, where it is `Some`, is rule `i`'s value; `missing` lists, for rules
+    /// that are undetermined, the facts that would decide them, in declaration order.
+    pub(crate) fn seeded(
+        policy: &'p CheckedPolicy,
+        facts: &'p Facts,
+        today: Date,
+        rules: Vec<Option<Option<Value>>>,
+        missing: Vec<(RuleId, Vec<FactId>)>,
+    ) -> Evaluator<'p> {
+        let mut ev = Evaluator::new(policy, facts, today);
+        for (memo, known) in ev.rules.iter_mut().zip(rules) {
+            if let Some(value) = known {
+                *memo = Memo::Done(value);
+            }
+        }
+        ev.known_missing = missing;
+        ev
     }
 
     /// The value of every rule evaluated so far (`None` for the others), for texts

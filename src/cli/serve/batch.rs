@@ -20,7 +20,7 @@ use axum::response::Response;
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
-use asylon::internal::compile::lines::LineEvaluator;
+use asylon::internal::batch::LineEvaluator;
 
 use super::errors::ApiError;
 use super::request::{content_type, options, too_large, within, JSON_LINES};

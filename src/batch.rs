@@ -3,22 +3,23 @@
 //! A line is a fact object, or `{"id": <any JSON>, "facts": {…}}` (an object whose only
 //! keys are `facts` and optionally `id`). Its result line is
 //! `{"line": N, "id": …, "result": {…}}` — the full [`crate::Decision`], or with
-//! `compact` the form of [`super::compact`] — or `{"line": N, "id": …, "error":
+//! `compact` the form of [`crate::compile::compact`] — or `{"line": N, "id": …, "error":
 //! {"message": "…", "code": "…", "help": "…", "column": N}}`, where `help` (a "did you
 //! mean", or what to write instead) and `column` (where in the line the first problem
 //! is, counted in characters from 1) are there when the diagnostic has them.
 //!
 //! Compact results come from the compiled evaluator; a case it hands back (invalid facts,
 //! a contradiction, a conflict, an arithmetic failure) and every full decision come from
-//! the reference evaluator, which also words the errors.
+//! [`crate::Policy::evaluate_json`]: the reference evaluator, started from what the
+//! compiled pass found when it found the case valid, and which also words the errors.
 
 use miette::Diagnostic;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::compact::write_decision;
-use super::lanes::LANES;
-use super::{Lanes, Program, Scratch};
+use crate::compile::compact::write_decision;
+use crate::compile::lanes::LANES;
+use crate::compile::{Lanes, Program, Scratch};
 use crate::{ErrorKind, EvalOptions, Location, Policy};
 
 /// Evaluates lines of `asylon batch`; shared by every worker thread.
@@ -228,7 +229,7 @@ impl LineEvaluator {
         out.extend_from_slice(b"}\n");
     }
 
-    /// The rest of line `n`'s result line, from the reference evaluator: a full decision,
+    /// The rest of line `n`'s result line, from [`crate::Policy::evaluate_json`]: a full decision,
     /// or a case the compiled path handed back, which it decides and says what is wrong.
     fn reference(&self, n: usize, case: Case<'_>, out: &mut Vec<u8>) -> bool {
         let name = format!("line {n}");
