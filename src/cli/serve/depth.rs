@@ -8,22 +8,31 @@ use super::errors::ApiError;
 
 /// Refuses `body` (400) when it nests arrays and objects more than `limit` deep.
 /// Brackets inside strings do not count.
+///
+/// Most of a fact object's bytes are inside strings (names and values): a string is
+/// skipped by searching for its closing quote or an escape, not byte by byte. An
+/// unterminated string ends the pass: whatever came before it was within the limit, and
+/// the parser reports the broken string.
 pub fn within_depth(body: &[u8], limit: usize) -> Result<(), ApiError> {
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for &b in body {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
+    let mut at = 0;
+    while let Some(&b) = body.get(at) {
+        at += 1;
         match b {
-            b'"' => in_string = true,
+            b'"' => loop {
+                // Past the end after an escape that is the last byte: `get` is `None`.
+                let rest = body.get(at..).unwrap_or_default();
+                let Some(found) = memchr::memchr2(b'"', b'\\', rest) else {
+                    return Ok(());
+                };
+                let closed = rest[found] == b'"';
+                at += found + 1;
+                if closed {
+                    break;
+                }
+                // An escape: the next byte is part of it, whatever it is.
+                at += 1;
+            },
             b'[' | b'{' => {
                 depth += 1;
                 if depth > limit {
@@ -56,5 +65,39 @@ mod tests {
         assert!(within_depth(br#"{"a": [1, {"b": 2}]}"#, 2).is_err());
         assert!(within_depth(br#"{"a": "[[[[\"[[[["}"#, 1).is_ok());
         assert!(within_depth(br#"{"a\\": [[1]]}"#, 2).is_err());
+        // An escaped quote does not end the string; an escape at the very end is cut.
+        assert!(within_depth(br#"{"a\"[[[": 1}"#, 1).is_ok());
+        assert!(within_depth(br#"["\"#, 1).is_ok());
+        assert!(within_depth(br#"[[["unterminated [[["#, 2).is_err());
+        assert!(within_depth(br#"[["unterminated [[[[[["#, 2).is_ok());
+    }
+
+    /// The deepest nesting, one byte at a time: what the pass must agree with.
+    fn deepest(body: &[u8]) -> usize {
+        let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0, false, false);
+        for &b in body {
+            match (in_string, b) {
+                (true, _) if escaped => escaped = false,
+                (true, b'\\') => escaped = true,
+                (true, b'"') | (false, b'"') => in_string = !in_string,
+                (false, b'[' | b'{') => {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+                (false, b']' | b'}') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        deepest
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_pass_agrees_with_a_byte_by_byte_count(
+            bytes in proptest::collection::vec(proptest::sample::select(b"[]{}\"\\a ".to_vec()), 0..40),
+            limit in 0usize..6,
+        ) {
+            proptest::prop_assert_eq!(within_depth(&bytes, limit).is_ok(), deepest(&bytes) <= limit);
+        }
     }
 }
