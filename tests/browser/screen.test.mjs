@@ -10,7 +10,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync, mkdirSync, mkdtempSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import http from "node:http";
 import os from "node:os";
@@ -98,9 +98,10 @@ after(async () => {
 
 /** The decision `asylon eval` gives for `facts`: holding and undetermined outcome ids. */
 function evaluate(facts) {
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), "asylon-facts-")), "facts.json");
-  writeFileSync(file, JSON.stringify(facts));
-  const out = execFileSync(BIN, ["eval", POLICY, file, "--as-of", AS_OF, "--format", "json"]);
+  // On standard input: facts about a person are not left behind in a file.
+  const out = execFileSync(BIN, ["eval", POLICY, "-", "--as-of", AS_OF, "--format", "json"], {
+    input: JSON.stringify(facts),
+  });
   const d = JSON.parse(out.toString());
   return { holds: d.outcomes.map((o) => o.id), undetermined: d.undetermined.map((o) => o.id) };
 }
@@ -321,13 +322,16 @@ test("save the answers, resume from the file, end where asylon eval does", async
   evaluate(saved);
   await close(page);
 
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), "asylon-saved-")), "answers.json");
+  const dir = mkdtempSync(path.join(os.tmpdir(), "asylon-saved-"));
+  const file = path.join(dir, "answers.json");
   writeFileSync(file, JSON.stringify(saved));
   const again = await open();
   await start(again, "es");
   await again.click("main details.resume summary");
   await again.setInputFiles("main input[type=file]", file);
   await submit(again, "main form[enctype] button");
+  // The browser reads the file when the form is sent: removed only then.
+  rmSync(dir, { recursive: true });
   assert.equal(await asked(again), next);
   assert.equal(await again.getAttribute("html", "lang"), "es");
   await screen(again, facts);
