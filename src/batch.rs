@@ -229,8 +229,9 @@ impl LineEvaluator {
         out.extend_from_slice(b"}\n");
     }
 
-    /// The rest of line `n`'s result line, from [`crate::Policy::evaluate_json`]: a full decision,
-    /// or a case the compiled path handed back, which it decides and says what is wrong.
+    /// The rest of line `n`'s result line, from [`crate::Policy::evaluate_json`]: a full
+    /// decision, or a case the compiled path handed back, which it decides and says what
+    /// is wrong.
     fn reference(&self, n: usize, case: Case<'_>, out: &mut Vec<u8>) -> bool {
         let name = format!("line {n}");
         match self.policy.evaluate_json(&name, case.facts, &self.options) {

@@ -92,9 +92,9 @@
 //! 7. `check`: builds the checked policy from syntax trees; its conflict search and
 //!    lints run the evaluator over the policy it built.
 //! 8. `diagnostic`, `error`: an [`Error`] and its [`Diagnostic`] records.
-//! 9. [`Policy`] (`policy`, and what each thread keeps for it: `local`), [`FactsBuilder`] (`builder`), `batch`, then [`explain`], [`interview`],
-//!    [`diff`], [`schema`], [`graph`], and [`analysis`] (what an editor asks: `asylon lsp`
-//!    is its front end).
+//! 9. [`Policy`] (`policy`, and what each thread keeps for it: `local`), [`FactsBuilder`]
+//!    (`builder`), `batch`, then [`explain`], [`interview`], [`diff`], [`schema`],
+//!    [`graph`], and [`analysis`] (what an editor asks: `asylon lsp` is its front end).
 //!
 //! What the command line, the benchmarks, the fuzz targets and the tests need from the
 //! inside is in `asylon::internal`, hidden from these docs and not a stable interface.
