@@ -39,7 +39,6 @@ impl Message {
 
     /// The language [`Message::get`] reads for `lang`, with its parts.
     pub fn pick(&self, lang: &str) -> Option<(&str, &[Part])> {
-        let base = lang.split(['-', '_']).next().unwrap_or(lang);
         self.texts
             .iter()
             .find(|(l, _)| l == lang)
@@ -49,6 +48,9 @@ impl Message {
                     .find(|(l, _)| l.eq_ignore_ascii_case(lang))
             })
             .or_else(|| {
+                // Only now: most messages have the language asked for, and a decision
+                // picks a few dozen.
+                let base = lang.split(['-', '_']).next().unwrap_or(lang);
                 self.texts
                     .iter()
                     .find(|(l, _)| l.eq_ignore_ascii_case(base))

@@ -284,12 +284,54 @@ pub fn template(policy: &CheckedPolicy, message: &Message, lang: &str) -> String
 
 /// Folds every run of whitespace into one space and trims the ends.
 pub fn fold_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    let mut word = |w: &str| {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    };
+    if text.is_ascii() {
+        // Byte by byte, without decoding characters (a decision folds a few texts): the
+        // whitespace of ASCII text is what `split_whitespace` splits at, vertical tab
+        // included. Every byte of ASCII text starts a character, so `get` always gives.
+        let blank = |b: u8| b.is_ascii_whitespace() || b == 0x0b;
+        let mut start = None;
+        for (i, &b) in text.as_bytes().iter().enumerate() {
+            match (blank(b), start) {
+                (true, Some(s)) => {
+                    word(text.get(s..i).unwrap_or_default());
+                    start = None;
+                }
+                (false, None) => start = Some(i),
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            word(text.get(s..).unwrap_or_default());
+        }
+    } else {
+        text.split_whitespace().for_each(word);
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn folding_is_splitting_at_whitespace_and_joining_with_spaces(
+            ascii in "[ a\t\n\r\u{b}\u{c}\u{1f}.]{0,24}",
+            any in "[ a\t\n\r\u{b}\u{c}\u{a0}\u{2003}é.]{0,24}",
+        ) {
+            for text in [ascii, any] {
+                let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                proptest::prop_assert_eq!(fold_whitespace(&text), joined);
+            }
+        }
+    }
 
     #[test]
     fn dates_in_english_and_spanish() {

@@ -7,7 +7,7 @@
 //! by the very function a decision would call ([`render`], [`fold_whitespace`]), so the
 //! texts are the same, only made once.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use crate::checked::{
     CheckedPolicy, ExceptionId, Expr, ExprKind, FactId, Message, Part, Ref, RuleId, RuleInfo,
@@ -24,9 +24,10 @@ pub(crate) struct Texts {
     rules: Vec<RuleTexts>,
     /// By [`crate::checked::ExceptionId`].
     exceptions: Vec<ExceptionTexts>,
-    /// The conditions reasons quote (each part of an outcome's condition), by where they
-    /// are written (see [`place`]).
-    conditions: HashMap<(u32, u32, u32), Condition>,
+    /// The conditions reasons quote (each part of an outcome's condition), sorted by where
+    /// they are written (see [`place`]): a few dozen, found by binary search, where
+    /// hashing each key cost more than the search.
+    conditions: Vec<((u32, u32, u32), Condition)>,
     /// The names a decision shows, made once.
     pub names: Names,
 }
@@ -118,7 +119,7 @@ impl Texts {
                     .then(|| Text::shared(fold_whitespace(&e.sources.join("\n")))),
             })
             .collect();
-        let mut conditions = HashMap::new();
+        let mut conditions = BTreeMap::new();
         for &id in &policy.outcomes {
             let rule = policy.rule(id);
             let mut parts = Vec::new();
@@ -143,7 +144,7 @@ impl Texts {
         Texts {
             rules,
             exceptions,
-            conditions,
+            conditions: conditions.into_iter().collect(),
             names: Names::of(policy),
         }
     }
@@ -179,7 +180,8 @@ impl Texts {
 
     /// The condition written at `span`, when it is one a reason quotes.
     pub fn condition(&self, span: Span) -> Option<&Condition> {
-        self.conditions.get(&place(span))
+        let at = (self.conditions).binary_search_by_key(&place(span), |(k, _)| *k);
+        at.ok().and_then(|i| self.conditions.get(i)).map(|(_, c)| c)
     }
 }
 
