@@ -12,19 +12,29 @@
 use crate::checked::{CmpOp, Expr, ExprKind};
 use crate::eval::Evaluator;
 use crate::message::fold_whitespace;
+use crate::texts::Condition;
 use crate::written::value_json;
 
 /// The condition `e` as written, each compared operand followed by ` = value`; `None`
-/// when it compares nothing whose value it would show.
-pub(crate) fn with_values(ev: &mut Evaluator<'_>, e: &Expr) -> Option<String> {
+/// when it compares nothing whose value it would show. `written` is the condition as the
+/// policy's texts hold it, when they do: its text already folded, and where each value
+/// goes in it.
+pub(crate) fn with_values(
+    ev: &mut Evaluator<'_>,
+    e: &Expr,
+    written: Option<&Condition>,
+) -> Option<String> {
     let mut inserts = Vec::new();
     collect(ev, e, e, &mut inserts);
     if inserts.is_empty() {
         return None;
     }
-    let mut text = ev.policy.text(e.span).to_string();
     // From the end, so that the offsets still to come stay right.
     inserts.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+    if let Some(text) = written.and_then(|w| into_folded(w, &inserts)) {
+        return Some(text);
+    }
+    let mut text = ev.policy.text(e.span).to_string();
     for (end, shown) in inserts {
         let at = (end - e.span.start) as usize;
         // Right after the operand's last character: its span may take the blanks after it.
@@ -34,6 +44,57 @@ pub(crate) fn with_values(ev: &mut Evaluator<'_>, e: &Expr) -> Option<String> {
         }
     }
     Some(fold_whitespace(&text))
+}
+
+/// The values put straight into the folded text: what [`with_values`] gives by folding
+/// the source with them, without folding it again per case. A value (` = ` and compact
+/// JSON, which neither starts nor ends with a blank) folds on its own; the text around
+/// it was folded at load. `None` if an operand has no mark.
+fn into_folded(written: &Condition, inserts: &[(u32, String)]) -> Option<String> {
+    let mut text = String::with_capacity(written.text.len() + 16 * inserts.len());
+    text.push_str(&written.text);
+    for (end, shown) in inserts {
+        let (_, at) = written.marks.iter().find(|(e, _)| e == end)?;
+        // A value at the very start would lose its leading blank to the fold.
+        if *at == 0 || !text.is_char_boundary(*at as usize) {
+            return None;
+        }
+        let value = shown.strip_prefix(" = ").unwrap_or(shown);
+        if value.is_ascii() && !value.bytes().any(|b| b.is_ascii_whitespace() || b == 0x0b) {
+            text.insert_str(*at as usize, value);
+        } else {
+            text.insert_str(*at as usize, &fold_whitespace(value));
+        }
+        text.insert_str(*at as usize, " = ");
+    }
+    Some(text)
+}
+
+/// Where each compared operand of `e` (within `whole`, whose text is `source`) would have
+/// its value put, in `source` folded: by the operand's end in the source, the length of
+/// the source up to that operand, folded. The operands [`collect`] may show.
+pub(crate) fn marks(source: &str, whole: &Expr, e: &Expr, out: &mut Vec<(u32, u32)>) {
+    match &e.kind {
+        ExprKind::Cmp(_, a, b) => {
+            for operand in [a, b] {
+                let inside = operand.span.file == whole.span.file
+                    && operand.span.start >= whole.span.start
+                    && operand.span.end <= whole.span.end;
+                if !inside {
+                    continue;
+                }
+                let at = (operand.span.end - whole.span.start) as usize;
+                let Some(before) = source.get(..at).map(str::trim_end) else {
+                    continue;
+                };
+                let folded = fold_whitespace(before).len();
+                if let Ok(folded) = u32::try_from(folded) {
+                    out.push((operand.span.end, folded));
+                }
+            }
+        }
+        _ => e.for_each_child(|c| marks(source, whole, c, out)),
+    }
 }
 
 /// The insertions (an offset in the source, ` = value`) for the comparisons of `e`.

@@ -663,7 +663,7 @@ fn because(ev: &mut Evaluator<'_>, texts: &Texts, id: RuleId) -> Vec<Reason> {
                 Some(c) => c.text.clone(),
                 None => Text::from(fold_whitespace(policy.text(part.span))),
             },
-            with_values: crate::compared::with_values(ev, part),
+            with_values: crate::compared::with_values(ev, part, written),
             value: value.map_or(serde_json::Value::Null, |v| {
                 value_json(policy, &part.ty, &v)
             }),
@@ -711,7 +711,7 @@ fn exception_reason(ev: &mut Evaluator<'_>, texts: &Texts, e: ExceptionId) -> Re
         kind: ReasonKind::Exception,
         exception: Some(texts.names.exception(policy, e)),
         condition,
-        with_values: crate::compared::with_values(ev, &exc.when),
+        with_values: crate::compared::with_values(ev, &exc.when, written),
         value: applies.map_or(serde_json::Value::Null, serde_json::Value::Bool),
         facts: facts_read(
             ev,

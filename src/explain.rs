@@ -271,7 +271,7 @@ impl Builder<'_> {
             }
             ExprKind::Rule(r) => self.open_rule(*r, &mut node),
             _ => {
-                node.with_values = crate::compared::with_values(&mut self.ev, e);
+                node.with_values = crate::compared::with_values(&mut self.ev, e, None);
                 let mut facts = Vec::new();
                 let mut rules = Vec::new();
                 direct(e, &mut facts, &mut rules);

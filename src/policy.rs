@@ -785,4 +785,38 @@ mod texts_made_once {
         }
         assert!(compared >= 5 * 12, "{compared} decisions compared");
     }
+
+    /// The values a reason shows put into the condition's folded text (made at load) read
+    /// as the source folded with them: conditions over several lines, blanks of every
+    /// kind, values whose text has runs of blanks, two values in one comparison.
+    #[test]
+    fn values_in_a_folded_condition_read_as_the_source_folded_with_them() {
+        let source = "policy \"P\" version \"1\"\n\
+            fact n: int \"n\"\nfact s: string \"s\"\nfact d: date \"d\"\n\
+            outcome o when\n  n  >=\n\t 2  and  (if n > 3 then s else \"a  b\")\n\
+            \x20  is not \"z\"\n  and days since d\r\n > n - 1\n\
+            \x20 title en \"O\"\n\
+            exception e to o when n + 1\n   <\n n * 2 - 99\n  title en \"E\"\n";
+        let policy = Policy::from_source("p.asylon", source).expect("it checks");
+        let checked = Arc::new(policy.checked().clone());
+        let nothing_made = Arc::new(Texts::unrendered(&checked));
+        let cases = [
+            r#"{"n": 5, "s": "x \t  y", "d": "2024-06-01"}"#,
+            r#"{"n": 2, "s": "q", "d": "2024-06-10"}"#,
+            r#"{"n": 7, "s": "\u00a0\u2003lead", "d": "2020-01-01"}"#,
+        ];
+        for text in cases {
+            let facts = policy.facts_from_json(text).expect("facts");
+            let options = EvalOptions::on("2024-06-17").expect("a date");
+            let made = policy.evaluate(&facts, &options).expect("decided");
+            let shared = Arc::new(facts.clone());
+            let ev = Evaluator::new(&checked, &shared, options.as_of);
+            let revision = policy.revision_text().clone();
+            let rendered =
+                decide(ev, &checked, &shared, &nothing_made, revision, "en").expect("decided");
+            let json = serde_json::to_string_pretty(&made).expect("JSON");
+            assert_eq!(json, serde_json::to_string_pretty(&rendered).expect("JSON"));
+            assert!(json.contains("\"with_values\""), "{json}");
+        }
+    }
 }

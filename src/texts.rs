@@ -60,6 +60,9 @@ pub(crate) struct Condition {
     /// where two expressions written at the same place read different facts (one made
     /// by the checker), so that the span alone cannot tell.
     pub facts: Option<Vec<FactId>>,
+    /// Where a compared operand's value goes in `text`: by the operand's end in the
+    /// source, the offset in the folded text (see [`crate::compared`]).
+    pub marks: Vec<(u32, u32)>,
 }
 
 /// A message rendered once in each of its languages where it interpolates nothing.
@@ -296,9 +299,12 @@ fn version(
 fn condition(policy: &CheckedPolicy, e: &Expr) -> Condition {
     let mut facts = Vec::new();
     collect_facts(policy, e, &mut facts, &mut Vec::new());
+    let mut marks = Vec::new();
+    crate::compared::marks(policy.text(e.span), e, e, &mut marks);
     Condition {
         text: Text::shared(fold_whitespace(policy.text(e.span))),
         facts: Some(facts),
+        marks,
     }
 }
 
