@@ -70,33 +70,6 @@ fn into_folded(written: &Condition, inserts: &[(u32, String)]) -> Option<String>
     Some(text)
 }
 
-/// Where each compared operand of `e` (within `whole`, whose text is `source`) would have
-/// its value put, in `source` folded: by the operand's end in the source, the length of
-/// the source up to that operand, folded. The operands [`collect`] may show.
-pub(crate) fn marks(source: &str, whole: &Expr, e: &Expr, out: &mut Vec<(u32, u32)>) {
-    match &e.kind {
-        ExprKind::Cmp(_, a, b) => {
-            for operand in [a, b] {
-                let inside = operand.span.file == whole.span.file
-                    && operand.span.start >= whole.span.start
-                    && operand.span.end <= whole.span.end;
-                if !inside {
-                    continue;
-                }
-                let at = (operand.span.end - whole.span.start) as usize;
-                let Some(before) = source.get(..at).map(str::trim_end) else {
-                    continue;
-                };
-                let folded = fold_whitespace(before).len();
-                if let Ok(folded) = u32::try_from(folded) {
-                    out.push((operand.span.end, folded));
-                }
-            }
-        }
-        _ => e.for_each_child(|c| marks(source, whole, c, out)),
-    }
-}
-
 /// The insertions (an offset in the source, ` = value`) for the comparisons of `e`.
 fn collect(ev: &mut Evaluator<'_>, whole: &Expr, e: &Expr, out: &mut Vec<(u32, String)>) {
     match &e.kind {

@@ -299,12 +299,40 @@ fn version(
 fn condition(policy: &CheckedPolicy, e: &Expr) -> Condition {
     let mut facts = Vec::new();
     collect_facts(policy, e, &mut facts, &mut Vec::new());
-    let mut marks = Vec::new();
-    crate::compared::marks(policy.text(e.span), e, e, &mut marks);
+    let mut at = Vec::new();
+    marks(policy.text(e.span), e, e, &mut at);
     Condition {
         text: Text::shared(fold_whitespace(policy.text(e.span))),
         facts: Some(facts),
-        marks,
+        marks: at,
+    }
+}
+
+/// Where each compared operand of `e` (within `whole`, whose text is `source`) would have
+/// its value put, in `source` folded: by the operand's end in the source, the length of
+/// the source up to that operand, folded: for every operand a reason may show the value
+/// of ([`crate::compared`]).
+fn marks(source: &str, whole: &Expr, e: &Expr, out: &mut Vec<(u32, u32)>) {
+    match &e.kind {
+        ExprKind::Cmp(_, a, b) => {
+            for operand in [a, b] {
+                let inside = operand.span.file == whole.span.file
+                    && operand.span.start >= whole.span.start
+                    && operand.span.end <= whole.span.end;
+                if !inside {
+                    continue;
+                }
+                let at = (operand.span.end - whole.span.start) as usize;
+                let Some(before) = source.get(..at).map(str::trim_end) else {
+                    continue;
+                };
+                let folded = fold_whitespace(before).len();
+                if let Ok(folded) = u32::try_from(folded) {
+                    out.push((operand.span.end, folded));
+                }
+            }
+        }
+        _ => e.for_each_child(|c| marks(source, whole, c, out)),
     }
 }
 
