@@ -284,34 +284,14 @@ pub fn template(policy: &CheckedPolicy, message: &Message, lang: &str) -> String
 
 /// Folds every run of whitespace into one space and trims the ends.
 pub fn fold_whitespace(text: &str) -> String {
+    // Word by word into one string: collecting the words first and joining them cost a
+    // list and a second pass per text, and a decision folds a few.
     let mut out = String::with_capacity(text.len());
-    let mut word = |w: &str| {
+    for word in text.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(w);
-    };
-    if text.is_ascii() {
-        // Byte by byte, without decoding characters (a decision folds a few texts): the
-        // whitespace of ASCII text is what `split_whitespace` splits at, vertical tab
-        // included. Every byte of ASCII text starts a character, so `get` always gives.
-        let blank = |b: u8| b.is_ascii_whitespace() || b == 0x0b;
-        let mut start = None;
-        for (i, &b) in text.as_bytes().iter().enumerate() {
-            match (blank(b), start) {
-                (true, Some(s)) => {
-                    word(text.get(s..i).unwrap_or_default());
-                    start = None;
-                }
-                (false, None) => start = Some(i),
-                _ => {}
-            }
-        }
-        if let Some(s) = start {
-            word(text.get(s..).unwrap_or_default());
-        }
-    } else {
-        text.split_whitespace().for_each(word);
+        out.push_str(word);
     }
     out
 }
