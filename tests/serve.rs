@@ -398,12 +398,18 @@ fn requests_over_the_limits_are_refused_with_retry_after() {
     assert_eq!(server.get("/v1/policies", &[]).status, 200);
 }
 
+/// A token file holding `text`, in a folder that lasts as long as the first value.
+fn token_file(text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("token");
+    std::fs::write(&path, text).expect("the token is written");
+    let path = path.to_string_lossy().into_owned();
+    (dir, path)
+}
+
 #[test]
 fn a_token_guards_every_v1_route_but_not_health() {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let token_file = dir.path().join("token");
-    std::fs::write(&token_file, "s3cret\n").expect("the token is written");
-    let token_path = token_file.to_string_lossy().into_owned();
+    let (_dir, token_path) = token_file("s3cret\n");
     let server = Server::start(&["--quiet", POLICY, "--token-file", &token_path]);
     let none = server.get("/v1/policies", &[]);
     assert_eq!(none.status, 401);
@@ -443,10 +449,7 @@ fn cors_is_off_unless_an_origin_is_allowed() {
 
 #[test]
 fn with_cors_and_a_token_a_refusal_carries_cors_headers_and_is_counted() {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let token_file = dir.path().join("token");
-    std::fs::write(&token_file, "s3cret\n").expect("the token is written");
-    let token_path = token_file.to_string_lossy().into_owned();
+    let (_dir, token_path) = token_file("s3cret\n");
     let server = Server::start(&[
         "--quiet",
         POLICY,
