@@ -468,16 +468,22 @@ fn verdicts_and_texts(
     if let Some(e) = ev.failure.take() {
         return Err(e);
     }
-    let mut outcomes = Vec::new();
-    let mut undetermined = Vec::new();
-    let mut does_not_hold = Vec::new();
+    // Each list made at its size: grown one push at a time, they were copied seven times
+    // per decision.
+    let verdicts: Vec<Option<bool>> = (policy.outcomes.iter())
+        .map(|&id| ev.rule(id).and_then(|v| v.as_bool()))
+        .collect();
+    let count = |verdict: Option<bool>| verdicts.iter().filter(|v| **v == verdict).count();
+    let mut outcomes = Vec::with_capacity(count(Some(true)));
+    let mut undetermined = Vec::with_capacity(count(None));
+    let mut does_not_hold = Vec::with_capacity(count(Some(false)));
     let mut counts: BTreeMap<FactId, usize> = BTreeMap::new();
-    for &id in &policy.outcomes {
+    for (&id, &verdict) in policy.outcomes.iter().zip(&verdicts) {
         let rule = policy.rule(id);
         // A rule that changed over time speaks with the texts of its version in force.
         let version = rule.version_at(ev.today);
         let title = said.title(id, |r| value_of(ev, *r));
-        match ev.rule(id).and_then(|v| v.as_bool()) {
+        match verdict {
             Some(true) => {
                 let explanation = said.explanation(id, |r| value_of(ev, *r));
                 let because = because(ev, texts, id);
@@ -627,7 +633,7 @@ fn defeats(ev: &mut Evaluator<'_>, said: &Said<'_>, id: RuleId) -> Vec<Defeat> {
 fn because(ev: &mut Evaluator<'_>, texts: &Texts, id: RuleId) -> Vec<Reason> {
     let policy = ev.policy;
     let rule = policy.rule(id);
-    let mut parts = Vec::new();
+    let mut parts = Vec::with_capacity(8);
     let mut body = &rule.body;
     if rule.versions.len() > 1 {
         // `(in force 1 and body 1) or (in force 2 and body 2) …`: explain the version in

@@ -224,17 +224,100 @@ pub fn render(
     let Some((lang, parts)) = message.pick(lang) else {
         return String::new();
     };
-    let mut out = String::new();
+    let mut out = Folding::default();
     for p in parts {
         match p {
-            Part::Text(t) => out.push_str(t),
-            Part::Value(r, ty, shown) => match (value(r), &shown.fallback) {
-                (None, Some(fallback)) => out.push_str(fallback),
-                (v, _) => out.push_str(&format_value(policy, ty, v.as_ref(), lang)),
-            },
+            Part::Text(t) => out.push(t),
+            Part::Value(r, ty, shown) => out.push(&shown_value(policy, ty, shown, value(r), lang)),
         }
     }
-    fold_whitespace(&out)
+    out.done()
+}
+
+/// An interpolated value as a message shows it: its fallback when it is unknown and
+/// the author wrote one.
+pub(crate) fn shown_value<'a>(
+    policy: &CheckedPolicy,
+    ty: &Type,
+    shown: &'a crate::checked::Shown,
+    value: Option<Value>,
+    lang: &str,
+) -> std::borrow::Cow<'a, str> {
+    match (value, &shown.fallback) {
+        (None, Some(fallback)) => std::borrow::Cow::Borrowed(fallback),
+        (v, _) => std::borrow::Cow::Owned(format_value(policy, ty, v.as_ref(), lang)),
+    }
+}
+
+/// A text written piece by piece as [`fold_whitespace`] would fold the pieces joined:
+/// a message's pieces folded at load are added as they are, and only the values are
+/// folded per case.
+#[derive(Default)]
+pub(crate) struct Folding {
+    out: String,
+    /// Whitespace came after the last word written.
+    gap: bool,
+}
+
+/// A piece of text folded ahead of time ([`Folded::of`]).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Folded {
+    /// Its words, one space apart.
+    words: String,
+    /// It begins with whitespace.
+    lead: bool,
+    /// It ends with whitespace.
+    trail: bool,
+}
+
+impl Folded {
+    /// `text`, folded.
+    pub(crate) fn of(text: &str) -> Folded {
+        Folded {
+            words: fold_whitespace(text),
+            lead: text.starts_with(char::is_whitespace),
+            trail: text.ends_with(char::is_whitespace),
+        }
+    }
+}
+
+impl Folding {
+    /// Adds words that whitespace before them (`spaced`) or since the last word
+    /// separates from it.
+    fn words(&mut self, words: &str, spaced: bool) {
+        if !self.out.is_empty() && (spaced || self.gap) {
+            self.out.push(' ');
+        }
+        self.out.push_str(words);
+        self.gap = false;
+    }
+
+    /// Adds `text`, folding it.
+    pub(crate) fn push(&mut self, text: &str) {
+        let mut spaced = text.starts_with(char::is_whitespace);
+        for word in text.split_whitespace() {
+            self.words(word, spaced);
+            spaced = true;
+        }
+        if text.ends_with(char::is_whitespace) {
+            self.gap = true;
+        }
+    }
+
+    /// Adds a piece folded ahead of time.
+    pub(crate) fn push_folded(&mut self, piece: &Folded) {
+        if !piece.words.is_empty() {
+            self.words(&piece.words, piece.lead);
+        }
+        if piece.trail {
+            self.gap = true;
+        }
+    }
+
+    /// The folded text.
+    pub(crate) fn done(self) -> String {
+        self.out
+    }
 }
 
 /// Renders a message like [`render`], or `None` when a value it shows without a fallback
@@ -301,6 +384,22 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
+        #[test]
+        fn pieces_folded_as_they_come_read_as_the_whole_folded(
+            pieces in proptest::collection::vec(("[ a\t\n\u{a0}é]{0,6}", proptest::bool::ANY), 0..6),
+        ) {
+            let joined: String = pieces.iter().map(|(p, _)| p.as_str()).collect();
+            let mut out = Folding::default();
+            for (piece, ahead) in &pieces {
+                if *ahead {
+                    out.push_folded(&Folded::of(piece));
+                } else {
+                    out.push(piece);
+                }
+            }
+            proptest::prop_assert_eq!(out.done(), fold_whitespace(&joined));
+        }
+
         #[test]
         fn folding_is_splitting_at_whitespace_and_joining_with_spaces(
             ascii in "[ a\t\n\r\u{b}\u{c}\u{1f}.]{0,24}",

@@ -788,15 +788,16 @@ mod texts_made_once {
 
     /// The values a reason shows put into the condition's folded text (made at load) read
     /// as the source folded with them: conditions over several lines, blanks of every
-    /// kind, values whose text has runs of blanks, two values in one comparison.
+    /// kind, values whose text has runs of blanks, two values in one comparison. So do
+    /// the values put between a title's pieces folded at load.
     #[test]
     fn values_in_a_folded_condition_read_as_the_source_folded_with_them() {
         let source = "policy \"P\" version \"1\"\n\
             fact n: int \"n\"\nfact s: string \"s\"\nfact d: date \"d\"\n\
             outcome o when\n  n  >=\n\t 2  and  (if n > 3 then s else \"a  b\")\n\
             \x20  is not \"z\"\n  and days since d\r\n > n - 1\n\
-            \x20 title en \"O\"\n\
-            exception e to o when n + 1\n   <\n n * 2 - 99\n  title en \"E\"\n";
+            \x20 title en \"O  with\n\t {s or \"a  b\"}{n or \"?\"} and  {d or \"-\"} \"\n\
+            exception e to o when n + 1\n   <\n n * 2 - 99\n  title en \" E {n or \"?\"}\"\n";
         let policy = Policy::from_source("p.asylon", source).expect("it checks");
         let checked = Arc::new(policy.checked().clone());
         let nothing_made = Arc::new(Texts::unrendered(&checked));

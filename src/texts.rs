@@ -1,6 +1,7 @@
 //! The texts of a decision that do not depend on the case, made once when the policy is
-//! loaded: the messages that interpolate nothing, rendered in each of their languages;
-//! each outcome's and exception's sources, folded; each condition a reason quotes, as
+//! loaded: the messages that interpolate nothing, rendered in each of their languages,
+//! and the text between the values of those that do, folded; each outcome's and
+//! exception's sources, folded; each condition a reason quotes, as
 //! written, with the facts it reads.
 //!
 //! A decision copies these instead of rendering them again for every case. Each is made
@@ -12,7 +13,7 @@ use std::collections::BTreeMap;
 use crate::checked::{
     CheckedPolicy, ExceptionId, Expr, ExprKind, FactId, Message, Part, Ref, RuleId, RuleInfo,
 };
-use crate::message::{fold_whitespace, render};
+use crate::message::{fold_whitespace, render, shown_value, Folded, Folding};
 use crate::source::Span;
 use crate::text::Text;
 use crate::value::{Date, Value};
@@ -65,9 +66,26 @@ pub(crate) struct Condition {
     pub marks: Vec<(u32, u32)>,
 }
 
-/// A message rendered once in each of its languages where it interpolates nothing.
+/// A message prepared in each of its languages: rendered once where it interpolates
+/// nothing, its text folded once where it does.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Rendered(Vec<Option<Text>>);
+pub(crate) struct Rendered(Vec<Prepared>);
+
+/// A message in one language, as prepared at load.
+#[derive(Debug, Clone)]
+enum Prepared {
+    /// The whole text, rendered.
+    Made(Text),
+    /// Its pieces: the text between the values folded, each value by its place among
+    /// the message's parts.
+    Pieces(Vec<Piece>),
+}
+
+#[derive(Debug, Clone)]
+enum Piece {
+    Text(Folded),
+    Value(usize),
+}
 
 /// The texts of a rule, or of one of its versions.
 #[derive(Debug, Clone, Default)]
@@ -246,30 +264,56 @@ impl Rendered {
             (message.texts.iter())
                 .map(|(lang, parts)| {
                     // Without interpolations, no value is ever asked for.
-                    (parts.iter().all(|p| matches!(p, Part::Text(_))))
-                        .then(|| Text::shared(render(policy, message, lang, |_| None)))
+                    if parts.iter().all(|p| matches!(p, Part::Text(_))) {
+                        return Prepared::Made(Text::shared(render(policy, message, lang, |_| {
+                            None
+                        })));
+                    }
+                    let pieces = (parts.iter().enumerate())
+                        .map(|(k, p)| match p {
+                            Part::Text(t) => Piece::Text(Folded::of(t)),
+                            Part::Value(..) => Piece::Value(k),
+                        })
+                        .collect();
+                    Prepared::Pieces(pieces)
                 })
                 .collect(),
         )
     }
 
     /// `message` in `lang`, as [`render`] renders it: a copy of the text made at load
-    /// when the language it falls back to interpolates nothing.
+    /// when the language it falls back to interpolates nothing, else its values put
+    /// between the pieces folded at load.
     pub fn render(
         &self,
         policy: &CheckedPolicy,
         message: &Message,
         lang: &str,
-        value: impl FnMut(&Ref) -> Option<Value>,
+        mut value: impl FnMut(&Ref) -> Option<Value>,
     ) -> Text {
-        let made = message.get(lang).and_then(|parts| {
+        let prepared = message.pick(lang).and_then(|(read, parts)| {
             let i = (message.texts.iter()).position(|(_, p)| std::ptr::eq(p.as_slice(), parts))?;
-            self.0.get(i)?.as_ref()
+            Some((read, parts, self.0.get(i)?))
         });
-        match made {
-            Some(text) => text.clone(),
-            None => Text::from(render(policy, message, lang, value)),
+        let Some((read, parts, prepared)) = prepared else {
+            return Text::from(render(policy, message, lang, value));
+        };
+        let pieces = match prepared {
+            Prepared::Made(text) => return text.clone(),
+            Prepared::Pieces(pieces) => pieces,
+        };
+        let mut out = Folding::default();
+        for piece in pieces {
+            match piece {
+                Piece::Text(folded) => out.push_folded(folded),
+                Piece::Value(k) => {
+                    if let Some(Part::Value(r, ty, shown)) = parts.get(*k) {
+                        out.push(&shown_value(policy, ty, shown, value(r), read));
+                    }
+                }
+            }
         }
+        Text::from(out.done())
     }
 }
 
