@@ -12,6 +12,9 @@
 //! not hold 100 000 decisions). On Linux it also prints each server's CPU time per
 //! request (from `/proc`): the service's beside the floor's is what answering costs
 //! beyond HTTP, to compare with the library's price of a decision (`batch/full`).
+//!
+//! With `ASYLON_LOAD_FLOOR_ONLY=127.0.0.1:8081` it only serves the floor, for another load
+//! generator: `benches/wrk-cases.lua` has `wrk` post the same cases to either server.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -27,13 +30,25 @@ const AS_OF: &str = "2024-06-17";
 fn main() {
     let root = env!("CARGO_MANIFEST_DIR");
     std::env::set_current_dir(root).expect("the package root");
+    if let Ok(listen) = std::env::var("ASYLON_LOAD_FLOOR_ONLY") {
+        // The floor alone, for another load generator (`benches/wrk-cases.lua`).
+        let fixed = std::fs::read_to_string("target/serve-load-fixed.json")
+            .expect("a fixed decision: run the bench once first");
+        println!(
+            "the floor: http://{}/fixed",
+            floor(fixed.trim_end().to_string(), &listen)
+        );
+        loop {
+            std::thread::park();
+        }
+    }
     let cases = cases();
     println!("{} cases, {CONNECTIONS} connections", cases.len());
     let expected = expected(&cases);
 
     // The floor: the same HTTP stack answering a fixed decision.
     let fixed = std::fs::read_to_string("target/serve-load-fixed.json").unwrap_or_default();
-    let floor = floor(fixed.trim_end().to_string());
+    let floor = floor(fixed.trim_end().to_string(), "127.0.0.1:0");
     let before = floor_cpu();
     let (floor_stats, _) = run(&floor, "/fixed", &cases, None);
     report("floor (fixed decision, no evaluation)", &floor_stats);
@@ -132,8 +147,9 @@ fn expected(cases: &[String]) -> Vec<u64> {
     hashes
 }
 
-/// Starts the floor server on its own runtime; its address.
-fn floor(fixed: String) -> String {
+/// Starts the floor server on its own runtime, listening on `listen`; its address.
+fn floor(fixed: String, listen: &str) -> String {
+    let listen = listen.to_string();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -155,7 +171,7 @@ fn floor(fixed: String) -> String {
                     }
                 }),
             );
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            let listener = tokio::net::TcpListener::bind(&listen)
                 .await
                 .expect("a port");
             let _ = tx.send(listener.local_addr().expect("an address").to_string());
