@@ -296,12 +296,7 @@ impl Decision {
         // The policy's own tag for it (`es` for `es-MX`); one it lacks reads English.
         let lang =
             crate::message::match_language(&policy.languages, lang).map_or("en", String::as_str);
-        let texts = Said {
-            policy,
-            texts: &from.texts,
-            today: from.today,
-            lang,
-        };
+        let texts = Said::new(policy, &from.texts, from.today, lang);
         let rule = |id: &str| policy.outcome_named(id);
         d.lang = lang.to_string();
         d.title = policy_title(policy, &from.texts, lang);
@@ -356,15 +351,31 @@ struct Said<'a> {
     texts: &'a Texts,
     today: Date,
     lang: &'a str,
+    /// `lang`'s place among the policy's languages, when it is one of them: where the
+    /// texts made at load keep each message's text in it.
+    at: Option<usize>,
 }
 
-impl Said<'_> {
+impl<'a> Said<'a> {
+    fn new(policy: &'a CheckedPolicy, texts: &'a Texts, today: Date, lang: &'a str) -> Said<'a> {
+        let at = policy.languages.iter().position(|l| l == lang);
+        Said {
+            policy,
+            texts,
+            today,
+            lang,
+            at,
+        }
+    }
+
     /// An outcome's title.
     fn title(&self, id: RuleId, value: impl FnMut(&Ref) -> Option<Value>) -> Text {
         let rule = self.policy.rule(id);
         let message = texts_of(rule, self.today).0;
         match self.texts.rule_at(id.0 as usize, rule, self.today) {
-            Some(t) => t.title.render(self.policy, message, self.lang, value),
+            Some(t) => t
+                .title
+                .render(self.policy, message, (self.lang, self.at), value),
             None => Text::from(render(self.policy, message, self.lang, value)),
         }
     }
@@ -374,7 +385,9 @@ impl Said<'_> {
         let rule = self.policy.rule(id);
         let message = texts_of(rule, self.today).1;
         match self.texts.rule_at(id.0 as usize, rule, self.today) {
-            Some(t) => t.explain.render(self.policy, message, self.lang, value),
+            Some(t) => t
+                .explain
+                .render(self.policy, message, (self.lang, self.at), value),
             None => Text::from(render(self.policy, message, self.lang, value)),
         }
     }
@@ -384,9 +397,12 @@ impl Said<'_> {
         let exception = self.policy.exception(id);
         let texts = self.texts.exception(id.0 as usize);
         let title = match texts {
-            Some(t) => t
-                .title
-                .render(self.policy, &exception.title, self.lang, &mut value),
+            Some(t) => t.title.render(
+                self.policy,
+                &exception.title,
+                (self.lang, self.at),
+                &mut value,
+            ),
             None => Text::from(render(self.policy, &exception.title, self.lang, &mut value)),
         };
         if !title.is_empty() {
@@ -454,12 +470,7 @@ fn verdicts_and_texts(
     lang: &str,
 ) -> Result<Decision, EvalError> {
     let policy = ev.policy;
-    let said = Said {
-        policy,
-        texts,
-        today: ev.today,
-        lang,
-    };
+    let said = Said::new(policy, texts, ev.today, lang);
     // Every rule, so that a conflict anywhere is reported, not only on the paths the
     // outcomes happened to take.
     for i in 0..policy.rules.len() {

@@ -69,7 +69,12 @@ pub(crate) struct Condition {
 /// A message prepared in each of its languages: rendered once where it interpolates
 /// nothing, its text folded once where it does.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Rendered(Vec<Prepared>);
+pub(crate) struct Rendered {
+    /// Each of the message's languages, prepared.
+    prepared: Vec<Prepared>,
+    /// For each of the policy's languages, which of those [`Message::pick`] reads.
+    picked: Vec<Option<usize>>,
+}
 
 /// A message in one language, as prepared at load.
 #[derive(Debug, Clone)]
@@ -260,40 +265,50 @@ impl Names {
 
 impl Rendered {
     fn of(policy: &CheckedPolicy, message: &Message) -> Rendered {
-        Rendered(
-            (message.texts.iter())
-                .map(|(lang, parts)| {
-                    // Without interpolations, no value is ever asked for.
-                    if parts.iter().all(|p| matches!(p, Part::Text(_))) {
-                        return Prepared::Made(Text::shared(render(policy, message, lang, |_| {
-                            None
-                        })));
-                    }
-                    let pieces = (parts.iter().enumerate())
-                        .map(|(k, p)| match p {
-                            Part::Text(t) => Piece::Text(Folded::of(t)),
-                            Part::Value(..) => Piece::Value(k),
-                        })
-                        .collect();
-                    Prepared::Pieces(pieces)
-                })
-                .collect(),
-        )
+        let picked = (policy.languages.iter())
+            .map(|lang| {
+                let (_, parts) = message.pick(lang)?;
+                (message.texts.iter()).position(|(_, p)| std::ptr::eq(p.as_slice(), parts))
+            })
+            .collect();
+        let prepared = (message.texts.iter())
+            .map(|(lang, parts)| {
+                // Without interpolations, no value is ever asked for.
+                if parts.iter().all(|p| matches!(p, Part::Text(_))) {
+                    return Prepared::Made(Text::shared(render(policy, message, lang, |_| None)));
+                }
+                let pieces = (parts.iter().enumerate())
+                    .map(|(k, p)| match p {
+                        Part::Text(t) => Piece::Text(Folded::of(t)),
+                        Part::Value(..) => Piece::Value(k),
+                    })
+                    .collect();
+                Prepared::Pieces(pieces)
+            })
+            .collect();
+        Rendered { prepared, picked }
     }
 
     /// `message` in `lang`, as [`render`] renders it: a copy of the text made at load
     /// when the language it falls back to interpolates nothing, else its values put
-    /// between the pieces folded at load.
+    /// between the pieces folded at load. `lang` comes with its place among the
+    /// policy's languages, when it is one: which text it reads was found at load.
     pub fn render(
         &self,
         policy: &CheckedPolicy,
         message: &Message,
-        lang: &str,
+        (lang, at): (&str, Option<usize>),
         mut value: impl FnMut(&Ref) -> Option<Value>,
     ) -> Text {
-        let prepared = message.pick(lang).and_then(|(read, parts)| {
-            let i = (message.texts.iter()).position(|(_, p)| std::ptr::eq(p.as_slice(), parts))?;
-            Some((read, parts, self.0.get(i)?))
+        let i = match at {
+            Some(at) => self.picked.get(at).copied().flatten(),
+            None => message.pick(lang).and_then(|(_, parts)| {
+                (message.texts.iter()).position(|(_, p)| std::ptr::eq(p.as_slice(), parts))
+            }),
+        };
+        let prepared = i.and_then(|i| {
+            let (read, parts) = message.texts.get(i)?;
+            Some((read.as_str(), parts, self.prepared.get(i)?))
         });
         let Some((read, parts, prepared)) = prepared else {
             return Text::from(render(policy, message, lang, value));
