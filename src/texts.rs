@@ -1,8 +1,8 @@
 //! The texts of a decision that do not depend on the case, made once when the policy is
 //! loaded: the messages that interpolate nothing, rendered in each of their languages,
 //! and the text between the values of those that do, folded; each outcome's and
-//! exception's sources, folded; each condition a reason quotes, as
-//! written, with the facts it reads.
+//! exception's sources, folded; each condition a reason quotes, as written, with the
+//! facts it reads.
 //!
 //! A decision copies these instead of rendering them again for every case. Each is made
 //! by the very function a decision would call ([`render`], [`fold_whitespace`]), so the
