@@ -1,6 +1,6 @@
 -- wrk posts the peer cases, one per request, to the floor or to `asylon serve`:
--- a light client beside benches/serve_load.rs's, whose 64 threads cost more CPU per
--- request than either server. Answers are not checked here (serve_load checks them).
+-- a light client beside benches/serve_load.rs's, whose 64 threads cost about as much CPU
+-- per request as the service. Answers are not checked here (serve_load checks them).
 --
 --   CASES=/tmp/peers/cases-100000.jsonl wrk -t2 -c64 -d10s --latency \
 --     -s benches/wrk-cases.lua http://127.0.0.1:8080/v1/policies/us-mexico-border/evaluate
