@@ -13,6 +13,10 @@
 //! request (from `/proc`): the service's beside the floor's is what answering costs
 //! beyond HTTP, to compare with the library's price of a decision (`batch/full`).
 //!
+//! `ASYLON_LOAD_ROUNDS=N` runs the floor and the service N times each, alternately, and
+//! prints each round's share and their median. The client's own CPU per request is
+//! printed too: it shares the cores with the server.
+//!
 //! With `ASYLON_LOAD_FLOOR_ONLY=127.0.0.1:8081` it only serves the floor, for another load
 //! generator: `benches/wrk-cases.lua` has `wrk` post the same cases to either server.
 
@@ -45,15 +49,15 @@ fn main() {
     let cases = cases();
     println!("{} cases, {CONNECTIONS} connections", cases.len());
     let expected = expected(&cases);
+    let rounds: usize = std::env::var("ASYLON_LOAD_ROUNDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1)
+        .max(1);
 
     // The floor: the same HTTP stack answering a fixed decision.
     let fixed = std::fs::read_to_string("target/serve-load-fixed.json").unwrap_or_default();
     let floor = floor(fixed.trim_end().to_string(), "127.0.0.1:0");
-    let before = floor_cpu();
-    let (floor_stats, _) = run(&floor, "/fixed", &cases, None);
-    report("floor (fixed decision, no evaluation)", &floor_stats);
-    let floor_cpu = floor_cpu().zip(before).map(|(a, b)| a - b);
-    cpu_per_request("floor's server threads", floor_cpu, floor_stats.count);
 
     let mut server = Command::new(env!("CARGO_BIN_EXE_asylon"))
         .args(["serve", POLICY, "--listen", "127.0.0.1:0", "--quiet"])
@@ -71,22 +75,52 @@ fn main() {
         .next()
         .unwrap_or("")
         .to_string();
-    let before = process_cpu(server.id());
-    let (stats, wrong) = run(
-        &addr,
-        "/v1/policies/us-mexico-border/evaluate",
-        &cases,
-        Some(&expected),
-    );
-    let serve_cpu = process_cpu(server.id()).zip(before).map(|(a, b)| a - b);
+
+    // Rounds alternate the two, so that a machine whose speed drifts (a shared virtual
+    // machine's does, by a tenth within minutes) weighs on both alike.
+    let mut shares = Vec::new();
+    for round in 1..=rounds {
+        if rounds > 1 {
+            println!("round {round} of {rounds}");
+        }
+        let (before, own) = (floor_cpu(), process_cpu(std::process::id()));
+        let (floor_stats, _) = run(&floor, "/fixed", &cases, None);
+        report("floor (fixed decision, no evaluation)", &floor_stats);
+        let server_cpu = floor_cpu().zip(before).map(|(a, b)| a - b);
+        let all = process_cpu(std::process::id()).zip(own).map(|(a, b)| a - b);
+        cpu_per_request("floor's server threads", server_cpu, floor_stats.count);
+        let client = all.zip(server_cpu).map(|(a, s)| a - s);
+        cpu_per_request("the client's threads", client, floor_stats.count);
+
+        let (before, own) = (process_cpu(server.id()), process_cpu(std::process::id()));
+        let (stats, wrong) = run(
+            &addr,
+            "/v1/policies/us-mexico-border/evaluate",
+            &cases,
+            Some(&expected),
+        );
+        let serve_cpu = process_cpu(server.id()).zip(before).map(|(a, b)| a - b);
+        let client = process_cpu(std::process::id()).zip(own).map(|(a, b)| a - b);
+        report("asylon serve (evaluate)", &stats);
+        cpu_per_request("asylon serve's process", serve_cpu, stats.count);
+        cpu_per_request("the client's threads", client, stats.count);
+        let share = 100.0 * stats.rate / floor_stats.rate;
+        println!(
+            "throughput: {share:.0} % of the floor; answers different from asylon batch: {wrong}"
+        );
+        shares.push(share);
+    }
     let _ = server.kill();
     let _ = server.wait();
-    report("asylon serve (evaluate)", &stats);
-    cpu_per_request("asylon serve's process", serve_cpu, stats.count);
-    println!(
-        "throughput: {:.0} % of the floor; answers different from asylon batch: {wrong}",
-        100.0 * stats.rate / floor_stats.rate
-    );
+    if rounds > 1 {
+        shares.sort_by(f64::total_cmp);
+        let listed: Vec<String> = shares.iter().map(|s| format!("{s:.0} %")).collect();
+        println!(
+            "shares of the floor, lowest first: {}; median {:.0} %",
+            listed.join(", "),
+            shares[shares.len() / 2]
+        );
+    }
 }
 
 /// The cases: `ASYLON_LOAD_CASES`, or the examples repeated to 20 000.
