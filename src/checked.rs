@@ -499,10 +499,7 @@ pub struct Allow {
 impl Allow {
     /// Whether this `allow` silences a lint with `code` at `span`.
     pub fn silences(&self, code: &str, span: Span) -> bool {
-        self.code == code
-            && span.file == self.declaration.file
-            && self.declaration.start <= span.start
-            && span.end <= self.declaration.end
+        self.code == code && self.declaration.contains(span)
     }
 }
 

@@ -79,10 +79,7 @@ fn collect(ev: &mut Evaluator<'_>, whole: &Expr, e: &Expr, out: &mut Vec<(u32, S
         ExprKind::Cmp(op, a, b) => {
             let ordering = !matches!(op, CmpOp::Eq | CmpOp::Ne);
             for operand in [a, b] {
-                let inside = operand.span.file == whole.span.file
-                    && operand.span.start >= whole.span.start
-                    && operand.span.end <= whole.span.end;
-                if !inside || !shows_value(operand, ordering) {
+                if !whole.span.contains(operand.span) || !shows_value(operand, ordering) {
                     continue;
                 }
                 if let Some(v) = ev.eval(operand) {

@@ -40,6 +40,11 @@ impl Span {
         }
     }
 
+    /// Whether `other` lies within this span, in the same file.
+    pub fn contains(self, other: Span) -> bool {
+        self.file == other.file && self.start <= other.start && other.end <= self.end
+    }
+
     /// The smallest span covering both (just `self` when they are in different files).
     pub fn to(self, other: Span) -> Span {
         if self.file != other.file {

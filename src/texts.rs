@@ -375,10 +375,7 @@ fn marks(source: &str, whole: &Expr, e: &Expr, out: &mut Vec<(u32, u32)>) {
     match &e.kind {
         ExprKind::Cmp(_, a, b) => {
             for operand in [a, b] {
-                let inside = operand.span.file == whole.span.file
-                    && operand.span.start >= whole.span.start
-                    && operand.span.end <= whole.span.end;
-                if !inside {
+                if !whole.span.contains(operand.span) {
                     continue;
                 }
                 let at = (operand.span.end - whole.span.start) as usize;
