@@ -367,16 +367,12 @@ pub fn template(policy: &CheckedPolicy, message: &Message, lang: &str) -> String
 
 /// Folds every run of whitespace into one space and trims the ends.
 pub fn fold_whitespace(text: &str) -> String {
-    // Word by word into one string: collecting the words first and joining them cost a
-    // list and a second pass per text, and a decision folds a few.
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
+    let mut out = Folding {
+        out: String::with_capacity(text.len()),
+        gap: false,
+    };
+    out.push(text);
+    out.done()
 }
 
 #[cfg(test)]
