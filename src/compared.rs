@@ -60,11 +60,7 @@ fn into_folded(written: &Condition, inserts: &[(u32, String)]) -> Option<String>
             return None;
         }
         let value = shown.strip_prefix(" = ").unwrap_or(shown);
-        if value.is_ascii() && !value.bytes().any(|b| b.is_ascii_whitespace() || b == 0x0b) {
-            text.insert_str(*at as usize, value);
-        } else {
-            text.insert_str(*at as usize, &fold_whitespace(value));
-        }
+        text.insert_str(*at as usize, &fold_whitespace(value));
         text.insert_str(*at as usize, " = ");
     }
     Some(text)
