@@ -209,11 +209,7 @@ fn text(out: &mut Vec<u8>, t: &Text) {
 /// copied between quotes, tested 16 bytes at a time.
 fn string(out: &mut Vec<u8>, s: &str) {
     let plain = |b: u8| b >= 0x20 && b != b'"' && b != b'\\';
-    let chunks = s.as_bytes().chunks(16);
-    if chunks
-        .into_iter()
-        .all(|c| c.iter().fold(true, |all, &b| all & plain(b)))
-    {
+    if (s.as_bytes().chunks(16)).all(|c| c.iter().fold(true, |all, &b| all & plain(b))) {
         out.reserve(s.len() + 2);
         out.push(b'"');
         out.extend_from_slice(s.as_bytes());
