@@ -266,10 +266,7 @@ impl Names {
 impl Rendered {
     fn of(policy: &CheckedPolicy, message: &Message) -> Rendered {
         let picked = (policy.languages.iter())
-            .map(|lang| {
-                let (_, parts) = message.pick(lang)?;
-                (message.texts.iter()).position(|(_, p)| std::ptr::eq(p.as_slice(), parts))
-            })
+            .map(|lang| picked(message, lang))
             .collect();
         let prepared = (message.texts.iter())
             .map(|(lang, parts)| {
@@ -302,9 +299,7 @@ impl Rendered {
     ) -> Text {
         let i = match at {
             Some(at) => self.picked.get(at).copied().flatten(),
-            None => message.pick(lang).and_then(|(_, parts)| {
-                (message.texts.iter()).position(|(_, p)| std::ptr::eq(p.as_slice(), parts))
-            }),
+            None => picked(message, lang),
         };
         let prepared = i.and_then(|i| {
             let (read, parts) = message.texts.get(i)?;
@@ -330,6 +325,12 @@ impl Rendered {
         }
         Text::from(out.done())
     }
+}
+
+/// Which of `message`'s languages [`Message::pick`] reads for `lang`.
+fn picked(message: &Message, lang: &str) -> Option<usize> {
+    let (_, parts) = message.pick(lang)?;
+    (message.texts.iter()).position(|(_, p)| std::ptr::eq(p.as_slice(), parts))
 }
 
 /// A span as a key: spans compare equal whatever their place, so that syntax trees
