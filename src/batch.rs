@@ -234,14 +234,25 @@ impl LineEvaluator {
     /// is wrong.
     fn reference(&self, n: usize, case: Case<'_>, out: &mut Vec<u8>) -> bool {
         let name = format!("line {n}");
-        match self.policy.evaluate_json(&name, case.facts, &self.options) {
-            Ok(decision) => {
+        let result = if self.compact {
+            (self.policy.evaluate_json(&name, case.facts, &self.options)).map(|decision| {
                 out.extend_from_slice(b",\"result\":");
-                if self.compact {
-                    write_decision(&decision, out);
-                } else {
-                    decision.write_json(out);
-                }
+                write_decision(&decision, out);
+            })
+        } else {
+            // A full decision is written as it is assembled.
+            let start = out.len();
+            out.extend_from_slice(b",\"result\":");
+            let written = self
+                .policy
+                .evaluate_json_into(&name, case.facts, &self.options, out);
+            if written.is_err() {
+                out.truncate(start);
+            }
+            written.map(|_| ())
+        };
+        match result {
+            Ok(()) => {
                 out.extend_from_slice(b"}\n");
                 true
             }

@@ -15,12 +15,12 @@ use crate::checked::{
     CheckedPolicy, ExceptionId, ExceptionInfo, Expr, ExprKind, FactId, Message, Ref, RuleId,
     RuleInfo,
 };
-use crate::eval::{EvalError, Evaluator};
+use crate::eval::{ConflictInfo, EvalError, Evaluator};
 use crate::facts::Facts;
 use crate::message::{fold_whitespace, render};
 use crate::text::Text;
 use crate::texts::{collect_facts, Texts};
-use crate::value::{Date, Value};
+use crate::value::{Date, Type, Value};
 #[doc(hidden)] // The inside: values are the checked policy's.
 pub use crate::written::value_json;
 
@@ -451,7 +451,9 @@ pub(crate) fn decide(
     revision: Text,
     lang: &str,
 ) -> Result<Decision, EvalError> {
-    let mut decision = verdicts_and_texts(&mut ev, texts, revision, lang)?;
+    let mut build = Build::new();
+    assemble(&mut ev, texts, revision, lang, &mut build)?;
+    let mut decision = build.decision;
     decision.origin = Origin(Some(Arc::new(Evaluated {
         policy: Arc::clone(policy),
         texts: Arc::clone(texts),
@@ -462,14 +464,265 @@ pub(crate) fn decide(
     Ok(decision)
 }
 
-/// The decision for the evaluator's case, in `lang`.
-fn verdicts_and_texts(
+/// The parts of a decision, handed to a [`Sink`] in the order its JSON lists them, so
+/// that one assembly makes both the [`Decision`] ([`Build`]) and its JSON written as it
+/// goes (`crate::json::Writer`), which builds and drops no structure.
+pub(crate) trait Sink {
+    /// The decision's header; `outcomes` counts the holding, undetermined and
+    /// not-holding outcomes to come.
+    fn header(&mut self, header: Header<'_>, outcomes: [usize; 3]);
+    /// An outcome that holds; its reasons follow, then [`Sink::end_holding`].
+    fn holding(&mut self, holding: HoldingPart<'_>);
+    /// A reason of the last holding outcome.
+    fn reason(&mut self, at: &At<'_>, reason: ReasonPart<'_>);
+    /// The last holding outcome is complete.
+    fn end_holding(&mut self);
+    /// An undetermined outcome: all of them come after the holding ones.
+    fn undetermined(&mut self, at: &At<'_>, outcome: UndeterminedPart<'_>);
+    /// An outcome that does not hold, after every undetermined one; the exceptions that
+    /// defeated it follow, then [`Sink::end_not_holding`].
+    fn not_holding(&mut self, outcome: NotHoldingPart);
+    /// An exception that defeated the last outcome that does not hold.
+    fn defeat(&mut self, defeat: DefeatPart);
+    /// The last outcome that does not hold is complete.
+    fn end_not_holding(&mut self);
+    /// The facts undetermined outcomes are missing, the most needed first; then the
+    /// conflicts, and the decision is complete.
+    fn end(&mut self, at: &At<'_>, missing: &[FactId], conflicts: &[ConflictInfo]);
+}
+
+/// What a [`Sink`] looks names, types and values up in.
+pub(crate) struct At<'a> {
+    pub policy: &'a CheckedPolicy,
+    pub texts: &'a Texts,
+    pub facts: &'a Facts,
+}
+
+/// The header of a decision.
+pub(crate) struct Header<'a> {
+    pub policy: Text,
+    pub title: Option<Text>,
+    pub version: Option<Text>,
+    pub revision: Text,
+    pub as_of: Date,
+    pub lang: &'a str,
+}
+
+/// An outcome that holds, without its reasons.
+pub(crate) struct HoldingPart<'a> {
+    pub id: Text,
+    pub title: Text,
+    pub explanation: Text,
+    pub source: Text,
+    pub sources: &'a [Text],
+    pub effective: Option<Text>,
+    /// How many reasons follow.
+    pub reasons: usize,
+}
+
+/// A [`Reason`], its values as the evaluator has them.
+pub(crate) struct ReasonPart<'a> {
+    pub kind: ReasonKind,
+    pub exception: Option<Text>,
+    pub condition: Text,
+    pub with_values: Option<String>,
+    /// Its value, of type `ty`.
+    pub value: Option<Value>,
+    pub ty: &'a Type,
+    /// The facts it reads, sorted by name: those known are shown.
+    pub facts: &'a [FactId],
+    /// The exceptions that stopped it from applying.
+    pub defeated_by: Vec<ExceptionId>,
+    pub source: Option<Text>,
+}
+
+/// An undetermined outcome.
+pub(crate) struct UndeterminedPart<'a> {
+    pub id: Text,
+    pub title: Text,
+    /// The unknown facts that could decide it, in declaration order.
+    pub missing: &'a [FactId],
+    pub conflict: bool,
+}
+
+/// An outcome that does not hold, without its defeats.
+pub(crate) struct NotHoldingPart {
+    pub id: Text,
+    pub title: Text,
+    pub effective: Option<Text>,
+}
+
+/// A [`Defeat`].
+pub(crate) struct DefeatPart {
+    pub exception: Text,
+    pub title: Text,
+    pub source: Option<Text>,
+}
+
+/// The [`Sink`] that builds a [`Decision`], empty until the header comes.
+struct Build {
+    decision: Decision,
+}
+
+impl Build {
+    fn new() -> Build {
+        Build {
+            decision: Decision {
+                policy: Text::default(),
+                title: None,
+                version: None,
+                revision: Text::default(),
+                as_of: String::new(),
+                lang: String::new(),
+                outcomes: Vec::new(),
+                undetermined: Vec::new(),
+                does_not_hold: Vec::new(),
+                missing: Vec::new(),
+                conflicts: Vec::new(),
+                origin: Origin::default(),
+            },
+        }
+    }
+}
+
+impl Sink for Build {
+    fn header(&mut self, h: Header<'_>, [holding, undetermined, not_holding]: [usize; 3]) {
+        self.decision = Decision {
+            policy: h.policy,
+            title: h.title,
+            version: h.version,
+            revision: h.revision,
+            as_of: h.as_of.to_string(),
+            lang: h.lang.to_string(),
+            // Each list made at its size: grown one push at a time, they were copied
+            // seven times per decision.
+            outcomes: Vec::with_capacity(holding),
+            undetermined: Vec::with_capacity(undetermined),
+            does_not_hold: Vec::with_capacity(not_holding),
+            missing: Vec::new(),
+            conflicts: Vec::new(),
+            origin: Origin::default(),
+        };
+    }
+
+    fn holding(&mut self, h: HoldingPart<'_>) {
+        self.decision.outcomes.push(Holding {
+            id: h.id,
+            status: Status::Holds,
+            title: h.title,
+            explanation: h.explanation,
+            source: h.source,
+            sources: h.sources.to_vec(),
+            effective: h.effective,
+            because: Vec::with_capacity(h.reasons),
+        });
+    }
+
+    fn reason(&mut self, at: &At<'_>, r: ReasonPart<'_>) {
+        let policy = at.policy;
+        // Inserted one by one: a map of a few facts is one node, and building it from an
+        // iterator would first gather and sort the entries in a list of its own.
+        let mut facts = BTreeMap::new();
+        for &f in r.facts {
+            if let Some(v) = at.facts.get(f) {
+                let info = policy.fact(f);
+                facts.insert(
+                    at.texts.names.fact(policy, f),
+                    value_json(policy, &info.ty, v),
+                );
+            }
+        }
+        let reason = Reason {
+            kind: r.kind,
+            exception: r.exception,
+            condition: r.condition,
+            with_values: r.with_values,
+            value: (r.value.as_ref())
+                .map_or(serde_json::Value::Null, |v| value_json(policy, r.ty, v)),
+            facts,
+            defeated_by: (r.defeated_by.iter())
+                .map(|e| at.texts.names.exception(policy, *e))
+                .collect(),
+            source: r.source,
+        };
+        if let Some(h) = self.decision.outcomes.last_mut() {
+            h.because.push(reason);
+        }
+    }
+
+    fn end_holding(&mut self) {}
+
+    fn undetermined(&mut self, at: &At<'_>, u: UndeterminedPart<'_>) {
+        self.decision.undetermined.push(Undetermined {
+            id: u.id,
+            status: Status::Undetermined,
+            title: u.title,
+            missing: (u.missing.iter())
+                .map(|f| at.texts.names.fact(at.policy, *f))
+                .collect(),
+            conflict: u.conflict,
+        });
+    }
+
+    fn not_holding(&mut self, n: NotHoldingPart) {
+        self.decision.does_not_hold.push(NotHolding {
+            id: n.id,
+            status: Status::DoesNotHold,
+            title: n.title,
+            effective: n.effective,
+            defeated_by: Vec::new(),
+        });
+    }
+
+    fn defeat(&mut self, d: DefeatPart) {
+        if let Some(n) = self.decision.does_not_hold.last_mut() {
+            n.defeated_by.push(Defeat {
+                exception: d.exception,
+                title: d.title,
+                source: d.source,
+            });
+        }
+    }
+
+    fn end_not_holding(&mut self) {}
+
+    fn end(&mut self, at: &At<'_>, missing: &[FactId], conflicts: &[ConflictInfo]) {
+        let policy = at.policy;
+        let names = &at.texts.names;
+        let d = &mut self.decision;
+        d.missing = missing.iter().map(|f| names.fact(policy, *f)).collect();
+        d.conflicts = (conflicts.iter())
+            .map(|c| {
+                let rule = policy.rule(c.rule);
+                Conflict {
+                    rule: names.rule(policy, c.rule),
+                    exceptions: (c.exceptions.iter())
+                        .map(|(e, v)| ConflictingException {
+                            exception: names.exception(policy, *e),
+                            value: value_json(policy, &rule.ty, v),
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+    }
+}
+
+/// Assembles the decision for the evaluator's case, in `lang`, into `sink`; returns each
+/// outcome's verdict, in policy order (`None`: undetermined).
+pub(crate) fn assemble(
     ev: &mut Evaluator<'_>,
     texts: &Texts,
     revision: Text,
     lang: &str,
-) -> Result<Decision, EvalError> {
+    sink: &mut impl Sink,
+) -> Result<Vec<Option<bool>>, EvalError> {
     let policy = ev.policy;
+    let at = At {
+        policy,
+        texts,
+        facts: ev.facts,
+    };
     let said = Said::new(policy, texts, ev.today, lang);
     // Every rule, so that a conflict anywhere is reported, not only on the paths the
     // outcomes happened to take.
@@ -479,171 +732,138 @@ fn verdicts_and_texts(
     if let Some(e) = ev.failure.take() {
         return Err(e);
     }
-    // Each list made at its size: grown one push at a time, they were copied seven times
-    // per decision.
     let verdicts: Vec<Option<bool>> = (policy.outcomes.iter())
         .map(|&id| ev.rule(id).and_then(|v| v.as_bool()))
         .collect();
     let count = |verdict: Option<bool>| verdicts.iter().filter(|v| **v == verdict).count();
-    let mut outcomes = Vec::with_capacity(count(Some(true)));
-    let mut undetermined = Vec::with_capacity(count(None));
-    let mut does_not_hold = Vec::with_capacity(count(Some(false)));
+    sink.header(
+        Header {
+            policy: texts.names.policy.clone(),
+            title: policy_title(policy, texts, lang),
+            version: texts.names.version.clone(),
+            revision,
+            as_of: ev.today,
+            lang,
+        },
+        [count(Some(true)), count(None), count(Some(false))],
+    );
+    // The outcomes of each verdict in turn, as the decision lists them. Every verdict
+    // was settled above, without failure; what is evaluated from here on only explains
+    // them, and the order it is asked in cannot change a value.
+    let outcomes = || {
+        policy
+            .outcomes
+            .iter()
+            .copied()
+            .zip(verdicts.iter().copied())
+    };
+    for (id, _) in outcomes().filter(|(_, v)| *v == Some(true)) {
+        holding(ev, &at, &said, id, sink);
+    }
     let mut counts: BTreeMap<FactId, usize> = BTreeMap::new();
-    for (&id, &verdict) in policy.outcomes.iter().zip(&verdicts) {
-        let rule = policy.rule(id);
-        // A rule that changed over time speaks with the texts of its version in force.
-        let version = rule.version_at(ev.today);
+    for (id, _) in outcomes().filter(|(_, v)| v.is_none()) {
+        let found = ev.missing_for_rule(id);
+        let missing = found.sorted();
+        for f in &missing {
+            *counts.entry(*f).or_default() += 1;
+        }
         let title = said.title(id, |r| value_of(ev, *r));
-        match verdict {
-            Some(true) => {
-                let explanation = said.explanation(id, |r| value_of(ev, *r));
-                let because = because(ev, texts, id);
-                let (sources, source, effective) =
-                    match texts.rule_at(id.0 as usize, rule, ev.today) {
-                        Some(t) => (t.sources.clone(), t.source.clone(), t.effective.clone()),
-                        None => {
-                            let sources: Vec<String> = (texts_of(rule, ev.today).2.iter())
-                                .map(|s| fold_whitespace(s))
-                                .collect();
-                            let source = Text::from(sources.join("\n"));
-                            let effective = version.map(|v| Text::from(v.effective.describe()));
-                            (
-                                sources.into_iter().map(Text::from).collect(),
-                                source,
-                                effective,
-                            )
-                        }
-                    };
-                outcomes.push(Holding {
-                    id: texts.names.rule(policy, id),
-                    status: Status::Holds,
-                    title,
-                    explanation,
-                    source,
-                    sources,
-                    effective,
-                    because,
-                });
-            }
-            Some(false) => {
-                let defeated_by = defeats(ev, &said, id);
-                let not_in_force = (!rule.versions.is_empty() && version.is_none()).then(|| {
-                    let periods: Vec<String> = rule
-                        .versions
-                        .iter()
-                        .map(|v| v.effective.describe())
-                        .collect();
-                    Text::from(format!(
-                        "not in force on {}: {}",
-                        ev.today,
-                        periods.join("; ")
-                    ))
-                });
-                does_not_hold.push(NotHolding {
-                    id: texts.names.rule(policy, id),
-                    status: Status::DoesNotHold,
-                    title,
-                    effective: not_in_force,
-                    defeated_by,
-                });
-            }
+        let outcome = UndeterminedPart {
+            id: texts.names.rule(policy, id),
+            title,
+            missing: &missing,
+            conflict: found.conflict,
+        };
+        sink.undetermined(&at, outcome);
+    }
+    for (id, _) in outcomes().filter(|(_, v)| *v == Some(false)) {
+        not_holding(ev, &said, id, sink);
+    }
+    let mut missing: Vec<(usize, FactId)> = counts.iter().map(|(f, n)| (*n, *f)).collect();
+    let name = |f: FactId| (texts.names.facts.get(f.0 as usize)).map(Text::as_str);
+    missing.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| name(a.1).cmp(&name(b.1))));
+    let missing: Vec<FactId> = missing.into_iter().map(|(_, f)| f).collect();
+    sink.end(&at, &missing, &ev.conflicts);
+    Ok(verdicts)
+}
+
+/// An outcome that holds, with its reasons.
+fn holding(ev: &mut Evaluator<'_>, at: &At<'_>, said: &Said<'_>, id: RuleId, sink: &mut impl Sink) {
+    let (policy, texts) = (at.policy, at.texts);
+    let rule = policy.rule(id);
+    let title = said.title(id, |r| value_of(ev, *r));
+    let explanation = said.explanation(id, |r| value_of(ev, *r));
+    let parts = parts(ev, id);
+    let reasons = parts.len() + rule.exceptions.len();
+    let made;
+    let (sources, source, effective) = match texts.rule_at(id.0 as usize, rule, ev.today) {
+        Some(t) => (&t.sources[..], t.source.clone(), t.effective.clone()),
+        None => {
+            let sources: Vec<String> = (texts_of(rule, ev.today).2.iter())
+                .map(|s| fold_whitespace(s))
+                .collect();
+            let source = Text::from(sources.join("\n"));
+            let version = rule.version_at(ev.today);
+            let effective = version.map(|v| Text::from(v.effective.describe()));
+            made = sources.into_iter().map(Text::from).collect::<Vec<_>>();
+            (&made[..], source, effective)
+        }
+    };
+    sink.holding(HoldingPart {
+        id: texts.names.rule(policy, id),
+        title,
+        explanation,
+        source,
+        sources,
+        effective,
+        reasons,
+    });
+    // The outcome holds; when its one condition is its value (no exception could
+    // apply), that condition held, and so did each of its parts: an `and` holds only
+    // when both its sides do. No need to evaluate them again.
+    let held =
+        rule.versions.len() <= 1 && (rule.exceptions.iter()).all(|e| ev.applies(*e) == Some(false));
+    for part in parts {
+        let value = if held {
+            Some(Value::Bool(true))
+        } else {
+            ev.eval(part)
+        };
+        let written = texts.condition(part.span);
+        let found;
+        let facts = match written.and_then(|c| c.facts.as_deref()) {
+            Some(facts) => facts,
             None => {
-                let found = ev.missing_for_rule(id);
-                let missing = found.sorted();
-                for f in &missing {
-                    *counts.entry(*f).or_default() += 1;
-                }
-                undetermined.push(Undetermined {
-                    id: texts.names.rule(policy, id),
-                    status: Status::Undetermined,
-                    title,
-                    missing: (missing.iter())
-                        .map(|f| texts.names.fact(policy, *f))
-                        .collect(),
-                    conflict: found.conflict,
-                });
+                found = read_by_name(policy, texts, part);
+                &found[..]
             }
-        }
+        };
+        let reason = ReasonPart {
+            kind: ReasonKind::Condition,
+            exception: None,
+            condition: match written {
+                Some(c) => c.text.clone(),
+                None => Text::from(fold_whitespace(policy.text(part.span))),
+            },
+            with_values: crate::compared::with_values(ev, part, written),
+            value,
+            ty: &part.ty,
+            facts,
+            defeated_by: Vec::new(),
+            source: None,
+        };
+        sink.reason(at, reason);
     }
-    let mut missing: Vec<(usize, Text)> = counts
-        .iter()
-        .map(|(f, n)| (*n, texts.names.fact(policy, *f)))
-        .collect();
-    missing.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    let conflicts = ev
-        .conflicts
-        .iter()
-        .map(|c| {
-            let rule = policy.rule(c.rule);
-            Conflict {
-                rule: texts.names.rule(policy, c.rule),
-                exceptions: c
-                    .exceptions
-                    .iter()
-                    .map(|(e, v)| ConflictingException {
-                        exception: texts.names.exception(policy, *e),
-                        value: value_json(policy, &rule.ty, v),
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
-    // Every verdict was settled above, without failure. Explaining them may evaluate
-    // parts the verdicts never needed (`10 / x` in `x is 0 or 10 / x > 2`, with `x` =
-    // 0, for the reason's values; every item of a list for the missing facts): such a
-    // part has no value and shows none, and is not the decision's failure.
-    Ok(Decision {
-        policy: texts.names.policy.clone(),
-        title: policy_title(policy, texts, lang),
-        version: texts.names.version.clone(),
-        revision,
-        as_of: ev.today.to_string(),
-        lang: lang.to_string(),
-        outcomes,
-        undetermined,
-        does_not_hold,
-        missing: missing.into_iter().map(|(_, n)| n).collect(),
-        conflicts,
-        origin: Origin::default(),
-    })
-}
-
-fn value_of(ev: &mut Evaluator<'_>, r: Ref) -> Option<Value> {
-    match r {
-        Ref::Fact(f) => ev.facts.get(f).cloned(),
-        Ref::Rule(r) => ev.rule(r),
-    }
-}
-
-/// The exceptions that defeated an outcome whose own condition held.
-fn defeats(ev: &mut Evaluator<'_>, said: &Said<'_>, id: RuleId) -> Vec<Defeat> {
-    let policy = ev.policy;
-    let rule = policy.rule(id);
-    // Whether an exception applied (known already) before whether the rule's own
-    // condition held (evaluated again): for most rules that do not hold, none applied.
-    let applied = (rule.exceptions.iter()).any(|e| ev.applies(*e) == Some(true));
-    if !applied || ev.eval_bool(&rule.body) != Some(true) {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
     for &e in &rule.exceptions {
-        if ev.applies(e) != Some(true) {
-            continue;
-        }
-        out.push(Defeat {
-            exception: said.texts.names.exception(policy, e),
-            title: said.defeat_title(e, |r| value_of(ev, *r)),
-            source: exception_source(said.texts, policy, e),
-        });
+        exception_reason(ev, at, e, sink);
     }
-    out
+    sink.end_holding();
 }
 
-/// The reasons a holding outcome holds: each part of its condition, then each exception
-/// that was checked and did not apply.
-fn because(ev: &mut Evaluator<'_>, texts: &Texts, id: RuleId) -> Vec<Reason> {
-    let policy = ev.policy;
-    let rule = policy.rule(id);
+/// The parts of a holding outcome's condition a reason is given for: those of its
+/// version in force, for a rule that changed over time.
+fn parts<'p>(ev: &mut Evaluator<'p>, id: RuleId) -> Vec<&'p Expr> {
+    let rule = ev.policy.rule(id);
     let mut parts = Vec::with_capacity(8);
     let mut body = &rule.body;
     if rule.versions.len() > 1 {
@@ -659,40 +879,55 @@ fn because(ev: &mut Evaluator<'_>, texts: &Texts, id: RuleId) -> Vec<Reason> {
             }
         }
     }
-    // The outcome holds; when its one condition is its value (no exception could
-    // apply), that condition held, and so did each of its parts: an `and` holds only
-    // when both its sides do. No need to evaluate them again.
-    let held =
-        rule.versions.len() <= 1 && (rule.exceptions.iter()).all(|e| ev.applies(*e) == Some(false));
     crate::texts::conjuncts(body, &mut parts);
-    let mut out = Vec::with_capacity(parts.len() + rule.exceptions.len());
-    for part in parts {
-        let value = if held {
-            Some(Value::Bool(true))
-        } else {
-            ev.eval(part)
-        };
-        let written = texts.condition(part.span);
-        out.push(Reason {
-            kind: ReasonKind::Condition,
-            exception: None,
-            condition: match written {
-                Some(c) => c.text.clone(),
-                None => Text::from(fold_whitespace(policy.text(part.span))),
-            },
-            with_values: crate::compared::with_values(ev, part, written),
-            value: value.map_or(serde_json::Value::Null, |v| {
-                value_json(policy, &part.ty, &v)
-            }),
-            facts: facts_read(ev, texts, part, written.and_then(|c| c.facts.as_deref())),
-            defeated_by: Vec::new(),
-            source: None,
+    parts
+}
+
+/// An outcome that does not hold, with the exceptions that defeated it when its own
+/// condition held.
+fn not_holding(ev: &mut Evaluator<'_>, said: &Said<'_>, id: RuleId, sink: &mut impl Sink) {
+    let policy = ev.policy;
+    let rule = policy.rule(id);
+    let title = said.title(id, |r| value_of(ev, *r));
+    let not_in_force =
+        (!rule.versions.is_empty() && rule.version_at(ev.today).is_none()).then(|| {
+            let periods: Vec<String> = (rule.versions.iter())
+                .map(|v| v.effective.describe())
+                .collect();
+            Text::from(format!(
+                "not in force on {}: {}",
+                ev.today,
+                periods.join("; ")
+            ))
         });
+    sink.not_holding(NotHoldingPart {
+        id: said.texts.names.rule(policy, id),
+        title,
+        effective: not_in_force,
+    });
+    // Whether an exception applied (known already) before whether the rule's own
+    // condition held (evaluated again): for most rules that do not hold, none applied.
+    let applied = (rule.exceptions.iter()).any(|e| ev.applies(*e) == Some(true));
+    if applied && ev.eval_bool(&rule.body) == Some(true) {
+        for &e in &rule.exceptions {
+            if ev.applies(e) != Some(true) {
+                continue;
+            }
+            sink.defeat(DefeatPart {
+                exception: said.texts.names.exception(policy, e),
+                title: said.defeat_title(e, |r| value_of(ev, *r)),
+                source: exception_source(said.texts, policy, e),
+            });
+        }
     }
-    for &e in &rule.exceptions {
-        out.push(exception_reason(ev, texts, e));
+    sink.end_not_holding();
+}
+
+fn value_of(ev: &mut Evaluator<'_>, r: Ref) -> Option<Value> {
+    match r {
+        Ref::Fact(f) => ev.facts.get(f).cloned(),
+        Ref::Rule(r) => ev.rule(r),
     }
-    out
 }
 
 /// An exception's passages, folded into one text.
@@ -706,16 +941,15 @@ fn exception_source(texts: &Texts, policy: &CheckedPolicy, e: ExceptionId) -> Op
     }
 }
 
-fn exception_reason(ev: &mut Evaluator<'_>, texts: &Texts, e: ExceptionId) -> Reason {
-    let policy = ev.policy;
+/// The reason an exception to a holding outcome gives: it was checked, and did not apply.
+fn exception_reason(ev: &mut Evaluator<'_>, at: &At<'_>, e: ExceptionId, sink: &mut impl Sink) {
+    let (policy, texts) = (at.policy, at.texts);
     let exc = policy.exception(e);
     let written = texts.exception(e.0 as usize).map(|t| &t.when);
     let applies = ev.applies(e);
-    let defeated_by = exc
-        .exceptions
-        .iter()
-        .filter(|s| ev.applies(**s) == Some(true))
-        .map(|s| texts.names.exception(policy, *s))
+    let defeated_by = (exc.exceptions.iter())
+        .copied()
+        .filter(|s| ev.applies(*s) == Some(true))
         .collect();
     let mut condition = match written {
         Some(c) => c.text.clone(),
@@ -724,48 +958,33 @@ fn exception_reason(ev: &mut Evaluator<'_>, texts: &Texts, e: ExceptionId) -> Re
     if let Some(period) = exc.effective.filter(|p| !p.contains(ev.today)) {
         condition = Text::from(format!("{condition} (not in force: {})", period.describe()));
     }
-    Reason {
+    let found;
+    let facts = match written.and_then(|c| c.facts.as_deref()) {
+        Some(facts) => facts,
+        None => {
+            found = read_by_name(policy, texts, &exc.when);
+            &found[..]
+        }
+    };
+    let reason = ReasonPart {
         kind: ReasonKind::Exception,
         exception: Some(texts.names.exception(policy, e)),
         condition,
         with_values: crate::compared::with_values(ev, &exc.when, written),
-        value: applies.map_or(serde_json::Value::Null, serde_json::Value::Bool),
-        facts: facts_read(
-            ev,
-            texts,
-            &exc.when,
-            written.and_then(|c| c.facts.as_deref()),
-        ),
+        value: applies.map(Value::Bool),
+        ty: &exc.when.ty,
+        facts,
         defeated_by,
         source: exception_source(texts, policy, e),
-    }
+    };
+    sink.reason(at, reason);
 }
 
-/// The known facts an expression reads, directly or through rules, with their values;
-/// `read` lists them when known beforehand.
-fn facts_read(
-    ev: &mut Evaluator<'_>,
-    texts: &Texts,
-    e: &Expr,
-    read: Option<&[FactId]>,
-) -> BTreeMap<Text, serde_json::Value> {
-    let policy = ev.policy;
+/// The facts an expression reads, directly or through rules, sorted by name as a
+/// reason lists them: for a condition whose facts were not found at load.
+fn read_by_name(policy: &CheckedPolicy, texts: &Texts, e: &Expr) -> Vec<FactId> {
     let mut found = Vec::new();
-    let facts = match read {
-        Some(facts) => facts,
-        None => {
-            collect_facts(policy, e, &mut found, &mut Vec::new());
-            &found
-        }
-    };
-    // Inserted one by one: a map of a few facts is one node, and building it from an
-    // iterator would first gather and sort the entries in a list of its own.
-    let mut map = BTreeMap::new();
-    for &f in facts {
-        if let Some(v) = ev.facts.get(f) {
-            let info = policy.fact(f);
-            map.insert(texts.names.fact(policy, f), value_json(policy, &info.ty, v));
-        }
-    }
-    map
+    collect_facts(policy, e, &mut found, &mut Vec::new());
+    found.sort_by_key(|f| texts.names.fact(policy, *f));
+    found
 }

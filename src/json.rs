@@ -1,4 +1,7 @@
-//! A [`Decision`]'s JSON written by hand: [`Decision::write_json`].
+//! A decision's JSON written by hand: [`Decision::write_json`] for a decision built, and
+//! [`Writer`] for one written as it is assembled (see [`crate::decision::Sink`]), which
+//! builds and drops no structure. Both write each object through the same functions
+//! below, so its keys, their order and the fields left out are written in one place.
 //!
 //! The derived `Serialize` of the decision types stays the definition of that JSON (the
 //! Python package and `serde_json::to_value` use it), so this is a second writer of the
@@ -13,10 +16,16 @@
 //! `tests/decision_json.rs` check, on every example and on generated policies: field
 //! order, optional fields skipped exactly where serde skips them.
 
+use std::io::Write as _;
+
+use crate::checked::{CheckedPolicy, FactId};
 use crate::decision::{
-    Conflict, Decision, Defeat, Holding, NotHolding, Reason, ReasonKind, Status, Undetermined,
+    At, Conflict, Decision, DefeatPart, Header, Holding, HoldingPart, NotHolding, NotHoldingPart,
+    Reason, ReasonKind, ReasonPart, Sink, Status, Undetermined, UndeterminedPart,
 };
+use crate::eval::ConflictInfo;
 use crate::text::Text;
+use crate::value::{Type, Value};
 
 impl Decision {
     /// Appends the decision's compact JSON to `out`: byte for byte what
@@ -39,13 +48,13 @@ impl Decision {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(b"{\"policy\":");
-        text(out, &self.policy);
-        optional(out, b",\"title\":", &self.title);
-        optional(out, b",\"version\":", &self.version);
-        out.extend_from_slice(b",\"revision\":");
-        text(out, &self.revision);
-        out.extend_from_slice(b",\"as_of\":");
+        header(
+            out,
+            &self.policy,
+            self.title.as_ref(),
+            self.version.as_ref(),
+            &self.revision,
+        );
         string(out, &self.as_of);
         out.extend_from_slice(b",\"lang\":");
         string(out, &self.lang);
@@ -65,94 +74,205 @@ impl Decision {
     }
 }
 
-fn holding(out: &mut Vec<u8>, h: &Holding) {
-    head(out, &h.id, h.status, &h.title);
-    out.extend_from_slice(b",\"explanation\":");
-    text(out, &h.explanation);
-    out.extend_from_slice(b",\"source\":");
-    text(out, &h.source);
-    out.extend_from_slice(b",\"sources\":");
-    list(out, &h.sources, text);
-    optional(out, b",\"effective\":", &h.effective);
-    out.extend_from_slice(b",\"because\":");
-    list(out, &h.because, reason);
-    out.push(b'}');
+/// `{"policy":…,"title":…,"version":…,"revision":…,"as_of":`: the date follows.
+fn header(
+    out: &mut Vec<u8>,
+    policy: &Text,
+    title: Option<&Text>,
+    version: Option<&Text>,
+    revision: &Text,
+) {
+    out.extend_from_slice(b"{\"policy\":");
+    text(out, policy);
+    optional(out, b",\"title\":", title);
+    optional(out, b",\"version\":", version);
+    out.extend_from_slice(b",\"revision\":");
+    text(out, revision);
+    out.extend_from_slice(b",\"as_of\":");
 }
 
-fn reason(out: &mut Vec<u8>, r: &Reason) {
-    out.extend_from_slice(match r.kind {
+/// A holding outcome up to its reasons: `…,"because":[`.
+fn holding_head(
+    out: &mut Vec<u8>,
+    id: &Text,
+    title: &Text,
+    explanation: &Text,
+    source: &Text,
+    sources: &[Text],
+    effective: Option<&Text>,
+) {
+    head(out, id, Status::Holds, title);
+    out.extend_from_slice(b",\"explanation\":");
+    text(out, explanation);
+    out.extend_from_slice(b",\"source\":");
+    text(out, source);
+    out.extend_from_slice(b",\"sources\":");
+    list(out, sources, text);
+    optional(out, b",\"effective\":", effective);
+    out.extend_from_slice(b",\"because\":[");
+}
+
+fn holding(out: &mut Vec<u8>, h: &Holding) {
+    holding_head(
+        out,
+        &h.id,
+        &h.title,
+        &h.explanation,
+        &h.source,
+        &h.sources,
+        h.effective.as_ref(),
+    );
+    items(out, &h.because, reason);
+    out.extend_from_slice(b"]}");
+}
+
+/// A reason up to its value: `…,"value":`.
+fn reason_head(
+    out: &mut Vec<u8>,
+    kind: ReasonKind,
+    exception: Option<&Text>,
+    condition: &Text,
+    with_values: Option<&str>,
+) {
+    out.extend_from_slice(match kind {
         ReasonKind::Condition => b"{\"kind\":\"condition\"",
         ReasonKind::Exception => b"{\"kind\":\"exception\"",
     });
-    optional(out, b",\"exception\":", &r.exception);
+    optional(out, b",\"exception\":", exception);
     out.extend_from_slice(b",\"condition\":");
-    text(out, &r.condition);
-    if let Some(with_values) = &r.with_values {
+    text(out, condition);
+    if let Some(with_values) = with_values {
         out.extend_from_slice(b",\"with_values\":");
         string(out, with_values);
     }
     out.extend_from_slice(b",\"value\":");
-    value(out, &r.value);
-    out.extend_from_slice(b",\"facts\":{");
-    for (i, (name, v)) in r.facts.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        // serde writes a key as a plain string (`keys_as_strings`): the same bytes as
-        // the fact name's prepared form, which is a JSON string.
-        text(out, name);
-        out.push(b':');
-        value(out, v);
-    }
+}
+
+/// A reason after its facts: `},"defeated_by":[…],"source":…}`.
+fn reason_tail<'t>(
+    out: &mut Vec<u8>,
+    mut defeated_by: impl Iterator<Item = &'t Text>,
+    source: Option<&Text>,
+) {
     out.push(b'}');
-    if !r.defeated_by.is_empty() {
-        out.extend_from_slice(b",\"defeated_by\":");
-        list(out, &r.defeated_by, text);
+    if let Some(first) = defeated_by.next() {
+        out.extend_from_slice(b",\"defeated_by\":[");
+        text(out, first);
+        for t in defeated_by {
+            out.push(b',');
+            text(out, t);
+        }
+        out.push(b']');
     }
-    optional(out, b",\"source\":", &r.source);
+    optional(out, b",\"source\":", source);
     out.push(b'}');
 }
 
-fn undetermined(out: &mut Vec<u8>, u: &Undetermined) {
-    head(out, &u.id, u.status, &u.title);
-    out.extend_from_slice(b",\"missing\":");
-    list(out, &u.missing, text);
-    if u.conflict {
+fn reason(out: &mut Vec<u8>, r: &Reason) {
+    reason_head(
+        out,
+        r.kind,
+        r.exception.as_ref(),
+        &r.condition,
+        r.with_values.as_deref(),
+    );
+    value(out, &r.value);
+    out.extend_from_slice(b",\"facts\":{");
+    for (i, (name, v)) in r.facts.iter().enumerate() {
+        // serde writes a key as a plain string (`keys_as_strings`): the same bytes as
+        // the fact name's prepared form, which is a JSON string.
+        fact_key(out, i, name);
+        value(out, v);
+    }
+    reason_tail(out, r.defeated_by.iter(), r.source.as_ref());
+}
+
+/// `"name":`, after a comma unless it is the first.
+fn fact_key(out: &mut Vec<u8>, i: usize, name: &Text) {
+    if i > 0 {
+        out.push(b',');
+    }
+    text(out, name);
+    out.push(b':');
+}
+
+/// An undetermined outcome up to its missing facts: `…,"missing":[`.
+fn undetermined_head(out: &mut Vec<u8>, id: &Text, title: &Text) {
+    head(out, id, Status::Undetermined, title);
+    out.extend_from_slice(b",\"missing\":[");
+}
+
+/// An undetermined outcome after its missing facts.
+fn undetermined_tail(out: &mut Vec<u8>, conflict: bool) {
+    out.push(b']');
+    if conflict {
         out.extend_from_slice(b",\"conflict\":true");
     }
     out.push(b'}');
 }
 
+fn undetermined(out: &mut Vec<u8>, u: &Undetermined) {
+    undetermined_head(out, &u.id, &u.title);
+    items(out, &u.missing, text);
+    undetermined_tail(out, u.conflict);
+}
+
+/// An outcome that does not hold, before its defeats.
+fn not_holding_head(out: &mut Vec<u8>, id: &Text, title: &Text, effective: Option<&Text>) {
+    head(out, id, Status::DoesNotHold, title);
+    optional(out, b",\"effective\":", effective);
+}
+
+/// `,"defeated_by":[` before the first defeat, a comma before the others.
+fn defeat_separator(out: &mut Vec<u8>, i: usize) {
+    out.extend_from_slice(if i == 0 { b",\"defeated_by\":[" } else { b"," });
+}
+
+/// After the defeats of an outcome that does not hold, `count` of them.
+fn not_holding_tail(out: &mut Vec<u8>, count: usize) {
+    out.extend_from_slice(if count == 0 { b"}" } else { b"]}" });
+}
+
 fn not_holding(out: &mut Vec<u8>, n: &NotHolding) {
-    head(out, &n.id, n.status, &n.title);
-    optional(out, b",\"effective\":", &n.effective);
-    if !n.defeated_by.is_empty() {
-        out.extend_from_slice(b",\"defeated_by\":");
-        list(out, &n.defeated_by, defeat);
+    not_holding_head(out, &n.id, &n.title, n.effective.as_ref());
+    for (i, d) in n.defeated_by.iter().enumerate() {
+        defeat_separator(out, i);
+        defeat(out, &d.exception, &d.title, d.source.as_ref());
     }
+    not_holding_tail(out, n.defeated_by.len());
+}
+
+fn defeat(out: &mut Vec<u8>, exception: &Text, title: &Text, source: Option<&Text>) {
+    out.extend_from_slice(b"{\"exception\":");
+    text(out, exception);
+    out.extend_from_slice(b",\"title\":");
+    text(out, title);
+    optional(out, b",\"source\":", source);
     out.push(b'}');
 }
 
-fn defeat(out: &mut Vec<u8>, d: &Defeat) {
-    out.extend_from_slice(b"{\"exception\":");
-    text(out, &d.exception);
-    out.extend_from_slice(b",\"title\":");
-    text(out, &d.title);
-    optional(out, b",\"source\":", &d.source);
-    out.push(b'}');
+/// A conflict up to its exceptions: `{"rule":…,"exceptions":[`.
+fn conflict_head(out: &mut Vec<u8>, rule: &Text) {
+    out.extend_from_slice(b"{\"rule\":");
+    text(out, rule);
+    out.extend_from_slice(b",\"exceptions\":[");
+}
+
+/// One side of a conflict up to its value: `{"exception":…,"value":`.
+fn conflicting(out: &mut Vec<u8>, i: usize, exception: &Text) {
+    out.extend_from_slice(if i == 0 {
+        b"{\"exception\":"
+    } else {
+        b",{\"exception\":"
+    });
+    text(out, exception);
+    out.extend_from_slice(b",\"value\":");
 }
 
 fn conflict(out: &mut Vec<u8>, c: &Conflict) {
-    out.extend_from_slice(b"{\"rule\":");
-    text(out, &c.rule);
-    out.extend_from_slice(b",\"exceptions\":[");
+    conflict_head(out, &c.rule);
     for (i, e) in c.exceptions.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(b"{\"exception\":");
-        text(out, &e.exception);
-        out.extend_from_slice(b",\"value\":");
+        conflicting(out, i, &e.exception);
         value(out, &e.value);
         out.push(b'}');
     }
@@ -170,7 +290,7 @@ fn head(out: &mut Vec<u8>, id: &Text, s: Status, title: &Text) {
 }
 
 /// `key` and the text, when there is one: serde skips a `None`.
-fn optional(out: &mut Vec<u8>, key: &[u8], t: &Option<Text>) {
+fn optional(out: &mut Vec<u8>, key: &[u8], t: Option<&Text>) {
     if let Some(t) = t {
         out.extend_from_slice(key);
         text(out, t);
@@ -187,13 +307,18 @@ fn status(out: &mut Vec<u8>, s: Status) {
 
 fn list<T>(out: &mut Vec<u8>, items: &[T], write: fn(&mut Vec<u8>, &T)) {
     out.push(b'[');
+    self::items(out, items, write);
+    out.push(b']');
+}
+
+/// The items of a list, between commas.
+fn items<T>(out: &mut Vec<u8>, items: &[T], write: fn(&mut Vec<u8>, &T)) {
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
         write(out, item);
     }
-    out.push(b']');
 }
 
 /// A text in its prepared JSON form when it has one.
@@ -229,6 +354,217 @@ fn value(out: &mut Vec<u8>, v: &serde_json::Value) {
             // Writing into memory cannot fail.
             let _ = serde_json::to_writer(&mut *out, other);
         }
+    }
+}
+
+/// A value of type `ty` as [`crate::written::value_json`] gives it and [`value`] writes
+/// that, without making it: the same bytes.
+fn typed_value(out: &mut Vec<u8>, policy: &CheckedPolicy, ty: &Type, v: &Value) {
+    match (v, ty) {
+        (Value::Bool(true), _) => out.extend_from_slice(b"true"),
+        (Value::Bool(false), _) => out.extend_from_slice(b"false"),
+        (Value::Int(n), _) => out.extend_from_slice(itoa::Buffer::new().format(*n).as_bytes()),
+        (Value::Enum(v), Type::Enum(id)) => {
+            string(out, &policy.enum_info(*id).variants[*v as usize].name)
+        }
+        (Value::Enum(v), _) => out.extend_from_slice(itoa::Buffer::new().format(*v).as_bytes()),
+        // A date is digits and dashes (`2024-06-17`, `+10000-01-01`): nothing to escape.
+        // Writing into memory cannot fail.
+        (Value::Date(d), _) => {
+            let _ = write!(out, "\"{d}\"");
+        }
+        (Value::String(s), _) => string(out, s),
+        (Value::List(items), t) => {
+            let inner = match t {
+                Type::List(i) => i.as_ref(),
+                other => other,
+            };
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                typed_value(out, policy, inner, item);
+            }
+            out.push(b']');
+        }
+        (Value::Decimal(_) | Value::Duration(_), _) => {
+            value(out, &crate::written::value_json(policy, ty, v))
+        }
+    }
+}
+
+/// The [`Sink`] that writes a decision's JSON as it is assembled, into `out`: the bytes
+/// [`Decision::write_json`] writes for the decision [`crate::decision::decide`] builds.
+pub(crate) struct Writer<'o> {
+    out: &'o mut Vec<u8>,
+    /// Which list of outcomes is open: outcomes, undetermined, does_not_hold.
+    list: u8,
+    /// Outcomes written in that list.
+    written: usize,
+    /// Reasons, or defeats, written in the outcome open now.
+    inner: usize,
+}
+
+impl<'o> Writer<'o> {
+    /// A writer appending to `out`.
+    pub(crate) fn new(out: &'o mut Vec<u8>) -> Writer<'o> {
+        Writer {
+            out,
+            list: 0,
+            written: 0,
+            inner: 0,
+        }
+    }
+
+    /// Closes the lists of outcomes before list `to`, and opens the next ones.
+    fn to(&mut self, to: u8) {
+        while self.list < to {
+            self.list += 1;
+            self.written = 0;
+            self.out.extend_from_slice(match self.list {
+                1 => b"],\"undetermined\":[",
+                _ => b"],\"does_not_hold\":[",
+            });
+        }
+    }
+
+    /// An outcome of list `to` comes next: a comma before every one but the first.
+    fn item(&mut self, to: u8) {
+        self.to(to);
+        if self.written > 0 {
+            self.out.push(b',');
+        }
+        self.written += 1;
+        self.inner = 0;
+    }
+}
+
+impl Sink for Writer<'_> {
+    fn header(&mut self, h: Header<'_>, _: [usize; 3]) {
+        let out = &mut *self.out;
+        header(
+            out,
+            &h.policy,
+            h.title.as_ref(),
+            h.version.as_ref(),
+            &h.revision,
+        );
+        // A date is digits and dashes: nothing to escape. Writing into memory cannot
+        // fail.
+        let _ = write!(out, "\"{}\"", h.as_of);
+        out.extend_from_slice(b",\"lang\":");
+        string(out, h.lang);
+        out.extend_from_slice(b",\"outcomes\":[");
+    }
+
+    fn holding(&mut self, h: HoldingPart<'_>) {
+        self.item(0);
+        let out = &mut *self.out;
+        holding_head(
+            out,
+            &h.id,
+            &h.title,
+            &h.explanation,
+            &h.source,
+            h.sources,
+            h.effective.as_ref(),
+        );
+    }
+
+    fn reason(&mut self, at: &At<'_>, r: ReasonPart<'_>) {
+        if self.inner > 0 {
+            self.out.push(b',');
+        }
+        self.inner += 1;
+        let (policy, names) = (at.policy, &at.texts.names);
+        let out = &mut *self.out;
+        reason_head(
+            out,
+            r.kind,
+            r.exception.as_ref(),
+            &r.condition,
+            r.with_values.as_deref(),
+        );
+        match &r.value {
+            Some(v) => typed_value(out, policy, r.ty, v),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"facts\":{");
+        let known = (r.facts.iter()).filter_map(|&f| Some((f, at.facts.get(f)?)));
+        for (i, (f, v)) in known.enumerate() {
+            fact_key(out, i, &names.fact(policy, f));
+            typed_value(out, policy, &policy.fact(f).ty, v);
+        }
+        let defeated_by: Vec<Text> = (r.defeated_by.iter())
+            .map(|e| names.exception(policy, *e))
+            .collect();
+        reason_tail(out, defeated_by.iter(), r.source.as_ref());
+    }
+
+    fn end_holding(&mut self) {
+        self.out.extend_from_slice(b"]}");
+    }
+
+    fn undetermined(&mut self, at: &At<'_>, u: UndeterminedPart<'_>) {
+        self.item(1);
+        let out = &mut *self.out;
+        undetermined_head(out, &u.id, &u.title);
+        for (i, f) in u.missing.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            text(out, &at.texts.names.fact(at.policy, *f));
+        }
+        undetermined_tail(out, u.conflict);
+    }
+
+    fn not_holding(&mut self, n: NotHoldingPart) {
+        self.item(2);
+        not_holding_head(self.out, &n.id, &n.title, n.effective.as_ref());
+    }
+
+    fn defeat(&mut self, d: DefeatPart) {
+        defeat_separator(self.out, self.inner);
+        self.inner += 1;
+        defeat(self.out, &d.exception, &d.title, d.source.as_ref());
+    }
+
+    fn end_not_holding(&mut self) {
+        not_holding_tail(self.out, self.inner);
+    }
+
+    fn end(&mut self, at: &At<'_>, missing: &[FactId], conflicts: &[ConflictInfo]) {
+        // Lists that had no outcome are still written, empty.
+        self.to(2);
+        let (policy, names) = (at.policy, &at.texts.names);
+        let out = &mut *self.out;
+        out.extend_from_slice(b"],\"missing\":[");
+        for (i, f) in missing.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            text(out, &names.fact(policy, *f));
+        }
+        out.push(b']');
+        if !conflicts.is_empty() {
+            out.extend_from_slice(b",\"conflicts\":[");
+            for (i, c) in conflicts.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                conflict_head(out, &names.rule(policy, c.rule));
+                let ty = &policy.rule(c.rule).ty;
+                for (k, (e, v)) in c.exceptions.iter().enumerate() {
+                    conflicting(out, k, &names.exception(policy, *e));
+                    typed_value(out, policy, ty, v);
+                    out.push(b'}');
+                }
+                out.extend_from_slice(b"]}");
+            }
+            out.push(b']');
+        }
+        out.push(b'}');
     }
 }
 
@@ -352,6 +688,71 @@ mod tests {
                 string(&mut fast, &s);
                 proptest::prop_assert_eq!(fast, serde_json::to_vec(&s).unwrap());
             }
+        }
+    }
+
+    /// What `typed_value` writes for a value is what `value` writes for the JSON
+    /// `value_json` makes of it, for every kind of value.
+    #[test]
+    fn a_value_is_written_as_the_json_made_of_it() {
+        use crate::value::EnumId;
+        use std::sync::Arc;
+        let policy = crate::Policy::from_source(
+            "p.asylon",
+            "policy \"P\"\nenum Kind { plain, other }\nfact k: Kind \"k\"\n\
+             outcome o when k is plain title en \"o\"\n",
+        );
+        let policy = policy.expect("the policy checks");
+        let checked = policy.checked();
+        let kind = Type::Enum(EnumId(0));
+        let list = |t: Type| Type::List(Box::new(t));
+        let date = |s: &str| Value::Date(s.parse().expect("a date"));
+        let mut values = vec![
+            (Value::Bool(true), Type::Bool),
+            (Value::Bool(false), Type::Bool),
+            (Value::Int(0), Type::Int),
+            (Value::Int(i64::MIN), Type::Int),
+            (Value::Int(i64::MAX), Type::Int),
+            (Value::Decimal(0.1), Type::Decimal),
+            (Value::Decimal(-0.0), Type::Decimal),
+            (Value::Decimal(1e300), Type::Decimal),
+            (Value::Decimal(f64::NAN), Type::Decimal),
+            (date("2024-06-17"), Type::Date),
+            (date("-000001-01-01"), Type::Date),
+            (date("9999-12-31"), Type::Date),
+            (
+                Value::Duration(crate::value::Duration {
+                    months: 1,
+                    days: -3,
+                }),
+                Type::Duration,
+            ),
+            (Value::Enum(0), kind.clone()),
+            (Value::Enum(1), kind.clone()),
+            (Value::Enum(7), Type::Int),
+            (Value::List(Arc::from(vec![])), list(kind.clone())),
+            (
+                Value::List(Arc::from(vec![Value::Enum(1), Value::Enum(0)])),
+                list(kind.clone()),
+            ),
+            (
+                Value::List(Arc::from(vec![Value::List(Arc::from(vec![Value::Int(3)]))])),
+                list(list(Type::Int)),
+            ),
+        ];
+        for s in AWKWARD {
+            values.push((Value::String(Arc::from(*s)), Type::String));
+        }
+        for (v, ty) in &values {
+            let mut fast = Vec::new();
+            typed_value(&mut fast, checked, ty, v);
+            let mut made = Vec::new();
+            value(&mut made, &crate::written::value_json(checked, ty, v));
+            assert_eq!(
+                String::from_utf8_lossy(&fast),
+                String::from_utf8_lossy(&made),
+                "{v:?}"
+            );
         }
     }
 

@@ -8,7 +8,7 @@ use miette::{NamedSource, Report};
 use crate::check::check;
 use crate::checked::CheckedPolicy;
 use crate::compile::{Program, Scratch};
-use crate::decision::{decide, value_json, Decision};
+use crate::decision::{assemble, decide, value_json, Decision, Status};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, ErrorKind};
 use crate::eval::Evaluator;
@@ -468,9 +468,76 @@ impl Policy {
         if let Some(decision) = self.decide_compiled(text, options.as_of, &lang) {
             return Ok(decision);
         }
+        self.decide_json(name, text, options.as_of, &lang)
+    }
+
+    /// Reads facts from JSON text, evaluates them and appends the decision's JSON to
+    /// `out`: the bytes [`Decision::write_json`] appends for
+    /// [`Policy::evaluate_json`]'s decision, written as the decision is assembled, with no
+    /// [`Decision`] built, kept and dropped (what `asylon serve` and `asylon batch`
+    /// answer with). Returns the status of each outcome, in the order the policy
+    /// declares them. On an error, `out` is left as it was.
+    ///
+    /// ```
+    /// use asylon::{EvalOptions, Policy, Status};
+    ///
+    /// let policy = Policy::from_source("p.asylon", r#"
+    ///     policy "P" version "1"
+    ///     fact age: int "age in years"
+    ///     outcome adult when age >= 18 title en "An adult"
+    ///     outcome child when age < 18 title en "A child"
+    /// "#)?;
+    /// let options = EvalOptions::on("2024-06-17")?;
+    /// let mut json = Vec::new();
+    /// let statuses = policy.evaluate_json_into("case", r#"{"age": 20}"#, &options, &mut json)?;
+    /// assert_eq!(statuses, [Status::Holds, Status::DoesNotHold]);
+    /// let mut built = Vec::new();
+    /// policy.evaluate_json("case", r#"{"age": 20}"#, &options)?.write_json(&mut built);
+    /// assert_eq!(json, built);
+    /// # Ok::<(), asylon::Error>(())
+    /// ```
+    pub fn evaluate_json_into(
+        &self,
+        name: &str,
+        text: &str,
+        options: &EvalOptions,
+        out: &mut Vec<u8>,
+    ) -> Result<Vec<Status>, Error> {
+        let lang = self.resolve_language(&options.lang)?;
+        let start = out.len();
+        let written = self.compiled(text, options.as_of, |mut ev, _, texts, revision| {
+            let mut writer = crate::json::Writer::new(out);
+            assemble(&mut ev, texts, revision, &lang, &mut writer).ok()
+        });
+        if let Some(Some(verdicts)) = written {
+            let status = |v: Option<bool>| match v {
+                Some(true) => Status::Holds,
+                Some(false) => Status::DoesNotHold,
+                None => Status::Undetermined,
+            };
+            return Ok(verdicts.into_iter().map(status).collect());
+        }
+        out.truncate(start);
+        let decision = self.decide_json(name, text, options.as_of, &lang)?;
+        decision.write_json(out);
+        let policy = &*self.checked;
+        Ok((policy.outcomes.iter())
+            .map(|&r| decision.status(&policy.rule(r).name))
+            .map(|s| s.unwrap_or(Status::Undetermined))
+            .collect())
+    }
+
+    /// Decides a case from its JSON text with the reference evaluator alone.
+    fn decide_json(
+        &self,
+        name: &str,
+        text: &str,
+        as_of: Date,
+        lang: &str,
+    ) -> Result<Decision, Error> {
         let facts = self.facts_from_named_json(name, text)?;
         // Owned: the decision keeps them for `in_language` without a copy.
-        self.decide(Arc::new(facts), options.as_of, &lang)
+        self.decide(Arc::new(facts), as_of, lang)
             .map_err(|e| match e {
                 Failure::Facts(e) => facts_error(vec![*e], name, text),
                 Failure::Eval(e) => self.eval_error(e),
@@ -555,6 +622,21 @@ impl Policy {
     /// facts, a contradiction, a conflict, an arithmetic failure), for [`Policy::decide`]
     /// to decide and word.
     fn decide_compiled(&self, text: &str, as_of: Date, lang: &str) -> Option<Decision> {
+        self.compiled(text, as_of, |ev, facts, texts, revision| {
+            decide(ev, &self.checked, facts, texts, revision, lang).ok()
+        })
+        .flatten()
+    }
+
+    /// The reference evaluator for a case given as JSON text, seeded with what the
+    /// compiled program finds, handed to `then` with the case's facts, the policy's
+    /// texts and its revision; `None` where the program hands the case back.
+    fn compiled<R>(
+        &self,
+        text: &str,
+        as_of: Date,
+        then: impl FnOnce(Evaluator<'_>, &Arc<Facts>, &Arc<Texts>, Text) -> R,
+    ) -> Option<R> {
         let program = self.program.get_or_init(|| self.compile());
         let (found, texts, revision) = self.local(|l| {
             let scratch = l.scratch.get_or_insert_with(|| Scratch::new(program));
@@ -570,7 +652,7 @@ impl Policy {
             .collect();
         let facts = Arc::new(found.facts);
         let ev = Evaluator::seeded(policy, &facts, as_of, found.rules, undetermined);
-        decide(ev, &self.checked, &facts, &texts, revision, lang).ok()
+        Some(then(ev, &facts, &texts, revision))
     }
 }
 

@@ -57,9 +57,9 @@ pub(crate) struct Names {
 pub(crate) struct Condition {
     /// As written, its whitespace folded.
     pub text: Text,
-    /// The facts it reads, directly or through rules, in the order first read; `None`
-    /// where two expressions written at the same place read different facts (one made
-    /// by the checker), so that the span alone cannot tell.
+    /// The facts it reads, directly or through rules, sorted by name as a reason lists
+    /// them; `None` where two expressions written at the same place read different facts
+    /// (one made by the checker), so that the span alone cannot tell.
     pub facts: Option<Vec<FactId>>,
     /// Where a compared operand's value goes in `text`: by the operand's end in the
     /// source, the offset in the folded text (see [`crate::compared`]).
@@ -359,6 +359,7 @@ fn version(
 fn condition(policy: &CheckedPolicy, e: &Expr) -> Condition {
     let mut facts = Vec::new();
     collect_facts(policy, e, &mut facts, &mut Vec::new());
+    facts.sort_by(|a, b| policy.fact(*a).name.cmp(&policy.fact(*b).name));
     let mut at = Vec::new();
     marks(policy.text(e.span), e, e, &mut at);
     Condition {

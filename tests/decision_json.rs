@@ -2,7 +2,8 @@
 //! prints, writes exactly the bytes serde_json writes from the decision's `Serialize`
 //! (the JSON the Python package and `to_value` see): on every example, on every date the
 //! border policy changes around, in each language, and on decisions read back from JSON,
-//! whose texts have no prepared form.
+//! whose texts have no prepared form; and `Policy::evaluate_json_into`, which writes a
+//! decision's JSON as it is assembled, writes the same bytes.
 
 use asylon::{Decision, EvalOptions, Policy};
 
@@ -45,6 +46,17 @@ fn every_example_writes_the_json_serde_writes() {
                 };
                 assert_same_json(&decision, &what);
                 assert_same_json(&decision.in_language("es"), &format!("{what}, in es"));
+                // Written as it is assembled, with no decision built: the same bytes.
+                let mut built = Vec::new();
+                decision.write_json(&mut built);
+                let mut written = Vec::new();
+                (policy.evaluate_json_into(&what, &text, &options, &mut written))
+                    .expect("decided above");
+                assert_eq!(
+                    String::from_utf8_lossy(&written),
+                    String::from_utf8_lossy(&built),
+                    "{what}, written as assembled"
+                );
             }
         }
     }

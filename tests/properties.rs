@@ -246,6 +246,27 @@ proptest! {
         prop_assert_eq!(String::from_utf8_lossy(&fast), String::from_utf8_lossy(&serde));
     }
 
+    /// The JSON written as a decision is assembled, without building it, is the built
+    /// decision's, and so are the statuses given with it.
+    #[test]
+    fn a_decision_written_as_assembled_is_the_built_ones(source in policy(), partial in facts()) {
+        let Ok(policy) = Policy::from_source("generated.asylon", &source) else { return Ok(()) };
+        let decision = decide(&policy, &partial)?;
+        let options = EvalOptions::on("2024-06-17").map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let mut written = b"before ".to_vec();
+        let statuses = policy
+            .evaluate_json_into("generated.json", &to_json(&partial), &options, &mut written)
+            .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        let mut built = b"before ".to_vec();
+        decision.write_json(&mut built);
+        prop_assert_eq!(String::from_utf8_lossy(&written), String::from_utf8_lossy(&built));
+        let checked = policy.checked();
+        let want: Vec<Option<Status>> = (checked.outcomes.iter())
+            .map(|&r| decision.status(&checked.rule(r).name))
+            .collect();
+        prop_assert_eq!(statuses.into_iter().map(Some).collect::<Vec<_>>(), want);
+    }
+
     /// A decision from JSON text starts from what the compiled pass found; the reference
     /// evaluator alone, from the same facts, makes the same decision, byte for byte.
     #[test]

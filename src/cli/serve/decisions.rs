@@ -24,7 +24,7 @@ struct Line<'a> {
     policy: &'a str,
     revision: &'a str,
     facts: serde_json::Value,
-    decision: &'a asylon::Decision,
+    decision: &'a serde_json::value::RawValue,
 }
 
 impl DecisionLog {
@@ -42,14 +42,16 @@ impl DecisionLog {
         })
     }
 
-    /// Appends one evaluation; `facts` is the JSON text the decision was made from.
+    /// Appends one evaluation; `facts` is the JSON text the decision was made from,
+    /// `decision` the decision's JSON as the service answered it.
     pub fn write(
         &self,
         policy: &str,
         revision: &str,
         facts: &str,
-        decision: &asylon::Decision,
+        decision: &[u8],
     ) -> io::Result<()> {
+        let decision: &serde_json::value::RawValue = serde_json::from_slice(decision)?;
         let line = Line {
             at: jiff::Timestamp::now().to_string(),
             policy,

@@ -55,9 +55,9 @@ impl Metrics {
 
     /// Counts a decision made by `loaded`, by the outcomes that hold (the policy's own
     /// counters: atomic adds, no lock).
-    pub fn decision(&self, loaded: &Loaded, decision: &asylon::Decision) {
+    pub fn decision(&self, loaded: &Loaded, statuses: &[asylon::Status]) {
         self.decisions.fetch_add(1, Ordering::Relaxed);
-        loaded.count(decision);
+        loaded.count(statuses);
     }
 
     /// Counts a reload, done or refused.

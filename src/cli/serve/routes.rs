@@ -148,17 +148,17 @@ async fn evaluate(
 ) -> Result<Response, ApiError> {
     let (loaded, bytes) = case_request(&app, &name, request).await?;
     let case = Case::parse(&bytes, app.config.max_json_depth)?;
-    let decision = decide(&loaded, &case)?;
-    app.metrics.decision(&loaded, &decision);
+    // Written as it is assembled, as `batch` writes it: the bytes of `eval --format json`.
+    let mut body = Vec::with_capacity(DECISION_BYTES);
+    let statuses =
+        (loaded.policy).evaluate_json_into("request", case.facts, &case.options, &mut body)?;
+    app.metrics.decision(&loaded, &statuses);
     if let Some(log) = &app.decisions {
-        if let Err(e) = log.write(&name, &loaded.revision, case.facts, &decision) {
+        if let Err(e) = log.write(&name, &loaded.revision, case.facts, &body) {
             // The decision is made; the service's own failure is logged without facts.
             eprintln!("error: cannot write the decision log: {e}");
         }
     }
-    // The writer `eval --format json` and `batch` use: the same bytes, without serde.
-    let mut body = Vec::with_capacity(DECISION_BYTES);
-    decision.write_json(&mut body);
     Ok(answer(&loaded, body))
 }
 
