@@ -727,7 +727,7 @@ pub(crate) fn assemble(
     // Every rule, so that a conflict anywhere is reported, not only on the paths the
     // outcomes happened to take.
     for i in 0..policy.rules.len() {
-        ev.rule(RuleId(i as u32));
+        ev.settle(RuleId(i as u32));
     }
     if let Some(e) = ev.failure.take() {
         return Err(e);

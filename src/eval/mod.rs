@@ -143,6 +143,13 @@ impl<'p> Evaluator<'p> {
         }
     }
 
+    /// Evaluates a rule unless it has been, without copying its value out.
+    pub(crate) fn settle(&mut self, id: RuleId) {
+        if matches!(self.rules.get(id.0 as usize), Some(Memo::Todo)) {
+            self.first_rule(id);
+        }
+    }
+
     /// A rule's value, evaluated for the first time.
     #[inline(never)]
     fn first_rule(&mut self, id: RuleId) -> Option<Value> {

@@ -136,7 +136,9 @@ impl<'a> Case<'a> {
     /// Bodies nesting arrays and objects more than `max_depth` deep are refused first.
     pub fn parse(body: &'a [u8], max_depth: usize) -> Result<Case<'a>, ApiError> {
         super::depth::within_depth(body, max_depth)?;
-        let text = std::str::from_utf8(body).map_err(|e| {
+        // Checked fast; a body that is not UTF-8 is checked again for the message.
+        let text = simdutf8::basic::from_utf8(body).or_else(|_| std::str::from_utf8(body));
+        let text = text.map_err(|e| {
             ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "asylon::serve::not_utf8",
