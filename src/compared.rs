@@ -13,7 +13,7 @@ use crate::checked::{CmpOp, Expr, ExprKind};
 use crate::eval::Evaluator;
 use crate::message::fold_whitespace;
 use crate::texts::Condition;
-use crate::written::value_json;
+use crate::written::typed_value;
 
 /// The condition `e` as written, each compared operand followed by ` = value`; `None`
 /// when it compares nothing whose value it would show. `written` is the condition as the
@@ -79,8 +79,13 @@ fn collect(ev: &mut Evaluator<'_>, whole: &Expr, e: &Expr, out: &mut Vec<(u32, S
                     continue;
                 }
                 if let Some(v) = ev.eval(operand) {
-                    let json = value_json(ev.policy, &operand.ty, &v);
-                    out.push((operand.span.end, format!(" = {json}")));
+                    let mut shown = Vec::with_capacity(24);
+                    shown.extend_from_slice(b" = ");
+                    typed_value(&mut shown, ev.policy, &operand.ty, &v);
+                    // Compact JSON of a value is UTF-8 throughout.
+                    let shown = String::from_utf8(shown)
+                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                    out.push((operand.span.end, shown));
                 }
             }
         }

@@ -18,14 +18,14 @@
 
 use std::io::Write as _;
 
-use crate::checked::{CheckedPolicy, FactId};
+use crate::checked::FactId;
 use crate::decision::{
     At, Conflict, Decision, DefeatPart, Header, Holding, HoldingPart, NotHolding, NotHoldingPart,
     Reason, ReasonKind, ReasonPart, Sink, Status, Undetermined, UndeterminedPart,
 };
 use crate::eval::ConflictInfo;
 use crate::text::Text;
-use crate::value::{Type, Value};
+use crate::written::{string, typed_value, value};
 
 impl Decision {
     /// Appends the decision's compact JSON to `out`: byte for byte what
@@ -329,71 +329,6 @@ fn text(out: &mut Vec<u8>, t: &Text) {
     }
 }
 
-/// A string escaped by serde_json itself, so that escaping cannot differ; one that
-/// needs no escape (most: serde_json escapes only controls, quotes and backslashes) is
-/// copied between quotes, tested 16 bytes at a time.
-fn string(out: &mut Vec<u8>, s: &str) {
-    let plain = |b: u8| b >= 0x20 && b != b'"' && b != b'\\';
-    if (s.as_bytes().chunks(16)).all(|c| c.iter().fold(true, |all, &b| all & plain(b))) {
-        out.reserve(s.len() + 2);
-        out.push(b'"');
-        out.extend_from_slice(s.as_bytes());
-        out.push(b'"');
-        return;
-    }
-    // Writing into memory cannot fail.
-    let _ = serde_json::to_writer(&mut *out, s);
-}
-
-fn value(out: &mut Vec<u8>, v: &serde_json::Value) {
-    match v {
-        serde_json::Value::Null => out.extend_from_slice(b"null"),
-        serde_json::Value::Bool(true) => out.extend_from_slice(b"true"),
-        serde_json::Value::Bool(false) => out.extend_from_slice(b"false"),
-        other => {
-            // Writing into memory cannot fail.
-            let _ = serde_json::to_writer(&mut *out, other);
-        }
-    }
-}
-
-/// A value of type `ty` as [`crate::written::value_json`] gives it and [`value`] writes
-/// that, without making it: the same bytes.
-fn typed_value(out: &mut Vec<u8>, policy: &CheckedPolicy, ty: &Type, v: &Value) {
-    match (v, ty) {
-        (Value::Bool(true), _) => out.extend_from_slice(b"true"),
-        (Value::Bool(false), _) => out.extend_from_slice(b"false"),
-        (Value::Int(n), _) => out.extend_from_slice(itoa::Buffer::new().format(*n).as_bytes()),
-        (Value::Enum(v), Type::Enum(id)) => {
-            string(out, &policy.enum_info(*id).variants[*v as usize].name)
-        }
-        (Value::Enum(v), _) => out.extend_from_slice(itoa::Buffer::new().format(*v).as_bytes()),
-        // A date is digits and dashes (`2024-06-17`, `+10000-01-01`): nothing to escape.
-        // Writing into memory cannot fail.
-        (Value::Date(d), _) => {
-            let _ = write!(out, "\"{d}\"");
-        }
-        (Value::String(s), _) => string(out, s),
-        (Value::List(items), t) => {
-            let inner = match t {
-                Type::List(i) => i.as_ref(),
-                other => other,
-            };
-            out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                typed_value(out, policy, inner, item);
-            }
-            out.push(b']');
-        }
-        (Value::Decimal(_) | Value::Duration(_), _) => {
-            value(out, &crate::written::value_json(policy, ty, v))
-        }
-    }
-}
-
 /// The [`Sink`] that writes a decision's JSON as it is assembled, into `out`: the bytes
 /// [`Decision::write_json`] writes for the decision [`crate::decision::decide`] builds.
 pub(crate) struct Writer<'o> {
@@ -688,71 +623,6 @@ mod tests {
                 string(&mut fast, &s);
                 proptest::prop_assert_eq!(fast, serde_json::to_vec(&s).unwrap());
             }
-        }
-    }
-
-    /// What `typed_value` writes for a value is what `value` writes for the JSON
-    /// `value_json` makes of it, for every kind of value.
-    #[test]
-    fn a_value_is_written_as_the_json_made_of_it() {
-        use crate::value::EnumId;
-        use std::sync::Arc;
-        let policy = crate::Policy::from_source(
-            "p.asylon",
-            "policy \"P\"\nenum Kind { plain, other }\nfact k: Kind \"k\"\n\
-             outcome o when k is plain title en \"o\"\n",
-        );
-        let policy = policy.expect("the policy checks");
-        let checked = policy.checked();
-        let kind = Type::Enum(EnumId(0));
-        let list = |t: Type| Type::List(Box::new(t));
-        let date = |s: &str| Value::Date(s.parse().expect("a date"));
-        let mut values = vec![
-            (Value::Bool(true), Type::Bool),
-            (Value::Bool(false), Type::Bool),
-            (Value::Int(0), Type::Int),
-            (Value::Int(i64::MIN), Type::Int),
-            (Value::Int(i64::MAX), Type::Int),
-            (Value::Decimal(0.1), Type::Decimal),
-            (Value::Decimal(-0.0), Type::Decimal),
-            (Value::Decimal(1e300), Type::Decimal),
-            (Value::Decimal(f64::NAN), Type::Decimal),
-            (date("2024-06-17"), Type::Date),
-            (date("-000001-01-01"), Type::Date),
-            (date("9999-12-31"), Type::Date),
-            (
-                Value::Duration(crate::value::Duration {
-                    months: 1,
-                    days: -3,
-                }),
-                Type::Duration,
-            ),
-            (Value::Enum(0), kind.clone()),
-            (Value::Enum(1), kind.clone()),
-            (Value::Enum(7), Type::Int),
-            (Value::List(Arc::from(vec![])), list(kind.clone())),
-            (
-                Value::List(Arc::from(vec![Value::Enum(1), Value::Enum(0)])),
-                list(kind.clone()),
-            ),
-            (
-                Value::List(Arc::from(vec![Value::List(Arc::from(vec![Value::Int(3)]))])),
-                list(list(Type::Int)),
-            ),
-        ];
-        for s in AWKWARD {
-            values.push((Value::String(Arc::from(*s)), Type::String));
-        }
-        for (v, ty) in &values {
-            let mut fast = Vec::new();
-            typed_value(&mut fast, checked, ty, v);
-            let mut made = Vec::new();
-            value(&mut made, &crate::written::value_json(checked, ty, v));
-            assert_eq!(
-                String::from_utf8_lossy(&fast),
-                String::from_utf8_lossy(&made),
-                "{v:?}"
-            );
         }
     }
 

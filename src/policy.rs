@@ -748,6 +748,73 @@ pub(crate) fn read_given_files(
 mod tests {
     use super::{Facts, Policy};
 
+    /// What `typed_value` writes for a value is what `value` writes for the JSON
+    /// `value_json` makes of it, for every kind of value.
+    #[test]
+    fn a_value_is_written_as_the_json_made_of_it() {
+        use crate::text::AWKWARD;
+        use crate::value::{EnumId, Type, Value};
+        use crate::written::{typed_value, value, value_json};
+        use std::sync::Arc;
+        let policy = Policy::from_source(
+            "p.asylon",
+            "policy \"P\"\nenum Kind { plain, other }\nfact k: Kind \"k\"\n\
+             outcome o when k is plain title en \"o\"\n",
+        );
+        let policy = policy.expect("the policy checks");
+        let checked = policy.checked();
+        let kind = Type::Enum(EnumId(0));
+        let list = |t: Type| Type::List(Box::new(t));
+        let date = |s: &str| Value::Date(s.parse().expect("a date"));
+        let mut values = vec![
+            (Value::Bool(true), Type::Bool),
+            (Value::Bool(false), Type::Bool),
+            (Value::Int(0), Type::Int),
+            (Value::Int(i64::MIN), Type::Int),
+            (Value::Int(i64::MAX), Type::Int),
+            (Value::Decimal(0.1), Type::Decimal),
+            (Value::Decimal(-0.0), Type::Decimal),
+            (Value::Decimal(1e300), Type::Decimal),
+            (Value::Decimal(f64::NAN), Type::Decimal),
+            (date("2024-06-17"), Type::Date),
+            (date("-000001-01-01"), Type::Date),
+            (date("9999-12-31"), Type::Date),
+            (
+                Value::Duration(crate::value::Duration {
+                    months: 1,
+                    days: -3,
+                }),
+                Type::Duration,
+            ),
+            (Value::Enum(0), kind.clone()),
+            (Value::Enum(1), kind.clone()),
+            (Value::Enum(7), Type::Int),
+            (Value::List(Arc::from(vec![])), list(kind.clone())),
+            (
+                Value::List(Arc::from(vec![Value::Enum(1), Value::Enum(0)])),
+                list(kind.clone()),
+            ),
+            (
+                Value::List(Arc::from(vec![Value::List(Arc::from(vec![Value::Int(3)]))])),
+                list(list(Type::Int)),
+            ),
+        ];
+        for s in AWKWARD {
+            values.push((Value::String(Arc::from(*s)), Type::String));
+        }
+        for (v, ty) in &values {
+            let mut fast = Vec::new();
+            typed_value(&mut fast, checked, ty, v);
+            let mut made = Vec::new();
+            value(&mut made, &value_json(checked, ty, v));
+            assert_eq!(
+                String::from_utf8_lossy(&fast),
+                String::from_utf8_lossy(&made),
+                "{v:?}"
+            );
+        }
+    }
+
     #[test]
     fn a_revision_depends_on_the_texts_not_on_where_they_are() {
         let text = r#"

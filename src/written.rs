@@ -1,5 +1,9 @@
 //! A value as JSON, the way a fact file writes it: what decisions, explanations and
-//! reasons show of the values they read.
+//! reasons show of the values they read; as a JSON value ([`value_json`]) or written
+//! straight into a buffer ([`typed_value`]), byte for byte what serde_json writes of
+//! the former.
+
+use std::io::Write as _;
 
 use crate::checked::CheckedPolicy;
 use crate::value::{Type, Value};
@@ -24,6 +28,73 @@ pub fn value_json(policy: &CheckedPolicy, ty: &Type, value: &Value) -> serde_jso
                 other => other,
             };
             J::Array(items.iter().map(|i| value_json(policy, inner, i)).collect())
+        }
+    }
+}
+
+/// Appends a value of type `ty` as compact JSON: the bytes serde_json writes of
+/// [`value_json`]'s, without making that.
+pub(crate) fn typed_value(out: &mut Vec<u8>, policy: &CheckedPolicy, ty: &Type, v: &Value) {
+    match (v, ty) {
+        (Value::Bool(true), _) => out.extend_from_slice(b"true"),
+        (Value::Bool(false), _) => out.extend_from_slice(b"false"),
+        (Value::Int(n), _) => out.extend_from_slice(itoa::Buffer::new().format(*n).as_bytes()),
+        (Value::Decimal(n), _) => match serde_json::Number::from_f64(*n) {
+            // Writing into memory cannot fail.
+            Some(n) => drop(serde_json::to_writer(&mut *out, &n)),
+            None => out.extend_from_slice(b"null"),
+        },
+        (Value::Enum(v), Type::Enum(id)) => {
+            string(out, &policy.enum_info(*id).variants[*v as usize].name)
+        }
+        (Value::Enum(v), _) => out.extend_from_slice(itoa::Buffer::new().format(*v).as_bytes()),
+        // A date (`2024-06-17`, `-000001-01-01`) and a duration (`1 month 3 days`) are letters,
+        // digits, blanks and signs: nothing to escape. Writing into memory cannot fail.
+        (Value::Date(d), _) => drop(write!(out, "\"{d}\"")),
+        (Value::Duration(d), _) => drop(write!(out, "\"{d}\"")),
+        (Value::String(s), _) => string(out, s),
+        (Value::List(items), t) => {
+            let inner = match t {
+                Type::List(i) => i.as_ref(),
+                other => other,
+            };
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                typed_value(out, policy, inner, item);
+            }
+            out.push(b']');
+        }
+    }
+}
+
+/// Appends a string as JSON, escaped by serde_json itself, so that escaping cannot
+/// differ; one that needs no escape (most: serde_json escapes only controls, quotes and
+/// backslashes) is copied between quotes, tested 16 bytes at a time.
+pub(crate) fn string(out: &mut Vec<u8>, s: &str) {
+    let plain = |b: u8| b >= 0x20 && b != b'"' && b != b'\\';
+    if (s.as_bytes().chunks(16)).all(|c| c.iter().fold(true, |all, &b| all & plain(b))) {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+        return;
+    }
+    // Writing into memory cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+/// Appends a JSON value as compact JSON, as serde_json writes it.
+pub(crate) fn value(out: &mut Vec<u8>, v: &serde_json::Value) {
+    match v {
+        serde_json::Value::Null => out.extend_from_slice(b"null"),
+        serde_json::Value::Bool(true) => out.extend_from_slice(b"true"),
+        serde_json::Value::Bool(false) => out.extend_from_slice(b"false"),
+        other => {
+            // Writing into memory cannot fail.
+            let _ = serde_json::to_writer(&mut *out, other);
         }
     }
 }

@@ -59,9 +59,8 @@ pub fn answer(loaded: &Loaded, body: Vec<u8>) -> Response {
 
 /// Adds the revision header.
 pub fn with_revision(response: &mut Response, loaded: &Loaded) {
-    // A revision is `sha256:` and hex digits: always a valid header value.
-    if let Ok(value) = HeaderValue::from_str(&loaded.revision) {
-        response.headers_mut().insert(REVISION, value);
+    if let Some(value) = &loaded.revision_header {
+        response.headers_mut().insert(REVISION, value.clone());
     }
 }
 

@@ -26,6 +26,8 @@ pub struct Loaded {
     /// `sha256:` and the hex digest of its sources (file names and texts, in load
     /// order): the same rules give the same revision on any machine.
     pub revision: String,
+    /// The revision as the header every answer carries, made once.
+    pub revision_header: Option<axum::http::HeaderValue>,
     /// One counter per outcome, in policy order: decisions in which it holds. Shared
     /// with the entry's [`Tally`], so that a request counts with one atomic add per
     /// holding outcome, no lock and no allocation.
@@ -98,9 +100,12 @@ impl Loaded {
         let policy = Policy::load(path)?;
         let revision = policy.revision();
         let counters = tally.counters(&policy);
+        // A revision is `sha256:` and hex digits: always a valid header value.
+        let revision_header = axum::http::HeaderValue::from_str(&revision).ok();
         Ok(Loaded {
             policy,
             revision,
+            revision_header,
             counters,
         })
     }
