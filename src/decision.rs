@@ -757,29 +757,37 @@ pub(crate) fn assemble(
             .copied()
             .zip(verdicts.iter().copied())
     };
+    let mut parts = Vec::with_capacity(8);
     for (id, _) in outcomes().filter(|(_, v)| *v == Some(true)) {
-        holding(ev, &at, &said, id, sink);
+        holding(ev, &at, &said, id, &mut parts, sink);
     }
-    let mut counts: BTreeMap<FactId, usize> = BTreeMap::new();
+    // How many undetermined outcomes miss each fact, by fact.
+    let mut counts = vec![0usize; policy.facts.len()];
     for (id, _) in outcomes().filter(|(_, v)| v.is_none()) {
         let found = ev.missing_for_rule(id);
+        let conflict = found.conflict;
         let missing = found.sorted();
         for f in &missing {
-            *counts.entry(*f).or_default() += 1;
+            if let Some(n) = counts.get_mut(f.0 as usize) {
+                *n += 1;
+            }
         }
         let title = said.title(id, |r| value_of(ev, *r));
         let outcome = UndeterminedPart {
             id: texts.names.rule(policy, id),
             title,
             missing: &missing,
-            conflict: found.conflict,
+            conflict,
         };
         sink.undetermined(&at, outcome);
     }
     for (id, _) in outcomes().filter(|(_, v)| *v == Some(false)) {
         not_holding(ev, &said, id, sink);
     }
-    let mut missing: Vec<(usize, FactId)> = counts.iter().map(|(f, n)| (*n, *f)).collect();
+    let mut missing: Vec<(usize, FactId)> = (counts.iter().enumerate())
+        .filter(|(_, n)| **n > 0)
+        .map(|(f, n)| (*n, FactId(f as u32)))
+        .collect();
     let name = |f: FactId| (texts.names.facts.get(f.0 as usize)).map(Text::as_str);
     missing.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| name(a.1).cmp(&name(b.1))));
     let missing: Vec<FactId> = missing.into_iter().map(|(_, f)| f).collect();
@@ -787,13 +795,22 @@ pub(crate) fn assemble(
     Ok(verdicts)
 }
 
-/// An outcome that holds, with its reasons.
-fn holding(ev: &mut Evaluator<'_>, at: &At<'_>, said: &Said<'_>, id: RuleId, sink: &mut impl Sink) {
+/// An outcome that holds, with its reasons; `parts` is room for the parts of its
+/// condition.
+fn holding<'p>(
+    ev: &mut Evaluator<'p>,
+    at: &At<'_>,
+    said: &Said<'_>,
+    id: RuleId,
+    parts: &mut Vec<&'p Expr>,
+    sink: &mut impl Sink,
+) {
     let (policy, texts) = (at.policy, at.texts);
     let rule = policy.rule(id);
     let title = said.title(id, |r| value_of(ev, *r));
     let explanation = said.explanation(id, |r| value_of(ev, *r));
-    let parts = parts(ev, id);
+    parts.clear();
+    conditions(ev, id, parts);
     let reasons = parts.len() + rule.exceptions.len();
     let made;
     let (sources, source, effective) = match texts.rule_at(id.0 as usize, rule, ev.today) {
@@ -823,7 +840,7 @@ fn holding(ev: &mut Evaluator<'_>, at: &At<'_>, said: &Said<'_>, id: RuleId, sin
     // when both its sides do. No need to evaluate them again.
     let held =
         rule.versions.len() <= 1 && (rule.exceptions.iter()).all(|e| ev.applies(*e) == Some(false));
-    for part in parts {
+    for &part in parts.iter() {
         let value = if held {
             Some(Value::Bool(true))
         } else {
@@ -860,11 +877,10 @@ fn holding(ev: &mut Evaluator<'_>, at: &At<'_>, said: &Said<'_>, id: RuleId, sin
     sink.end_holding();
 }
 
-/// The parts of a holding outcome's condition a reason is given for: those of its
-/// version in force, for a rule that changed over time.
-fn parts<'p>(ev: &mut Evaluator<'p>, id: RuleId) -> Vec<&'p Expr> {
+/// The parts of a holding outcome's condition a reason is given for, into `parts`:
+/// those of its version in force, for a rule that changed over time.
+fn conditions<'p>(ev: &mut Evaluator<'p>, id: RuleId, parts: &mut Vec<&'p Expr>) {
     let rule = ev.policy.rule(id);
-    let mut parts = Vec::with_capacity(8);
     let mut body = &rule.body;
     if rule.versions.len() > 1 {
         // `(in force 1 and body 1) or (in force 2 and body 2) …`: explain the version in
@@ -879,8 +895,7 @@ fn parts<'p>(ev: &mut Evaluator<'p>, id: RuleId) -> Vec<&'p Expr> {
             }
         }
     }
-    crate::texts::conjuncts(body, &mut parts);
-    parts
+    crate::texts::conjuncts(body, parts);
 }
 
 /// An outcome that does not hold, with the exceptions that defeated it when its own

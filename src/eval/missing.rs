@@ -21,8 +21,8 @@ pub(crate) struct MissingFacts {
 
 impl MissingFacts {
     /// The facts, sorted by declaration order.
-    pub(crate) fn sorted(&self) -> Vec<FactId> {
-        let mut facts = self.facts.clone();
+    pub(crate) fn sorted(self) -> Vec<FactId> {
+        let mut facts = self.facts;
         facts.sort_unstable();
         facts
     }
