@@ -510,6 +510,7 @@ pub(crate) struct Header<'a> {
 
 /// An outcome that holds, without its reasons.
 pub(crate) struct HoldingPart<'a> {
+    pub rule: RuleId,
     pub id: Text,
     pub title: Text,
     pub explanation: Text,
@@ -538,6 +539,7 @@ pub(crate) struct ReasonPart<'a> {
 
 /// An undetermined outcome.
 pub(crate) struct UndeterminedPart<'a> {
+    pub rule: RuleId,
     pub id: Text,
     pub title: Text,
     /// The unknown facts that could decide it, in declaration order.
@@ -547,6 +549,7 @@ pub(crate) struct UndeterminedPart<'a> {
 
 /// An outcome that does not hold, without its defeats.
 pub(crate) struct NotHoldingPart {
+    pub rule: RuleId,
     pub id: Text,
     pub title: Text,
     pub effective: Option<Text>,
@@ -774,6 +777,7 @@ pub(crate) fn assemble(
         }
         let title = said.title(id, |r| value_of(ev, *r));
         let outcome = UndeterminedPart {
+            rule: id,
             id: texts.names.rule(policy, id),
             title,
             missing: &missing,
@@ -827,6 +831,7 @@ fn holding<'p>(
         }
     };
     sink.holding(HoldingPart {
+        rule: id,
         id: texts.names.rule(policy, id),
         title,
         explanation,
@@ -916,6 +921,7 @@ fn not_holding(ev: &mut Evaluator<'_>, said: &Said<'_>, id: RuleId, sink: &mut i
             ))
         });
     sink.not_holding(NotHoldingPart {
+        rule: id,
         id: said.texts.names.rule(policy, id),
         title,
         effective: not_in_force,

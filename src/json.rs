@@ -16,16 +16,15 @@
 //! `tests/decision_json.rs` check, on every example and on generated policies: field
 //! order, optional fields skipped exactly where serde skips them.
 
-use std::io::Write as _;
-
-use crate::checked::FactId;
+use crate::checked::{CheckedPolicy, FactId, RuleId};
 use crate::decision::{
     At, Conflict, Decision, DefeatPart, Header, Holding, HoldingPart, NotHolding, NotHoldingPart,
     Reason, ReasonKind, ReasonPart, Sink, Status, Undetermined, UndeterminedPart,
 };
 use crate::eval::ConflictInfo;
 use crate::text::Text;
-use crate::written::{string, typed_value, value};
+use crate::texts::Texts;
+use crate::written::{date, string, typed_value, value};
 
 impl Decision {
     /// Appends the decision's compact JSON to `out`: byte for byte what
@@ -91,17 +90,14 @@ fn header(
     out.extend_from_slice(b",\"as_of\":");
 }
 
-/// A holding outcome up to its reasons: `…,"because":[`.
-fn holding_head(
+/// A holding outcome after its [`head`], up to its reasons: `…,"because":[`.
+fn holding_rest(
     out: &mut Vec<u8>,
-    id: &Text,
-    title: &Text,
     explanation: &Text,
     source: &Text,
     sources: &[Text],
     effective: Option<&Text>,
 ) {
-    head(out, id, Status::Holds, title);
     out.extend_from_slice(b",\"explanation\":");
     text(out, explanation);
     out.extend_from_slice(b",\"source\":");
@@ -113,10 +109,9 @@ fn holding_head(
 }
 
 fn holding(out: &mut Vec<u8>, h: &Holding) {
-    holding_head(
+    head(out, &h.id, h.status, &h.title);
+    holding_rest(
         out,
-        &h.id,
-        &h.title,
         &h.explanation,
         &h.source,
         &h.sources,
@@ -196,12 +191,6 @@ fn fact_key(out: &mut Vec<u8>, i: usize, name: &Text) {
     out.push(b':');
 }
 
-/// An undetermined outcome up to its missing facts: `…,"missing":[`.
-fn undetermined_head(out: &mut Vec<u8>, id: &Text, title: &Text) {
-    head(out, id, Status::Undetermined, title);
-    out.extend_from_slice(b",\"missing\":[");
-}
-
 /// An undetermined outcome after its missing facts.
 fn undetermined_tail(out: &mut Vec<u8>, conflict: bool) {
     out.push(b']');
@@ -212,16 +201,17 @@ fn undetermined_tail(out: &mut Vec<u8>, conflict: bool) {
 }
 
 fn undetermined(out: &mut Vec<u8>, u: &Undetermined) {
-    undetermined_head(out, &u.id, &u.title);
+    head(out, &u.id, u.status, &u.title);
+    out.extend_from_slice(MISSING);
     items(out, &u.missing, text);
     undetermined_tail(out, u.conflict);
 }
 
-/// An outcome that does not hold, before its defeats.
-fn not_holding_head(out: &mut Vec<u8>, id: &Text, title: &Text, effective: Option<&Text>) {
-    head(out, id, Status::DoesNotHold, title);
-    optional(out, b",\"effective\":", effective);
-}
+/// After an undetermined outcome's [`head`], before its missing facts.
+const MISSING: &[u8] = b",\"missing\":[";
+
+/// After the [`head`] of an outcome that does not hold, its period of force.
+const EFFECTIVE: &[u8] = b",\"effective\":";
 
 /// `,"defeated_by":[` before the first defeat, a comma before the others.
 fn defeat_separator(out: &mut Vec<u8>, i: usize) {
@@ -234,7 +224,8 @@ fn not_holding_tail(out: &mut Vec<u8>, count: usize) {
 }
 
 fn not_holding(out: &mut Vec<u8>, n: &NotHolding) {
-    not_holding_head(out, &n.id, &n.title, n.effective.as_ref());
+    head(out, &n.id, n.status, &n.title);
+    optional(out, EFFECTIVE, n.effective.as_ref());
     for (i, d) in n.defeated_by.iter().enumerate() {
         defeat_separator(out, i);
         defeat(out, &d.exception, &d.title, d.source.as_ref());
@@ -277,6 +268,51 @@ fn conflict(out: &mut Vec<u8>, c: &Conflict) {
         out.push(b'}');
     }
     out.extend_from_slice(b"]}");
+}
+
+/// The [`head`]s of a policy's outcomes with the titles its texts made at load, made
+/// once per thread and policy: an outcome with one of those titles is begun with one
+/// copy instead of five (`Writer`).
+#[derive(Debug, Default)]
+pub(crate) struct Heads {
+    /// By rule, then by status (holds, undetermined, does not hold).
+    by_rule: Vec<[Made; 3]>,
+}
+
+/// Each title made at load, with the head it begins.
+type Made = Vec<(Text, Vec<u8>)>;
+
+impl Heads {
+    /// The heads of `policy`'s outcomes with each title `texts` made.
+    pub(crate) fn of(policy: &CheckedPolicy, texts: &Texts) -> Heads {
+        let by_rule = (0..policy.rules.len())
+            .map(|i| {
+                let id = texts.names.rule(policy, RuleId(i as u32));
+                [Status::Holds, Status::Undetermined, Status::DoesNotHold].map(|s| {
+                    (texts.made_titles(i))
+                        .map(|title| {
+                            let mut bytes = Vec::new();
+                            head(&mut bytes, &id, s, title);
+                            (title.clone(), bytes)
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        Heads { by_rule }
+    }
+
+    /// The head of `rule` with `status` and `title`, when `title` is one made at load.
+    fn find(&self, rule: RuleId, status: Status, title: &Text) -> Option<&[u8]> {
+        let by_status = self.by_rule.get(rule.0 as usize)?;
+        let made = &by_status[match status {
+            Status::Holds => 0,
+            Status::Undetermined => 1,
+            Status::DoesNotHold => 2,
+        }];
+        let (_, bytes) = made.iter().find(|(t, _)| t.same(title))?;
+        Some(bytes)
+    }
 }
 
 /// `{"id":…,"status":…,"title":…`: how every outcome's object begins.
@@ -333,6 +369,7 @@ fn text(out: &mut Vec<u8>, t: &Text) {
 /// [`Decision::write_json`] writes for the decision [`crate::decision::decide`] builds.
 pub(crate) struct Writer<'o> {
     out: &'o mut Vec<u8>,
+    heads: &'o Heads,
     /// Which list of outcomes is open: outcomes, undetermined, does_not_hold.
     list: u8,
     /// Outcomes written in that list.
@@ -342,10 +379,11 @@ pub(crate) struct Writer<'o> {
 }
 
 impl<'o> Writer<'o> {
-    /// A writer appending to `out`.
-    pub(crate) fn new(out: &'o mut Vec<u8>) -> Writer<'o> {
+    /// A writer appending to `out`, with the heads of the policy's outcomes.
+    pub(crate) fn new(out: &'o mut Vec<u8>, heads: &'o Heads) -> Writer<'o> {
         Writer {
             out,
+            heads,
             list: 0,
             written: 0,
             inner: 0,
@@ -373,6 +411,14 @@ impl<'o> Writer<'o> {
         self.written += 1;
         self.inner = 0;
     }
+
+    /// An outcome's head, copied when it was made at load.
+    fn head(&mut self, rule: RuleId, status: Status, id: &Text, title: &Text) {
+        match self.heads.find(rule, status, title) {
+            Some(bytes) => self.out.extend_from_slice(bytes),
+            None => head(self.out, id, status, title),
+        }
+    }
 }
 
 impl Sink for Writer<'_> {
@@ -385,9 +431,7 @@ impl Sink for Writer<'_> {
             h.version.as_ref(),
             &h.revision,
         );
-        // A date is digits and dashes: nothing to escape. Writing into memory cannot
-        // fail.
-        let _ = write!(out, "\"{}\"", h.as_of);
+        date(out, h.as_of);
         out.extend_from_slice(b",\"lang\":");
         string(out, h.lang);
         out.extend_from_slice(b",\"outcomes\":[");
@@ -395,11 +439,9 @@ impl Sink for Writer<'_> {
 
     fn holding(&mut self, h: HoldingPart<'_>) {
         self.item(0);
-        let out = &mut *self.out;
-        holding_head(
-            out,
-            &h.id,
-            &h.title,
+        self.head(h.rule, Status::Holds, &h.id, &h.title);
+        holding_rest(
+            self.out,
             &h.explanation,
             &h.source,
             h.sources,
@@ -443,8 +485,9 @@ impl Sink for Writer<'_> {
 
     fn undetermined(&mut self, at: &At<'_>, u: UndeterminedPart<'_>) {
         self.item(1);
+        self.head(u.rule, Status::Undetermined, &u.id, &u.title);
         let out = &mut *self.out;
-        undetermined_head(out, &u.id, &u.title);
+        out.extend_from_slice(MISSING);
         for (i, f) in u.missing.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
@@ -456,7 +499,8 @@ impl Sink for Writer<'_> {
 
     fn not_holding(&mut self, n: NotHoldingPart) {
         self.item(2);
-        not_holding_head(self.out, &n.id, &n.title, n.effective.as_ref());
+        self.head(n.rule, Status::DoesNotHold, &n.id, &n.title);
+        optional(self.out, EFFECTIVE, n.effective.as_ref());
     }
 
     fn defeat(&mut self, d: DefeatPart) {

@@ -17,6 +17,7 @@ use std::cell::RefCell;
 use std::sync::{Arc, Weak};
 
 use crate::compile::Scratch;
+use crate::json::Heads;
 use crate::text::Text;
 use crate::texts::Texts;
 
@@ -28,6 +29,8 @@ pub(crate) struct Key(Arc<()>);
 pub(crate) struct Local {
     /// The case-independent texts.
     pub texts: Arc<Texts>,
+    /// The outcomes' heads in a decision's JSON, made from those texts.
+    pub heads: Arc<Heads>,
     /// The policy's revision.
     pub revision: Text,
     /// The compiled evaluator's buffers, made at the first case it evaluates.
@@ -82,6 +85,7 @@ mod tests {
     fn made(revision: &str) -> Local {
         Local {
             texts: Arc::new(Texts::default()),
+            heads: Arc::new(Heads::default()),
             revision: Text::shared(revision),
             scratch: None,
         }

@@ -505,9 +505,9 @@ impl Policy {
     ) -> Result<Vec<Status>, Error> {
         let lang = self.resolve_language(&options.lang)?;
         let start = out.len();
-        let written = self.compiled(text, options.as_of, |mut ev, _, texts, revision| {
-            let mut writer = crate::json::Writer::new(out);
-            assemble(&mut ev, texts, revision, &lang, &mut writer).ok()
+        let written = self.compiled(text, options.as_of, |mut ev, _, kept| {
+            let mut writer = crate::json::Writer::new(out, &kept.heads);
+            assemble(&mut ev, &kept.texts, kept.revision, &lang, &mut writer).ok()
         });
         if let Some(Some(verdicts)) = written {
             let status = |v: Option<bool>| match v {
@@ -609,10 +609,14 @@ impl Policy {
 
     /// Runs `f` with what this thread keeps for this policy ([`local`]).
     fn local<R>(&self, f: impl FnOnce(&mut local::Local) -> R) -> R {
-        let make = || local::Local {
-            texts: Arc::new(Texts::of(&self.checked)),
-            revision: Text::shared(self.revision_text().as_str()),
-            scratch: None,
+        let make = || {
+            let texts = Texts::of(&self.checked);
+            local::Local {
+                heads: Arc::new(crate::json::Heads::of(&self.checked, &texts)),
+                texts: Arc::new(texts),
+                revision: Text::shared(self.revision_text().as_str()),
+                scratch: None,
+            }
         };
         local::with(&self.texts, make, f)
     }
@@ -622,28 +626,33 @@ impl Policy {
     /// facts, a contradiction, a conflict, an arithmetic failure), for [`Policy::decide`]
     /// to decide and word.
     fn decide_compiled(&self, text: &str, as_of: Date, lang: &str) -> Option<Decision> {
-        self.compiled(text, as_of, |ev, facts, texts, revision| {
-            decide(ev, &self.checked, facts, texts, revision, lang).ok()
+        self.compiled(text, as_of, |ev, facts, kept| {
+            decide(ev, &self.checked, facts, &kept.texts, kept.revision, lang).ok()
         })
         .flatten()
     }
 
     /// The reference evaluator for a case given as JSON text, seeded with what the
-    /// compiled program finds, handed to `then` with the case's facts, the policy's
-    /// texts and its revision; `None` where the program hands the case back.
+    /// compiled program finds, handed to `then` with the case's facts and what this
+    /// thread keeps for the policy; `None` where the program hands the case back.
     fn compiled<R>(
         &self,
         text: &str,
         as_of: Date,
-        then: impl FnOnce(Evaluator<'_>, &Arc<Facts>, &Arc<Texts>, Text) -> R,
+        then: impl FnOnce(Evaluator<'_>, &Arc<Facts>, Kept) -> R,
     ) -> Option<R> {
         let program = self.program.get_or_init(|| self.compile());
-        let (found, texts, revision) = self.local(|l| {
+        let (found, kept) = self.local(|l| {
             let scratch = l.scratch.get_or_insert_with(|| Scratch::new(program));
             program.read_json(scratch, text).ok()?;
             program.evaluate(scratch, as_of).ok()?;
             let found = program.found(&self.checked, scratch)?;
-            Some((found, Arc::clone(&l.texts), l.revision.clone()))
+            let kept = Kept {
+                texts: Arc::clone(&l.texts),
+                heads: Arc::clone(&l.heads),
+                revision: l.revision.clone(),
+            };
+            Some((found, kept))
         })?;
         let policy = &*self.checked;
         let undetermined = (policy.outcomes.iter().zip(found.missing))
@@ -652,8 +661,15 @@ impl Policy {
             .collect();
         let facts = Arc::new(found.facts);
         let ev = Evaluator::seeded(policy, &facts, as_of, found.rules, undetermined);
-        Some(then(ev, &facts, &texts, revision))
+        Some(then(ev, &facts, kept))
     }
+}
+
+/// What a thread keeps for a policy that a decision uses (see [`local::Local`]).
+struct Kept {
+    texts: Arc<Texts>,
+    heads: Arc<crate::json::Heads>,
+    revision: Text,
 }
 
 enum Failure {

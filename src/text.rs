@@ -61,6 +61,11 @@ impl Text {
         &self.0.text
     }
 
+    /// Whether `other` is this very text (a clone of it), not only one equal to it.
+    pub(crate) fn same(&self, other: &Text) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
     /// The text as a JSON string, when it was prepared at load ([`Text::shared`]).
     pub(crate) fn json_form(&self) -> Option<&str> {
         self.0.json.as_deref().map(RawValue::get)

@@ -199,6 +199,14 @@ impl Texts {
         }
     }
 
+    /// The titles of rule `index`, its own and its versions', that were made at load, in
+    /// every language.
+    pub fn made_titles(&self, index: usize) -> impl Iterator<Item = &Text> {
+        (self.rules.get(index).into_iter())
+            .flat_map(|r| std::iter::once(&r.base).chain(&r.versions))
+            .flat_map(|v| v.title.made())
+    }
+
     /// The texts of the exception with index `index`.
     pub fn exception(&self, index: usize) -> Option<&ExceptionTexts> {
         self.exceptions.get(index)
@@ -264,6 +272,14 @@ impl Names {
 }
 
 impl Rendered {
+    /// The message in each language it was rendered in whole at load.
+    fn made(&self) -> impl Iterator<Item = &Text> {
+        self.prepared.iter().filter_map(|p| match p {
+            Prepared::Made(text) => Some(text),
+            Prepared::Pieces(_) => None,
+        })
+    }
+
     fn of(policy: &CheckedPolicy, message: &Message) -> Rendered {
         let picked = (policy.languages.iter())
             .map(|lang| picked(message, lang))

@@ -6,7 +6,7 @@
 use std::io::Write as _;
 
 use crate::checked::CheckedPolicy;
-use crate::value::{Type, Value};
+use crate::value::{Date, Type, Value};
 
 /// A value as JSON, the way a fact file writes it.
 pub fn value_json(policy: &CheckedPolicy, ty: &Type, value: &Value) -> serde_json::Value {
@@ -50,7 +50,7 @@ pub(crate) fn typed_value(out: &mut Vec<u8>, policy: &CheckedPolicy, ty: &Type, 
         (Value::Enum(v), _) => out.extend_from_slice(itoa::Buffer::new().format(*v).as_bytes()),
         // A date (`2024-06-17`, `-000001-01-01`) and a duration (`1 month 3 days`) are letters,
         // digits, blanks and signs: nothing to escape. Writing into memory cannot fail.
-        (Value::Date(d), _) => drop(write!(out, "\"{d}\"")),
+        (Value::Date(d), _) => date(out, *d),
         (Value::Duration(d), _) => drop(write!(out, "\"{d}\"")),
         (Value::String(s), _) => string(out, s),
         (Value::List(items), t) => {
@@ -95,6 +95,70 @@ pub(crate) fn value(out: &mut Vec<u8>, v: &serde_json::Value) {
         other => {
             // Writing into memory cannot fail.
             let _ = serde_json::to_writer(&mut *out, other);
+        }
+    }
+}
+
+/// Appends a date as a JSON string, as its `Display` writes it (`"2024-06-17"`): a year
+/// of four digits by hand, any other (`-000001`, `+010000`) through `Display`.
+pub(crate) fn date(out: &mut Vec<u8>, d: Date) {
+    let (year, month, day) = (d.year(), d.month(), d.day());
+    if !(0..=9999).contains(&year) {
+        // A date is digits, dashes and a sign: nothing to escape. Writing into memory
+        // cannot fail.
+        let _ = write!(out, "\"{d}\"");
+        return;
+    }
+    let digit = |n: i16| b'0' + (n % 10) as u8;
+    let (month, day) = (i16::from(month), i16::from(day));
+    out.extend_from_slice(&[
+        b'"',
+        digit(year / 1000),
+        digit(year / 100),
+        digit(year / 10),
+        digit(year),
+        b'-',
+        digit(month / 10),
+        digit(month),
+        b'-',
+        digit(day / 10),
+        digit(day),
+        b'"',
+    ]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// A date is written as its `Display` writes it, quoted, whatever its year.
+        #[test]
+        fn a_date_is_written_as_it_displays(
+            year in -9999i16..=9999,
+            month in 1i8..=12,
+            day in 1i8..=31,
+        ) {
+            let Ok(d) = Date::new(year, month, day) else { return Ok(()) };
+            let mut out = Vec::new();
+            date(&mut out, d);
+            proptest::prop_assert_eq!(String::from_utf8_lossy(&out), format!("\"{d}\""));
+        }
+    }
+
+    #[test]
+    fn the_years_at_the_edges_are_written_as_they_display() {
+        for (y, m, d) in [
+            (0, 1, 1),
+            (9, 9, 9),
+            (999, 12, 31),
+            (9999, 12, 31),
+            (-1, 1, 1),
+        ] {
+            let d = Date::new(y, m, d).expect("a date");
+            let mut out = Vec::new();
+            date(&mut out, d);
+            assert_eq!(String::from_utf8_lossy(&out), format!("\"{d}\""));
         }
     }
 }
