@@ -275,11 +275,16 @@ fn conflict(out: &mut Vec<u8>, c: &Conflict) {
 /// copy instead of five (`Writer`).
 #[derive(Debug, Default)]
 pub(crate) struct Heads {
-    /// By rule, then by status (holds, undetermined, does not hold).
+    /// By rule, then by status (holds, undetermined, does not hold): each title made at
+    /// load, with the head it begins.
     by_rule: Vec<[Made; 3]>,
+    /// By rule: each explanation made at load, with what follows the head of a holding
+    /// outcome that has it ([`holding_rest`]: the explanation, and the passages of the
+    /// version it is the explanation of).
+    rests: Vec<Made>,
 }
 
-/// Each title made at load, with the head it begins.
+/// Texts made at load, each with the JSON it begins.
 type Made = Vec<(Text, Vec<u8>)>;
 
 impl Heads {
@@ -289,7 +294,7 @@ impl Heads {
             .map(|i| {
                 let id = texts.names.rule(policy, RuleId(i as u32));
                 [Status::Holds, Status::Undetermined, Status::DoesNotHold].map(|s| {
-                    (texts.made_titles(i))
+                    (texts.versions(i).flat_map(|v| v.title.made()))
                         .map(|title| {
                             let mut bytes = Vec::new();
                             head(&mut bytes, &id, s, title);
@@ -299,7 +304,29 @@ impl Heads {
                 })
             })
             .collect();
-        Heads { by_rule }
+        let rests = (0..policy.rules.len())
+            .map(|i| {
+                let mut made = Vec::new();
+                for v in texts.versions(i) {
+                    for explanation in v.explain.made() {
+                        let mut bytes = Vec::new();
+                        let effective = v.effective.as_ref();
+                        holding_rest(&mut bytes, explanation, &v.source, &v.sources, effective);
+                        made.push((explanation.clone(), bytes));
+                    }
+                }
+                made
+            })
+            .collect();
+        Heads { by_rule, rests }
+    }
+
+    /// What follows the head of a holding outcome of `rule` with `explanation`, when
+    /// that is one made at load.
+    fn rest(&self, rule: RuleId, explanation: &Text) -> Option<&[u8]> {
+        let made = self.rests.get(rule.0 as usize)?;
+        let (_, bytes) = made.iter().find(|(t, _)| t.same(explanation))?;
+        Some(bytes)
     }
 
     /// The head of `rule` with `status` and `title`, when `title` is one made at load.
@@ -440,6 +467,11 @@ impl Sink for Writer<'_> {
     fn holding(&mut self, h: HoldingPart<'_>) {
         self.item(0);
         self.head(h.rule, Status::Holds, &h.id, &h.title);
+        // The explanation made at load is that of the version whose passages these are.
+        if let Some(bytes) = self.heads.rest(h.rule, &h.explanation) {
+            self.out.extend_from_slice(bytes);
+            return;
+        }
         holding_rest(
             self.out,
             &h.explanation,
@@ -470,7 +502,7 @@ impl Sink for Writer<'_> {
         out.extend_from_slice(b",\"facts\":{");
         let known = (r.facts.iter()).filter_map(|&f| Some((f, at.facts.get(f)?)));
         for (i, (f, v)) in known.enumerate() {
-            fact_key(out, i, &names.fact(policy, f));
+            fact_key(out, i, &names.fact_ref(policy, f));
             typed_value(out, policy, &policy.fact(f).ty, v);
         }
         let defeated_by: Vec<Text> = (r.defeated_by.iter())
@@ -492,7 +524,7 @@ impl Sink for Writer<'_> {
             if i > 0 {
                 out.push(b',');
             }
-            text(out, &at.texts.names.fact(at.policy, *f));
+            text(out, &at.texts.names.fact_ref(at.policy, *f));
         }
         undetermined_tail(out, u.conflict);
     }
@@ -523,7 +555,7 @@ impl Sink for Writer<'_> {
             if i > 0 {
                 out.push(b',');
             }
-            text(out, &names.fact(policy, *f));
+            text(out, &names.fact_ref(policy, *f));
         }
         out.push(b']');
         if !conflicts.is_empty() {

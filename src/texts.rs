@@ -8,6 +8,7 @@
 //! by the very function a decision would call ([`render`], [`fold_whitespace`]), so the
 //! texts are the same, only made once.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::checked::{
@@ -199,12 +200,10 @@ impl Texts {
         }
     }
 
-    /// The titles of rule `index`, its own and its versions', that were made at load, in
-    /// every language.
-    pub fn made_titles(&self, index: usize) -> impl Iterator<Item = &Text> {
+    /// The texts of rule `index`: its own, then its versions'.
+    pub fn versions(&self, index: usize) -> impl Iterator<Item = &Version> {
         (self.rules.get(index).into_iter())
             .flat_map(|r| std::iter::once(&r.base).chain(&r.versions))
-            .flat_map(|v| v.title.made())
     }
 
     /// The texts of the exception with index `index`.
@@ -256,6 +255,15 @@ impl Names {
             .unwrap_or_else(|| Text::from(policy.exception(id).name.as_str()))
     }
 
+    /// A fact's name, borrowed (see [`Names::rule`]): for writing it, without the two
+    /// atomic updates of a clone and its drop.
+    pub fn fact_ref(&self, policy: &CheckedPolicy, id: FactId) -> Cow<'_, Text> {
+        match self.facts.get(id.0 as usize) {
+            Some(name) => Cow::Borrowed(name),
+            None => Cow::Owned(Text::from(policy.fact(id).name.as_str())),
+        }
+    }
+
     /// A fact's name (see [`Names::rule`]).
     pub fn fact(&self, policy: &CheckedPolicy, id: FactId) -> Text {
         (self.facts.get(id.0 as usize).cloned())
@@ -273,7 +281,7 @@ impl Names {
 
 impl Rendered {
     /// The message in each language it was rendered in whole at load.
-    fn made(&self) -> impl Iterator<Item = &Text> {
+    pub fn made(&self) -> impl Iterator<Item = &Text> {
         self.prepared.iter().filter_map(|p| match p {
             Prepared::Made(text) => Some(text),
             Prepared::Pieces(_) => None,

@@ -122,9 +122,12 @@ impl Walk {
 impl Evaluator<'_> {
     /// The unknown facts that could decide a rule (empty when its value is known).
     pub(crate) fn missing_for_rule(&mut self, id: RuleId) -> MissingFacts {
-        if let Some((_, facts)) = self.known_missing.iter().find(|(r, _)| *r == id) {
+        // Taken rather than copied: a decision asks once per outcome, and asked again,
+        // the walk below finds the same facts.
+        if let Some(at) = self.known_missing.iter().position(|(r, _)| *r == id) {
+            let (_, facts) = self.known_missing.swap_remove(at);
             return MissingFacts {
-                facts: facts.clone(),
+                facts,
                 conflict: false,
             };
         }
