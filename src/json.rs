@@ -47,17 +47,17 @@ impl Decision {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn write_json(&self, out: &mut Vec<u8>) {
+        let as_of = |out: &mut Vec<u8>| string(out, &self.as_of);
+        let (title, version) = (self.title.as_ref(), self.version.as_ref());
         header(
             out,
             &self.policy,
-            self.title.as_ref(),
-            self.version.as_ref(),
+            title,
+            version,
             &self.revision,
+            as_of,
+            &self.lang,
         );
-        string(out, &self.as_of);
-        out.extend_from_slice(b",\"lang\":");
-        string(out, &self.lang);
-        out.extend_from_slice(b",\"outcomes\":");
         list(out, &self.outcomes, holding);
         out.extend_from_slice(b",\"undetermined\":");
         list(out, &self.undetermined, undetermined);
@@ -73,13 +73,16 @@ impl Decision {
     }
 }
 
-/// `{"policy":…,"title":…,"version":…,"revision":…,"as_of":`: the date follows.
+/// `{"policy":…,"title":…,"version":…,"revision":…,"as_of":…,"lang":…,"outcomes":`: the
+/// list of outcomes follows. `as_of` writes the date.
 fn header(
     out: &mut Vec<u8>,
     policy: &Text,
     title: Option<&Text>,
     version: Option<&Text>,
     revision: &Text,
+    as_of: impl FnOnce(&mut Vec<u8>),
+    lang: &str,
 ) {
     out.extend_from_slice(b"{\"policy\":");
     text(out, policy);
@@ -88,6 +91,10 @@ fn header(
     out.extend_from_slice(b",\"revision\":");
     text(out, revision);
     out.extend_from_slice(b",\"as_of\":");
+    as_of(out);
+    out.extend_from_slice(b",\"lang\":");
+    string(out, lang);
+    out.extend_from_slice(b",\"outcomes\":");
 }
 
 /// A holding outcome after its [`head`], up to its reasons: `…,"because":[`.
@@ -121,13 +128,14 @@ fn holding(out: &mut Vec<u8>, h: &Holding) {
     out.extend_from_slice(b"]}");
 }
 
-/// A reason up to its value: `…,"value":`.
+/// A reason up to its facts: `…,"value":…,"facts":{`; `value` writes the value.
 fn reason_head(
     out: &mut Vec<u8>,
     kind: ReasonKind,
     exception: Option<&Text>,
     condition: &Text,
     with_values: Option<&str>,
+    value: impl FnOnce(&mut Vec<u8>),
 ) {
     out.extend_from_slice(match kind {
         ReasonKind::Condition => b"{\"kind\":\"condition\"",
@@ -141,6 +149,8 @@ fn reason_head(
         string(out, with_values);
     }
     out.extend_from_slice(b",\"value\":");
+    value(out);
+    out.extend_from_slice(b",\"facts\":{");
 }
 
 /// A reason after its facts: `},"defeated_by":[…],"source":…}`.
@@ -164,15 +174,9 @@ fn reason_tail<'t>(
 }
 
 fn reason(out: &mut Vec<u8>, r: &Reason) {
-    reason_head(
-        out,
-        r.kind,
-        r.exception.as_ref(),
-        &r.condition,
-        r.with_values.as_deref(),
-    );
-    value(out, &r.value);
-    out.extend_from_slice(b",\"facts\":{");
+    let (exception, with_values) = (r.exception.as_ref(), r.with_values.as_deref());
+    let written = |out: &mut Vec<u8>| value(out, &r.value);
+    reason_head(out, r.kind, exception, &r.condition, with_values, written);
     for (i, (name, v)) in r.facts.iter().enumerate() {
         // serde writes a key as a plain string (`keys_as_strings`): the same bytes as
         // the fact name's prepared form, which is a JSON string.
@@ -450,18 +454,18 @@ impl<'o> Writer<'o> {
 
 impl Sink for Writer<'_> {
     fn header(&mut self, h: Header<'_>, _: [usize; 3]) {
-        let out = &mut *self.out;
+        let as_of = |out: &mut Vec<u8>| date(out, h.as_of);
+        let (title, version) = (h.title.as_ref(), h.version.as_ref());
         header(
-            out,
+            self.out,
             &h.policy,
-            h.title.as_ref(),
-            h.version.as_ref(),
+            title,
+            version,
             &h.revision,
+            as_of,
+            h.lang,
         );
-        date(out, h.as_of);
-        out.extend_from_slice(b",\"lang\":");
-        string(out, h.lang);
-        out.extend_from_slice(b",\"outcomes\":[");
+        self.out.push(b'[');
     }
 
     fn holding(&mut self, h: HoldingPart<'_>) {
@@ -488,18 +492,12 @@ impl Sink for Writer<'_> {
         self.inner += 1;
         let (policy, names) = (at.policy, &at.texts.names);
         let out = &mut *self.out;
-        reason_head(
-            out,
-            r.kind,
-            r.exception.as_ref(),
-            &r.condition,
-            r.with_values.as_deref(),
-        );
-        match &r.value {
+        let (exception, with_values) = (r.exception.as_ref(), r.with_values.as_deref());
+        let written = |out: &mut Vec<u8>| match &r.value {
             Some(v) => typed_value(out, policy, r.ty, v),
             None => out.extend_from_slice(b"null"),
-        }
-        out.extend_from_slice(b",\"facts\":{");
+        };
+        reason_head(out, r.kind, exception, &r.condition, with_values, written);
         let known = (r.facts.iter()).filter_map(|&f| Some((f, at.facts.get(f)?)));
         for (i, (f, v)) in known.enumerate() {
             fact_key(out, i, &names.fact_ref(policy, f));

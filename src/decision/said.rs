@@ -4,7 +4,7 @@
 use crate::checked::{CheckedPolicy, ExceptionId, ExceptionInfo, Message, Ref, RuleId, RuleInfo};
 use crate::message::{fold_whitespace, render};
 use crate::text::Text;
-use crate::texts::Texts;
+use crate::texts::{Rendered, Texts, Version};
 use crate::value::{Date, Value};
 
 /// The policy's title in `lang`, when it differs from its name.
@@ -55,24 +55,31 @@ impl<'a> Said<'a> {
 
     /// An outcome's title.
     pub(super) fn title(&self, id: RuleId, value: impl FnMut(&Ref) -> Option<Value>) -> Text {
-        let rule = self.policy.rule(id);
-        let message = texts_of(rule, self.today).0;
-        match self.texts.rule_at(id.0 as usize, rule, self.today) {
-            Some(t) => t
-                .title
-                .render(self.policy, message, (self.lang, self.at), value),
-            None => Text::from(render(self.policy, message, self.lang, value)),
-        }
+        self.outcome_text(id, |m| m.0, |t| &t.title, value)
     }
 
     /// An outcome's explanation.
     pub(super) fn explanation(&self, id: RuleId, value: impl FnMut(&Ref) -> Option<Value>) -> Text {
+        self.outcome_text(id, |m| m.1, |t| &t.explain, value)
+    }
+
+    /// One of an outcome's messages (`message` picks it from [`texts_of`]), from the
+    /// texts made at load (`made` picks it from those of the version in force) when
+    /// there are some.
+    fn outcome_text<'m>(
+        &self,
+        id: RuleId,
+        message: impl FnOnce((&'m Message, &'m Message, &'m [String])) -> &'m Message,
+        made: impl FnOnce(&'a Version) -> &'a Rendered,
+        value: impl FnMut(&Ref) -> Option<Value>,
+    ) -> Text
+    where
+        'a: 'm,
+    {
         let rule = self.policy.rule(id);
-        let message = texts_of(rule, self.today).1;
+        let message = message(texts_of(rule, self.today));
         match self.texts.rule_at(id.0 as usize, rule, self.today) {
-            Some(t) => t
-                .explain
-                .render(self.policy, message, (self.lang, self.at), value),
+            Some(t) => made(t).render(self.policy, message, (self.lang, self.at), value),
             None => Text::from(render(self.policy, message, self.lang, value)),
         }
     }
