@@ -15,6 +15,7 @@ mod batch;
 mod decisions;
 mod depth;
 mod describe;
+mod envelope;
 mod errors;
 mod guard;
 mod idle;

@@ -165,6 +165,33 @@ impl<'a> Case<'a> {
             }),
         }
     }
+
+    /// [`Case::parse`], but an envelope of the usual shape is read without reading its
+    /// facts (see [`super::envelope`]): `true` when it was. The facts are then read only
+    /// by the library; if deciding fails, the caller asks [`Case::parse`] for the error
+    /// the body gives, which comes first (a body that is not JSON is refused as such).
+    pub fn parse_deferred(body: &'a [u8], max_depth: usize) -> Result<(Case<'a>, bool), ApiError> {
+        // serde_json's nesting bound counts the envelope as well as the facts: deeper
+        // bodies are read by serde_json itself.
+        if max_depth <= 126 {
+            super::depth::within_depth(body, max_depth)?;
+            let usual = simdutf8::basic::from_utf8(body)
+                .ok()
+                .and_then(super::envelope::usual);
+            if let Some(usual) = usual {
+                if let Ok(options) = options(usual.as_of, usual.lang) {
+                    let case = Case {
+                        facts: usual.facts,
+                        options,
+                        outcome: None,
+                        unknown: Vec::new(),
+                    };
+                    return Ok((case, true));
+                }
+            }
+        }
+        Ok((Case::parse(body, max_depth)?, false))
+    }
 }
 
 /// The evaluation date (default: today) and language (default: English). A language is

@@ -146,11 +146,19 @@ async fn evaluate(
     request: Request,
 ) -> Result<Response, ApiError> {
     let (loaded, bytes) = case_request(&app, &name, request).await?;
-    let case = Case::parse(&bytes, app.config.max_json_depth)?;
+    let depth = app.config.max_json_depth;
+    let (case, deferred) = Case::parse_deferred(&bytes, depth)?;
     // Written as it is assembled, as `batch` writes it: the bytes of `eval --format json`.
     let mut body = Vec::with_capacity(DECISION_BYTES);
-    let statuses =
-        (loaded.policy).evaluate_json_into("request", case.facts, &case.options, &mut body)?;
+    let policy = &loaded.policy;
+    let mut decided = policy.evaluate_json_into("request", case.facts, &case.options, &mut body);
+    if decided.is_err() && deferred {
+        // Facts not read with the envelope may not be JSON: the body is read again as
+        // serde_json reads it, and decided as that says.
+        let case = Case::parse(&bytes, depth)?;
+        decided = policy.evaluate_json_into("request", case.facts, &case.options, &mut body);
+    }
+    let statuses = decided?;
     app.metrics.decision(&loaded, &statuses);
     if let Some(log) = &app.decisions {
         if let Err(e) = log.write(&name, &loaded.revision, case.facts, &body) {
