@@ -64,10 +64,15 @@ pub fn usual(text: &str) -> Option<Usual<'_>> {
         return None;
     }
     let text_at = |span: (usize, usize)| text.get(span.0..span.1);
+    // A string given (`Some`) or not (`None`); `None` outside, where its span is not text.
+    let given = |span: Option<(usize, usize)>| match span {
+        Some(span) => text_at(span).map(Some),
+        None => Some(None),
+    };
     Some(Usual {
         facts: text_at(facts?)?,
-        as_of: as_of.flatten().map(text_at).map(Option::unwrap_or_default),
-        lang: lang.flatten().map(text_at).map(Option::unwrap_or_default),
+        as_of: given(as_of.flatten())?,
+        lang: given(lang.flatten())?,
     })
 }
 
