@@ -27,14 +27,21 @@ pub(crate) struct Key(Arc<()>);
 
 /// What one thread keeps for one policy.
 pub(crate) struct Local {
+    /// What its decisions take along.
+    pub shared: Shared,
+    /// The compiled evaluator's buffers, made at the first case it evaluates.
+    pub scratch: Option<Scratch>,
+}
+
+/// What a thread's decisions for one policy take along: cheap to clone.
+#[derive(Clone)]
+pub(crate) struct Shared {
     /// The case-independent texts.
     pub texts: Arc<Texts>,
     /// The outcomes' heads in a decision's JSON, made from those texts.
     pub heads: Arc<Heads>,
     /// The policy's revision.
     pub revision: Text,
-    /// The compiled evaluator's buffers, made at the first case it evaluates.
-    pub scratch: Option<Scratch>,
 }
 
 struct Kept {
@@ -84,15 +91,17 @@ mod tests {
 
     fn made(revision: &str) -> Local {
         Local {
-            texts: Arc::new(Texts::default()),
-            heads: Arc::new(Heads::default()),
-            revision: Text::shared(revision),
+            shared: Shared {
+                texts: Arc::new(Texts::default()),
+                heads: Arc::new(Heads::default()),
+                revision: Text::shared(revision),
+            },
             scratch: None,
         }
     }
 
     fn texts(key: &Key, revision: &str) -> Arc<Texts> {
-        with(key, || made(revision), |l| Arc::clone(&l.texts))
+        with(key, || made(revision), |l| Arc::clone(&l.shared.texts))
     }
 
     fn kept() -> usize {
@@ -106,7 +115,7 @@ mod tests {
         let again = with(
             &key.clone(),
             || unreachable!("made once per thread"),
-            |l| Arc::clone(&l.texts),
+            |l| Arc::clone(&l.shared.texts),
         );
         assert!(Arc::ptr_eq(&first, &again));
         let theirs = std::thread::scope(|s| {
@@ -125,7 +134,7 @@ mod tests {
         assert_eq!(kept(), before + 1);
         drop(dropped);
         let key = Key::default();
-        let revision = with(&key, || made("new"), |l| l.revision.clone());
+        let revision = with(&key, || made("new"), |l| l.shared.revision.clone());
         assert_eq!(revision, "new");
         assert_eq!(kept(), before + 1);
     }

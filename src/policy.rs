@@ -505,9 +505,9 @@ impl Policy {
     ) -> Result<Vec<Status>, Error> {
         let lang = self.resolve_language(&options.lang)?;
         let start = out.len();
-        let written = self.compiled(text, options.as_of, |mut ev, _, kept| {
-            let mut writer = crate::json::Writer::new(out, &kept.heads);
-            assemble(&mut ev, &kept.texts, kept.revision, &lang, &mut writer).ok()
+        let written = self.compiled(text, options.as_of, |mut ev, _, shared| {
+            let mut writer = crate::json::Writer::new(out, &shared.heads);
+            assemble(&mut ev, &shared.texts, shared.revision, &lang, &mut writer).ok()
         });
         if let Some(Some(verdicts)) = written {
             let status = |v: Option<bool>| match v {
@@ -594,8 +594,16 @@ impl Policy {
         if let Some(e) = ev.failure.take() {
             return Err(Failure::Eval(e));
         }
-        let (texts, revision) = self.local(|l| (Arc::clone(&l.texts), l.revision.clone()));
-        decide(ev, &self.checked, &facts, &texts, revision, lang).map_err(Failure::Eval)
+        let shared = self.local(|l| l.shared.clone());
+        decide(
+            ev,
+            &self.checked,
+            &facts,
+            &shared.texts,
+            shared.revision,
+            lang,
+        )
+        .map_err(Failure::Eval)
     }
 
     /// Compiles the policy for evaluating many cases fast (see [`Program`]).
@@ -611,10 +619,13 @@ impl Policy {
     fn local<R>(&self, f: impl FnOnce(&mut local::Local) -> R) -> R {
         let make = || {
             let texts = Texts::of(&self.checked);
-            local::Local {
+            let shared = local::Shared {
                 heads: Arc::new(crate::json::Heads::of(&self.checked, &texts)),
                 texts: Arc::new(texts),
                 revision: Text::shared(self.revision_text().as_str()),
+            };
+            local::Local {
+                shared,
                 scratch: None,
             }
         };
@@ -626,33 +637,37 @@ impl Policy {
     /// facts, a contradiction, a conflict, an arithmetic failure), for [`Policy::decide`]
     /// to decide and word.
     fn decide_compiled(&self, text: &str, as_of: Date, lang: &str) -> Option<Decision> {
-        self.compiled(text, as_of, |ev, facts, kept| {
-            decide(ev, &self.checked, facts, &kept.texts, kept.revision, lang).ok()
+        self.compiled(text, as_of, |ev, facts, shared| {
+            decide(
+                ev,
+                &self.checked,
+                facts,
+                &shared.texts,
+                shared.revision,
+                lang,
+            )
+            .ok()
         })
         .flatten()
     }
 
     /// The reference evaluator for a case given as JSON text, seeded with what the
     /// compiled program finds, handed to `then` with the case's facts and what this
-    /// thread keeps for the policy; `None` where the program hands the case back.
+    /// thread's decisions for the policy take along; `None` where the program hands the
+    /// case back.
     fn compiled<R>(
         &self,
         text: &str,
         as_of: Date,
-        then: impl FnOnce(Evaluator<'_>, &Arc<Facts>, Kept) -> R,
+        then: impl FnOnce(Evaluator<'_>, &Arc<Facts>, local::Shared) -> R,
     ) -> Option<R> {
         let program = self.program.get_or_init(|| self.compile());
-        let (found, kept) = self.local(|l| {
+        let (found, shared) = self.local(|l| {
             let scratch = l.scratch.get_or_insert_with(|| Scratch::new(program));
             program.read_json(scratch, text).ok()?;
             program.evaluate(scratch, as_of).ok()?;
             let found = program.found(&self.checked, scratch)?;
-            let kept = Kept {
-                texts: Arc::clone(&l.texts),
-                heads: Arc::clone(&l.heads),
-                revision: l.revision.clone(),
-            };
-            Some((found, kept))
+            Some((found, l.shared.clone()))
         })?;
         let policy = &*self.checked;
         let undetermined = (policy.outcomes.iter().zip(found.missing))
@@ -661,15 +676,8 @@ impl Policy {
             .collect();
         let facts = Arc::new(found.facts);
         let ev = Evaluator::seeded(policy, &facts, as_of, found.rules, undetermined);
-        Some(then(ev, &facts, kept))
+        Some(then(ev, &facts, shared))
     }
-}
-
-/// What a thread keeps for a policy that a decision uses (see [`local::Local`]).
-struct Kept {
-    texts: Arc<Texts>,
-    heads: Arc<crate::json::Heads>,
-    revision: Text,
 }
 
 enum Failure {
