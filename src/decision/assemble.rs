@@ -2,6 +2,8 @@
 //! the [`super::Decision`] structure (`build`) or its JSON written as it goes
 //! (`crate::json::Writer`), so that both say the same.
 
+use std::borrow::Cow;
+
 use super::said::{texts_of, Said};
 use super::{policy_title, ReasonKind};
 use crate::checked::{CheckedPolicy, ExceptionId, Expr, ExprKind, FactId, Ref, RuleId};
@@ -9,7 +11,7 @@ use crate::eval::{ConflictInfo, EvalError, Evaluator};
 use crate::facts::Facts;
 use crate::message::fold_whitespace;
 use crate::text::Text;
-use crate::texts::{collect_facts, Texts};
+use crate::texts::{collect_facts, Condition, Texts};
 use crate::value::{Date, Type, Value};
 
 /// The parts of a decision, handed to a [`Sink`] in the order its JSON lists them, so
@@ -251,25 +253,15 @@ fn holding<'p>(
             ev.eval(part)
         };
         let written = texts.condition(part.span);
-        let found;
-        let facts = match written.and_then(|c| c.facts.as_deref()) {
-            Some(facts) => facts,
-            None => {
-                found = read_by_name(policy, texts, part);
-                &found[..]
-            }
-        };
+        let facts = facts_read(policy, texts, part, written);
         let reason = ReasonPart {
             kind: ReasonKind::Condition,
             exception: None,
-            condition: match written {
-                Some(c) => c.text.clone(),
-                None => Text::from(fold_whitespace(policy.text(part.span))),
-            },
+            condition: quoted(policy, part, written),
             with_values: crate::compared::with_values(ev, part, written),
             value,
             ty: &part.ty,
-            facts,
+            facts: &facts,
             defeated_by: Vec::new(),
             source: None,
         };
@@ -371,21 +363,11 @@ fn exception_reason(ev: &mut Evaluator<'_>, at: &At<'_>, e: ExceptionId, sink: &
         .copied()
         .filter(|s| ev.applies(*s) == Some(true))
         .collect();
-    let mut condition = match written {
-        Some(c) => c.text.clone(),
-        None => Text::from(fold_whitespace(policy.text(exc.when.span))),
-    };
+    let mut condition = quoted(policy, &exc.when, written);
     if let Some(period) = exc.effective.filter(|p| !p.contains(ev.today)) {
         condition = Text::from(format!("{condition} (not in force: {})", period.describe()));
     }
-    let found;
-    let facts = match written.and_then(|c| c.facts.as_deref()) {
-        Some(facts) => facts,
-        None => {
-            found = read_by_name(policy, texts, &exc.when);
-            &found[..]
-        }
-    };
+    let facts = facts_read(policy, texts, &exc.when, written);
     let reason = ReasonPart {
         kind: ReasonKind::Exception,
         exception: Some(texts.names.exception(policy, e)),
@@ -393,18 +375,35 @@ fn exception_reason(ev: &mut Evaluator<'_>, at: &At<'_>, e: ExceptionId, sink: &
         with_values: crate::compared::with_values(ev, &exc.when, written),
         value: applies.map(Value::Bool),
         ty: &exc.when.ty,
-        facts,
+        facts: &facts,
         defeated_by,
         source: exception_source(texts, policy, e),
     };
     sink.reason(at, reason);
 }
 
-/// The facts an expression reads, directly or through rules, sorted by name as a
-/// reason lists them: for a condition whose facts were not found at load.
-fn read_by_name(policy: &CheckedPolicy, texts: &Texts, e: &Expr) -> Vec<FactId> {
+/// A condition as a reason quotes it: as written, folded (at load, when `written` is
+/// its texts).
+fn quoted(policy: &CheckedPolicy, e: &Expr, written: Option<&Condition>) -> Text {
+    match written {
+        Some(c) => c.text.clone(),
+        None => Text::from(fold_whitespace(policy.text(e.span))),
+    }
+}
+
+/// The facts a condition reads, directly or through rules, sorted by name as a reason
+/// lists them: found at load when `written` has them, else now.
+fn facts_read<'w>(
+    policy: &CheckedPolicy,
+    texts: &Texts,
+    e: &Expr,
+    written: Option<&'w Condition>,
+) -> Cow<'w, [FactId]> {
+    if let Some(facts) = written.and_then(|c| c.facts.as_deref()) {
+        return Cow::Borrowed(facts);
+    }
     let mut found = Vec::new();
     collect_facts(policy, e, &mut found, &mut Vec::new());
     found.sort_by_key(|f| texts.names.fact(policy, *f));
-    found
+    Cow::Owned(found)
 }
