@@ -388,6 +388,16 @@ fn items<T>(out: &mut Vec<u8>, items: &[T], write: fn(&mut Vec<u8>, &T)) {
     }
 }
 
+/// The names of `facts`, between commas.
+fn fact_names(out: &mut Vec<u8>, at: &At<'_>, facts: &[FactId]) {
+    for (i, f) in facts.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        text(out, &at.texts.names.fact_ref(at.policy, *f));
+    }
+}
+
 /// A text in its prepared JSON form when it has one.
 fn text(out: &mut Vec<u8>, t: &Text) {
     match t.json_form() {
@@ -516,15 +526,9 @@ impl Sink for Writer<'_> {
     fn undetermined(&mut self, at: &At<'_>, u: UndeterminedPart<'_>) {
         self.item(1);
         self.head(u.rule, Status::Undetermined, &u.id, &u.title);
-        let out = &mut *self.out;
-        out.extend_from_slice(MISSING);
-        for (i, f) in u.missing.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            text(out, &at.texts.names.fact_ref(at.policy, *f));
-        }
-        undetermined_tail(out, u.conflict);
+        self.out.extend_from_slice(MISSING);
+        fact_names(self.out, at, u.missing);
+        undetermined_tail(self.out, u.conflict);
     }
 
     fn not_holding(&mut self, n: NotHoldingPart) {
@@ -549,12 +553,7 @@ impl Sink for Writer<'_> {
         let (policy, names) = (at.policy, &at.texts.names);
         let out = &mut *self.out;
         out.extend_from_slice(b"],\"missing\":[");
-        for (i, f) in missing.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            text(out, &names.fact_ref(policy, *f));
-        }
+        fact_names(out, at, missing);
         out.push(b']');
         if !conflicts.is_empty() {
             out.extend_from_slice(b",\"conflicts\":[");
