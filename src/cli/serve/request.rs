@@ -135,17 +135,36 @@ impl<'a> Case<'a> {
     /// policy has no fact of that name at the top, as `facts` is a keyword).
     /// Bodies nesting arrays and objects more than `max_depth` deep are refused first.
     pub fn parse(body: &'a [u8], max_depth: usize) -> Result<Case<'a>, ApiError> {
-        super::depth::within_depth(body, max_depth)?;
-        // Checked fast; a body that is not UTF-8 is checked again for the message.
-        let text = simdutf8::basic::from_utf8(body).or_else(|_| std::str::from_utf8(body));
-        let text = text.map_err(|e| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "asylon::serve::not_utf8",
-                format!("the body is not UTF-8 text: {e}"),
-                "send the JSON as UTF-8",
-            )
-        })?;
+        Case::of_text(text(body, max_depth)?)
+    }
+
+    /// [`Case::parse`], but an envelope of the usual shape is read without reading its
+    /// facts (see [`super::envelope`]): `true` when it was. The facts are then read only
+    /// by the library; if deciding fails, the caller asks [`Case::parse`] for the error
+    /// the body gives, which comes first (a body that is not JSON is refused as such).
+    pub fn parse_deferred(body: &'a [u8], max_depth: usize) -> Result<(Case<'a>, bool), ApiError> {
+        let text = text(body, max_depth)?;
+        // serde_json's nesting bound counts the envelope as well as the facts: deeper
+        // bodies are read by serde_json itself.
+        let usual = (max_depth <= 126)
+            .then(|| super::envelope::usual(text))
+            .flatten();
+        if let Some(usual) = usual {
+            if let Ok(options) = options(usual.as_of, usual.lang) {
+                let case = Case {
+                    facts: usual.facts,
+                    options,
+                    outcome: None,
+                    unknown: Vec::new(),
+                };
+                return Ok((case, true));
+            }
+        }
+        Ok((Case::of_text(text)?, false))
+    }
+
+    /// Reads a body's text as [`Case::parse`] does.
+    fn of_text(text: &'a str) -> Result<Case<'a>, ApiError> {
         match envelope(text) {
             Some(Ok(envelope)) => {
                 let options = options(envelope.as_of.as_deref(), envelope.lang.as_deref())?;
@@ -165,33 +184,22 @@ impl<'a> Case<'a> {
             }),
         }
     }
+}
 
-    /// [`Case::parse`], but an envelope of the usual shape is read without reading its
-    /// facts (see [`super::envelope`]): `true` when it was. The facts are then read only
-    /// by the library; if deciding fails, the caller asks [`Case::parse`] for the error
-    /// the body gives, which comes first (a body that is not JSON is refused as such).
-    pub fn parse_deferred(body: &'a [u8], max_depth: usize) -> Result<(Case<'a>, bool), ApiError> {
-        // serde_json's nesting bound counts the envelope as well as the facts: deeper
-        // bodies are read by serde_json itself.
-        if max_depth <= 126 {
-            super::depth::within_depth(body, max_depth)?;
-            let usual = simdutf8::basic::from_utf8(body)
-                .ok()
-                .and_then(super::envelope::usual);
-            if let Some(usual) = usual {
-                if let Ok(options) = options(usual.as_of, usual.lang) {
-                    let case = Case {
-                        facts: usual.facts,
-                        options,
-                        outcome: None,
-                        unknown: Vec::new(),
-                    };
-                    return Ok((case, true));
-                }
-            }
-        }
-        Ok((Case::parse(body, max_depth)?, false))
-    }
+/// A body's text: refused (400) when it nests arrays and objects more than `max_depth`
+/// deep, or is not UTF-8.
+fn text(body: &[u8], max_depth: usize) -> Result<&str, ApiError> {
+    super::depth::within_depth(body, max_depth)?;
+    // Checked fast; a body that is not UTF-8 is checked again for the message.
+    let text = simdutf8::basic::from_utf8(body).or_else(|_| std::str::from_utf8(body));
+    text.map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "asylon::serve::not_utf8",
+            format!("the body is not UTF-8 text: {e}"),
+            "send the JSON as UTF-8",
+        )
+    })
 }
 
 /// The evaluation date (default: today) and language (default: English). A language is
