@@ -149,7 +149,8 @@ impl<'a> Reader<'a> {
     /// An object, skipped: its span, from `{` to the `}` that closes it. Each bracket
     /// must close the one it matches (a `]` cannot close a `{`), and brackets inside
     /// strings do not count; whether the rest is valid JSON is the reader's of the facts
-    /// to say. Deeper than 126 (`Case::parse_deferred` reads no deeper body) is refused.
+    /// to say. Facts nested 127 deep or more are refused: serde_json reads a body at most
+    /// 127 deep, the envelope included, and such a body is left to it.
     fn object(&mut self) -> Option<(usize, usize)> {
         let start = self.at;
         self.expect(b'{')?;
@@ -167,7 +168,7 @@ impl<'a> Reader<'a> {
                     // An escape: the next byte is part of it, whatever it is.
                     self.at += 1;
                 },
-                b @ (b'{' | b'[') if depth < 127 => {
+                b @ (b'{' | b'[') if depth < 126 => {
                     open = open << 1 | u128::from(b == b'{');
                     depth += 1;
                 }
@@ -204,6 +205,23 @@ mod tests {
             nulls.map(|u| (u.facts, u.as_of, u.lang)),
             Some(("{}", None, None))
         );
+    }
+
+    /// Facts as deep as serde_json reads an envelope are read here; deeper ones are left
+    /// to serde_json, which refuses them as it always did, whatever the depth limit.
+    #[test]
+    fn facts_are_read_here_only_as_deep_as_serde_json_reads_them() {
+        for depth in 120..=128 {
+            let facts = format!("{}{}", "{\"a\":".repeat(depth - 1) + "{", "}".repeat(depth));
+            let body = format!(r#"{{"facts": {facts}}}"#);
+            let by_serde = Case::parse(body.as_bytes(), 128).map(|c| c.facts);
+            match Case::parse_deferred(body.as_bytes(), 128) {
+                Ok((case, _)) => assert_eq!(by_serde.ok(), Some(case.facts), "{depth}"),
+                Err(e) => assert_eq!(by_serde.err().map(|e| e.status), Some(e.status)),
+            }
+            let read_here = matches!(Case::parse_deferred(body.as_bytes(), 128), Ok((_, true)));
+            assert_eq!(read_here, depth < 127, "{depth}");
+        }
     }
 
     fn usual_or_none(body: &str) -> Option<Usual<'_>> {

@@ -144,12 +144,7 @@ impl<'a> Case<'a> {
     /// the body gives, which comes first (a body that is not JSON is refused as such).
     pub fn parse_deferred(body: &'a [u8], max_depth: usize) -> Result<(Case<'a>, bool), ApiError> {
         let text = text(body, max_depth)?;
-        // serde_json's nesting bound counts the envelope as well as the facts: deeper
-        // bodies are read by serde_json itself.
-        let usual = (max_depth <= 126)
-            .then(|| super::envelope::usual(text))
-            .flatten();
-        if let Some(usual) = usual {
+        if let Some(usual) = super::envelope::usual(text) {
             if let Ok(options) = options(usual.as_of, usual.lang) {
                 let case = Case {
                     facts: usual.facts,
