@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 use miette::{NamedSource, Report};
 
 use crate::check::check;
-use crate::checked::CheckedPolicy;
+use crate::checked::{CheckedPolicy, FactNode, FactTree};
 use crate::compile::{Program, Scratch};
 use crate::decision::{assemble, decide, value_json, Decision, Status};
 use crate::diagnostic::Diagnostic;
@@ -20,7 +20,7 @@ use crate::source::Sources;
 use crate::syntax::parse_file;
 use crate::text::Text;
 use crate::texts::{collect_facts, Texts};
-use crate::value::Date;
+use crate::value::{Date, Type};
 
 /// A checked policy, ready to evaluate cases.
 ///
@@ -309,6 +309,41 @@ impl Policy {
     #[doc(hidden)] // The inside, for the command line and the tests.
     pub fn checked(&self) -> &CheckedPolicy {
         &self.checked
+    }
+
+    /// How deeply a fact set this policy accepts can nest JSON objects and arrays: the
+    /// fact object itself is one level, each group and each list one more. A fact set
+    /// nested deeper holds a value of a shape no fact has, and is refused whatever else
+    /// it holds; a front end that limits the depth of what it is sent can tell from this
+    /// whether a fact set it decided was within its limit.
+    ///
+    /// ```
+    /// let policy = asylon::Policy::from_source("tiny.asylon", r#"
+    ///     policy "Tiny" version "1"
+    ///     enum Ground { race religion }
+    ///     fact age: int "age in years"
+    ///     facts person { grounds: list of Ground "the grounds" }
+    ///     outcome adult when age >= 18 title en "An adult"
+    /// "#)?;
+    /// // {"person": {"grounds": ["race"]}}
+    /// assert_eq!(policy.facts_depth(), 3);
+    /// # Ok::<(), asylon::Error>(())
+    /// ```
+    pub fn facts_depth(&self) -> usize {
+        fn list_depth(ty: &Type) -> usize {
+            match ty {
+                Type::List(item) => 1 + list_depth(item),
+                _ => 0,
+            }
+        }
+        fn depth(policy: &CheckedPolicy, tree: &FactTree) -> usize {
+            let inner = (tree.entries.iter()).map(|(_, node)| match node {
+                FactNode::Fact(id) => list_depth(&policy.fact(*id).ty),
+                FactNode::Group(group) => depth(policy, group),
+            });
+            1 + inner.max().unwrap_or(0)
+        }
+        depth(&self.checked, &self.checked.fact_tree)
     }
 
     /// The languages the policy's texts are written in, English first: those a
@@ -991,6 +1026,56 @@ mod texts_made_once {
             let json = serde_json::to_string_pretty(&made).expect("JSON");
             assert_eq!(json, serde_json::to_string_pretty(&rendered).expect("JSON"));
             assert!(json.contains("\"with_values\""), "{json}");
+        }
+    }
+
+    /// Every example nests no deeper than the policy's `facts_depth`, and a fact set one
+    /// level deeper anywhere (a list in a list, an object for a value, a group below a
+    /// fact) is refused, by the compiled reader and by the reference one.
+    #[test]
+    fn no_fact_set_the_policy_accepts_is_deeper_than_its_facts_depth() {
+        fn depth(v: &serde_json::Value) -> usize {
+            match v {
+                serde_json::Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+                serde_json::Value::Object(m) => 1 + m.values().map(depth).max().unwrap_or(0),
+                _ => 0,
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let policy = Policy::load(root.join("policies/us-mexico-border")).expect("it checks");
+        assert_eq!(policy.facts_depth(), 3);
+        let mut deepest = 0;
+        for entry in std::fs::read_dir(root.join("examples")).expect("examples/ exists") {
+            let path = entry.expect("an entry").path();
+            if path.extension().is_none_or(|x| x != "json") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("readable");
+            let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+            assert!(depth(&value) <= policy.facts_depth(), "{path:?}");
+            deepest = deepest.max(depth(&value));
+        }
+        assert_eq!(
+            deepest,
+            policy.facts_depth(),
+            "an example reaches the depth"
+        );
+        let options = EvalOptions::on("2024-06-17").expect("a date");
+        for deeper in [
+            r#"{"person": {"persecution_grounds": [["race"]]}}"#,
+            r#"{"person": {"persecution_grounds": [{}]}}"#,
+            r#"{"person": {"fears_return": {"x": []}}}"#,
+            r#"{"person": {"fears_return": [[true]]}}"#,
+            r#"{"authorization": [[["none"]]]}"#,
+            r#"{"person": {"nationality": {"code": ["VE"]}}}"#,
+            r#"{"person": {"extra": {"deep": {}}}}"#,
+        ] {
+            let value: serde_json::Value = serde_json::from_str(deeper).expect("JSON");
+            assert!(depth(&value) > policy.facts_depth(), "{deeper}");
+            assert!(policy.facts_from_json(deeper).is_err(), "{deeper}");
+            let mut out = Vec::new();
+            let decided = policy.evaluate_json_into("case", deeper, &options, &mut out);
+            assert!(decided.is_err(), "{deeper}");
         }
     }
 }

@@ -1,16 +1,17 @@
 //! The usual envelope, `{"facts": {…}, "as_of": "…", "lang": "…"}`, read without reading
 //! the facts: serde_json would read them once to find where they end (`RawValue`), and the
-//! library reads them again to decide. Here the facts are only skipped, brackets counted
-//! outside strings, and the library's reader, which accepts exactly serde_json's grammar,
-//! is the one that reads them.
+//! library reads them again to decide. Here the facts are not read at all: where they
+//! start is found reading the envelope from its beginning, where they end reading it back
+//! from its end, and the library's reader, which accepts exactly serde_json's grammar and
+//! a whole text only, is the one that reads what lies between.
 //!
 //! Only an envelope of the usual shape is read here: members `facts` (an object), `as_of`,
 //! `lang` and `outcome` (strings without escapes, or `null`) and `why` (`true`, `false` or
 //! `null`), each at most once, with JSON whitespace around them. Anything else (`None`)
 //! is read by [`super::request::Case::parse`] with serde_json. What is read here is what
-//! serde_json would read, when the facts are valid JSON; when they are not, deciding
-//! fails, and the caller asks `Case::parse` for the error it gives
-//! ([`super::routes`]' `evaluate`).
+//! serde_json would read, when the facts are one valid JSON object (not too deep: see
+//! `Case::parse_deferred`); when they are not, deciding fails, and the caller asks
+//! `Case::parse` for the error it gives ([`super::routes`]' `evaluate`).
 
 /// The parts of a usual envelope: the facts' text, and the date and language given.
 #[derive(Debug, PartialEq, Eq)]
@@ -25,12 +26,10 @@ pub struct Usual<'a> {
 
 /// The envelope `text` is, when it has the usual shape.
 pub fn usual(text: &str) -> Option<Usual<'_>> {
-    let mut r = Reader {
-        bytes: text.as_bytes(),
-        at: 0,
-    };
-    let mut facts = None;
-    let (mut as_of, mut lang, mut outcome, mut why) = (None, None, None, None);
+    let bytes = text.as_bytes();
+    let mut members = Members::default();
+    // The members before the facts, up to the facts' `{`.
+    let mut r = Reader { bytes, at: 0 };
     r.blank();
     r.expect(b'{')?;
     loop {
@@ -39,41 +38,105 @@ pub fn usual(text: &str) -> Option<Usual<'_>> {
         r.blank();
         r.expect(b':')?;
         r.blank();
-        // Each member at most once: serde_json refuses a repeated field.
-        let first = match key {
-            "facts" => facts.replace(r.object()?).is_none(),
-            "as_of" => as_of.replace(r.string_or_null()?).is_none(),
-            "lang" => lang.replace(r.string_or_null()?).is_none(),
-            "outcome" => outcome.replace(r.string_or_null()?).is_none(),
-            "why" => why.replace(r.bool_or_null()?).is_none(),
-            _ => return None,
-        };
-        if !first {
-            return None;
+        if key == "facts" {
+            break;
         }
+        members.read(key, &mut r)?;
+        r.blank();
+        r.expect(b',')?;
+    }
+    let start = r.at;
+    let end = facts_end(bytes)?;
+    if bytes.get(start) != Some(&b'{') || end <= start + 1 {
+        return None;
+    }
+    // The members after the facts, read forward as the ones before: whatever
+    // `facts_end` found, what follows it is exactly the usual members and the `}`.
+    let mut r = Reader { bytes, at: end };
+    loop {
         r.blank();
         match r.next()? {
-            b',' => continue,
             b'}' => break,
+            b',' => {}
             _ => return None,
         }
+        r.blank();
+        let key = r.plain_string()?;
+        r.blank();
+        r.expect(b':')?;
+        r.blank();
+        members.read(key, &mut r)?;
     }
     r.blank();
     // Nothing after the envelope but whitespace; an outcome belongs to `explain`.
-    if r.at != r.bytes.len() || outcome.flatten().is_some() {
+    if r.at != bytes.len() || members.outcome.flatten().is_some() {
         return None;
     }
-    let text_at = |span: (usize, usize)| text.get(span.0..span.1);
+    let text_at = |(start, end): (usize, usize)| text.get(start..end);
     // A string given (`Some`) or not (`None`); `None` outside, where its span is not text.
     let given = |span: Option<(usize, usize)>| match span {
         Some(span) => text_at(span).map(Some),
         None => Some(None),
     };
     Some(Usual {
-        facts: text_at(facts?)?,
-        as_of: given(as_of.flatten())?,
-        lang: given(lang.flatten())?,
+        facts: text_at((start, end))?,
+        as_of: given(members.as_of.flatten())?,
+        lang: given(members.lang.flatten())?,
     })
+}
+
+/// Where the facts end in a body of the usual shape, found from the body's end: just
+/// after the `}` before the members that follow the facts (plain strings, `null`, `true`
+/// and `false`, with their `:` and `,`), themselves before the envelope's own `}`. In a
+/// body of another shape it finds some `}` or none; [`usual`] reads on from it forward
+/// and the library reads the facts, so that a wrong guess is refused, never believed.
+fn facts_end(bytes: &[u8]) -> Option<usize> {
+    let blank = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    // `at` is just after the byte looked at.
+    let mut at = bytes.len();
+    while at > 0 && bytes.get(at - 1).is_some_and(|&b| blank(b)) {
+        at -= 1;
+    }
+    if at == 0 || bytes.get(at - 1) != Some(&b'}') {
+        return None;
+    }
+    at -= 1;
+    loop {
+        let b = *bytes.get(at.checked_sub(1)?)?;
+        match b {
+            b'}' => return Some(at),
+            // A plain string holds no quote: the one before is where it opens.
+            b'"' => at = memchr::memrchr(b'"', bytes.get(..at - 1)?)?,
+            b':' | b',' | b'a'..=b'z' => at -= 1,
+            b if blank(b) => at -= 1,
+            _ => return None,
+        }
+    }
+}
+
+/// The members other than `facts`, each at most once.
+#[derive(Default)]
+struct Members {
+    as_of: Option<Option<(usize, usize)>>,
+    lang: Option<Option<(usize, usize)>>,
+    outcome: Option<Option<(usize, usize)>>,
+    why: Option<Option<bool>>,
+}
+
+impl Members {
+    /// Reads the value of `key` at `r`; `None` for a key of no member (`facts` too: a
+    /// second one), one given before (serde_json refuses a repeated field), or a value
+    /// of another shape.
+    fn read(&mut self, key: &str, r: &mut Reader<'_>) -> Option<()> {
+        let first = match key {
+            "as_of" => self.as_of.replace(r.string_or_null()?).is_none(),
+            "lang" => self.lang.replace(r.string_or_null()?).is_none(),
+            "outcome" => self.outcome.replace(r.string_or_null()?).is_none(),
+            "why" => self.why.replace(r.bool_or_null()?).is_none(),
+            _ => return None,
+        };
+        first.then_some(())
+    }
 }
 
 /// A cursor over the envelope's bytes; every method returns `None` where the envelope
@@ -145,46 +208,6 @@ impl<'a> Reader<'a> {
         self.at += len;
         Some(value)
     }
-
-    /// An object, skipped: its span, from `{` to the `}` that closes it. Each bracket
-    /// must close the one it matches (a `]` cannot close a `{`), and brackets inside
-    /// strings do not count; whether the rest is valid JSON is the reader's of the facts
-    /// to say. Facts nested 127 deep or more are refused: serde_json reads a body at most
-    /// 127 deep, the envelope included, and such a body is left to it.
-    fn object(&mut self) -> Option<(usize, usize)> {
-        let start = self.at;
-        self.expect(b'{')?;
-        // The brackets open, innermost last, a bit each: set for `{`.
-        let (mut open, mut depth) = (1u128, 1u32);
-        while depth > 0 {
-            match self.next()? {
-                b'"' => loop {
-                    let rest = self.bytes.get(self.at..)?;
-                    let found = memchr::memchr2(b'"', b'\\', rest)?;
-                    self.at += found + 1;
-                    if rest[found] == b'"' {
-                        break;
-                    }
-                    // An escape: the next byte is part of it, whatever it is.
-                    self.at += 1;
-                },
-                b @ (b'{' | b'[') if depth < 126 => {
-                    open = open << 1 | u128::from(b == b'{');
-                    depth += 1;
-                }
-                b @ (b'}' | b']') => {
-                    if (open & 1 == 1) != (b == b'}') {
-                        return None;
-                    }
-                    open >>= 1;
-                    depth -= 1;
-                }
-                b'{' | b'[' => return None,
-                _ => {}
-            }
-        }
-        Some((start, self.at))
-    }
 }
 
 #[cfg(test)]
@@ -200,6 +223,8 @@ mod tests {
         assert_eq!(usual.facts, "{\"a\": {\"b\": \"}\\\"{\"}, \"c\": [1, {}]}");
         assert_eq!(usual.as_of, Some("2024-06-17"));
         assert_eq!(usual.lang, Some("es"));
+        let braces = usual_or_none(r#"{"facts": {"a": "}, "}, "lang": "}"}"#).expect("usual");
+        assert_eq!((braces.facts, braces.lang), (r#"{"a": "}, "}"#, Some("}")));
         let nulls = usual_or_none(r#"{"as_of": null, "facts": {}, "lang": null}"#);
         assert_eq!(
             nulls.map(|u| (u.facts, u.as_of, u.lang)),
@@ -207,20 +232,47 @@ mod tests {
         );
     }
 
-    /// Facts as deep as serde_json reads an envelope are read here; deeper ones are left
-    /// to serde_json, which refuses them as it always did, whatever the depth limit.
+    /// A body is read here only when every fact set the policy accepts is within the
+    /// depth limit and serde_json's bound, the envelope counted: then any body read here
+    /// whose facts nest no deeper than the policy's facts is read by serde_json the same.
     #[test]
-    fn facts_are_read_here_only_as_deep_as_serde_json_reads_them() {
-        for depth in 120..=128 {
-            let facts = format!("{}{}", "{\"a\":".repeat(depth - 1) + "{", "}".repeat(depth));
-            let body = format!(r#"{{"facts": {facts}}}"#);
-            let by_serde = Case::parse(body.as_bytes(), 128).map(|c| c.facts);
-            match Case::parse_deferred(body.as_bytes(), 128) {
-                Ok((case, _)) => assert_eq!(by_serde.ok(), Some(case.facts), "{depth}"),
-                Err(e) => assert_eq!(by_serde.err().map(|e| e.status), Some(e.status)),
+    fn bodies_are_read_here_only_when_no_fact_set_the_policy_accepts_is_too_deep() {
+        let nested = |depth: usize| {
+            let facts = "{\"a\":".repeat(depth - 1) + "{" + &"}".repeat(depth);
+            format!(r#"{{"facts": {facts}, "lang": "es"}}"#)
+        };
+        for max_depth in [1, 2, 3, 4, 64, 126, 127, 128] {
+            for facts_depth in [1, 2, 3, 4, 63, 64, 125, 126, 127, 128] {
+                let read_here = |body: &str| match Case::parse_deferred(
+                    body.as_bytes(),
+                    max_depth,
+                    facts_depth,
+                ) {
+                    Ok((case, true)) => Some(case.facts.to_string()),
+                    _ => None,
+                };
+                let expected = facts_depth < max_depth.min(127);
+                assert_eq!(
+                    read_here(&nested(1)).is_some(),
+                    expected,
+                    "{max_depth} {facts_depth}"
+                );
+                for depth in [1, 2, facts_depth - 1, facts_depth]
+                    .into_iter()
+                    .filter(|d| (1..=facts_depth).contains(d))
+                {
+                    let body = nested(depth);
+                    if let Some(facts) = read_here(&body) {
+                        let by_serde = Case::parse(body.as_bytes(), max_depth);
+                        let by_serde = by_serde.map(|c| c.facts.to_string());
+                        assert_eq!(
+                            by_serde.ok(),
+                            Some(facts),
+                            "{max_depth} {facts_depth} {depth}"
+                        );
+                    }
+                }
             }
-            let read_here = matches!(Case::parse_deferred(body.as_bytes(), 128), Ok((_, true)));
-            assert_eq!(read_here, depth < 127, "{depth}");
         }
     }
 
@@ -248,8 +300,14 @@ mod tests {
             r#"{"person": {"age": 3}}"#,
             "{\"facts\": {}, \"lang\": \"e\ns\"}",
             "{\"facts\": {}, \"lang\": \"e\u{1f}s\"}",
+            r#"{"facts": {"a": 1}, "lang": "es"}, "as_of": null}"#,
+            r#"{"facts": {"a": "}, "lang": "es"}"#,
+            r#"{"facts": {"a": 1}}, "lang": "es"}"#,
         ] {
-            assert_eq!(usual(body), None, "{body}");
+            // Either not read here, or facts that are not one JSON object: deciding
+            // fails, and the body is read again by serde_json.
+            let read = usual(body).map(|u| serde_json::from_str::<serde::de::IgnoredAny>(u.facts));
+            assert!(read.is_none_or(|facts| facts.is_err()), "{body}");
         }
     }
 
@@ -267,6 +325,8 @@ mod tests {
             Just(r#""why": false"#.to_string()),
             Just(r#""why": "yes""#.to_string()),
             Just(r#""outcome": null"#.to_string()),
+            Just(r#""lang": "}""#.to_string()),
+            Just(r#""facts": {"f": 1}, "lang": "es"}"#.to_string()),
             Just(r#""unknown": []"#.to_string()),
             Just(r#""extra": 1"#.to_string()),
             facts().prop_map(|f| format!(r#""facts": {f}"#)),

@@ -141,21 +141,34 @@ impl<'a> Case<'a> {
     /// [`Case::parse`], but an envelope of the usual shape is read without reading its
     /// facts (see [`super::envelope`]): `true` when it was. The facts are then read only
     /// by the library; if deciding fails, the caller asks [`Case::parse`] for the error
-    /// the body gives, which comes first (a body that is not JSON is refused as such).
-    pub fn parse_deferred(body: &'a [u8], max_depth: usize) -> Result<(Case<'a>, bool), ApiError> {
-        let text = text(body, max_depth)?;
-        if let Some(usual) = super::envelope::usual(text) {
-            if let Ok(options) = options(usual.as_of, usual.lang) {
-                let case = Case {
-                    facts: usual.facts,
-                    options,
-                    outcome: None,
-                    unknown: Vec::new(),
-                };
-                return Ok((case, true));
+    /// the body gives, which comes first (a body that is not JSON, or too deep, is
+    /// refused as such).
+    ///
+    /// The body's depth is not measured then: a fact set the policy accepts nests at most
+    /// `facts_depth` deep ([`asylon::Policy::facts_depth`]), so when that is within the
+    /// limit and within serde_json's bound, the envelope around the facts counted, any
+    /// body that decides was within them, and one that was not fails to decide.
+    pub fn parse_deferred(
+        body: &'a [u8],
+        max_depth: usize,
+        facts_depth: usize,
+    ) -> Result<(Case<'a>, bool), ApiError> {
+        // serde_json reads at most 127 levels, the envelope being one.
+        if facts_depth < max_depth.min(127) {
+            let text = simdutf8::basic::from_utf8(body).ok();
+            if let Some(usual) = text.and_then(super::envelope::usual) {
+                if let Ok(options) = options(usual.as_of, usual.lang) {
+                    let case = Case {
+                        facts: usual.facts,
+                        options,
+                        outcome: None,
+                        unknown: Vec::new(),
+                    };
+                    return Ok((case, true));
+                }
             }
         }
-        Ok((Case::of_text(text)?, false))
+        Ok((Case::parse(body, max_depth)?, false))
     }
 
     /// Reads a body's text as [`Case::parse`] does.

@@ -147,7 +147,7 @@ async fn evaluate(
 ) -> Result<Response, ApiError> {
     let (loaded, bytes) = case_request(&app, &name, request).await?;
     let depth = app.config.max_json_depth;
-    let (case, deferred) = Case::parse_deferred(&bytes, depth)?;
+    let (case, deferred) = Case::parse_deferred(&bytes, depth, loaded.facts_depth)?;
     // Written as it is assembled, as `batch` writes it: the bytes of `eval --format json`.
     let mut body = Vec::with_capacity(DECISION_BYTES);
     let policy = &loaded.policy;

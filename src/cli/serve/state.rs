@@ -28,6 +28,8 @@ pub struct Loaded {
     pub revision: String,
     /// The revision as the header every answer carries, made once.
     pub revision_header: Option<axum::http::HeaderValue>,
+    /// How deeply a fact set it accepts nests ([`Policy::facts_depth`]), found once.
+    pub facts_depth: usize,
     /// One counter per outcome, in policy order: decisions in which it holds. Shared
     /// with the entry's [`Tally`], so that a request counts with one atomic add per
     /// holding outcome, no lock and no allocation.
@@ -103,6 +105,7 @@ impl Loaded {
         // A revision is `sha256:` and hex digits: always a valid header value.
         let revision_header = axum::http::HeaderValue::from_str(&revision).ok();
         Ok(Loaded {
+            facts_depth: policy.facts_depth(),
             policy,
             revision,
             revision_header,
