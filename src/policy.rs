@@ -697,21 +697,16 @@ impl Policy {
         then: impl FnOnce(Evaluator<'_>, &Arc<Facts>, local::Shared) -> R,
     ) -> Option<R> {
         let program = self.program.get_or_init(|| self.compile());
-        let (found, shared) = self.local(|l| {
+        let policy = &*self.checked;
+        self.local(|l| {
             let scratch = l.scratch.get_or_insert_with(|| Scratch::new(program));
             program.read_json(scratch, text).ok()?;
             program.evaluate(scratch, as_of).ok()?;
-            let found = program.found(&self.checked, scratch)?;
-            Some((found, l.shared.clone()))
-        })?;
-        let policy = &*self.checked;
-        let undetermined = (policy.outcomes.iter().zip(found.missing))
-            .filter(|(r, _)| matches!(found.rules.get(r.0 as usize), Some(Some(None))))
-            .map(|(r, missing)| (*r, missing))
-            .collect();
-        let facts = Arc::new(found.facts);
-        let ev = Evaluator::seeded(policy, &facts, as_of, found.rules, undetermined);
-        Some(then(ev, &facts, shared))
+            let facts = Arc::new(program.facts_found(policy, scratch)?);
+            let mut ev = Evaluator::new(policy, &facts, as_of);
+            program.seed(policy, scratch, &mut ev);
+            Some(then(ev, &facts, l.shared.clone()))
+        })
     }
 }
 

@@ -36,6 +36,8 @@ pub(super) struct Code {
     pub(super) outcomes: Vec<u32>,
     /// Each rule's register, by [`RuleId`].
     pub(super) rules: Vec<u32>,
+    /// Each exception's `Applies` register, by [`ExceptionId`] (`None`: never emitted).
+    pub(super) exceptions: Vec<Option<u32>>,
 }
 
 /// A rule's or an exception's registers: not emitted yet, being emitted, or emitted.
@@ -102,12 +104,24 @@ impl<'p> Emitter<'p> {
         let rules: Vec<u32> = (0..policy.rules.len())
             .map(|r| e.rule(RuleId(r as u32)))
             .collect();
-        e.finish(outcomes, impossibles, rules)
+        let exceptions: Vec<Option<u32>> = (e.exceptions.iter())
+            .map(|slot| match slot {
+                Slot::Done((applies, _)) => Some(*applies),
+                Slot::Todo | Slot::Busy => None,
+            })
+            .collect();
+        e.finish(outcomes, impossibles, rules, exceptions)
     }
 
     /// Lays constants out below the instructions, moves the instructions that read no
     /// fact to the front (the prelude), and renumbers every operand.
-    fn finish(self, outcomes: Vec<u32>, impossibles: Vec<u32>, rules: Vec<u32>) -> Code {
+    fn finish(
+        self,
+        outcomes: Vec<u32>,
+        impossibles: Vec<u32>,
+        rules: Vec<u32>,
+        exceptions: Vec<Option<u32>>,
+    ) -> Code {
         let base = 1 + self.consts.len() as u32;
         // Whether each instruction reads no fact, even through its operands. A list
         // built per case lives in the case's arena, so it is never in the prelude.
@@ -169,6 +183,7 @@ impl<'p> Emitter<'p> {
             impossibles: impossibles.into_iter().map(at).collect(),
             outcomes: outcomes.into_iter().map(at).collect(),
             rules: rules.into_iter().map(at).collect(),
+            exceptions: exceptions.into_iter().map(|r| r.map(at)).collect(),
         }
     }
 

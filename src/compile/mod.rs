@@ -207,6 +207,9 @@ pub struct Program {
     /// Each rule's register, by [`crate::checked::RuleId`]: a Kleene `bool` for a rule
     /// typed `bool`, a value for the others.
     pub(crate) rules: Vec<u32>,
+    /// Each exception's `Applies` register (a Kleene `bool`), by
+    /// [`crate::checked::ExceptionId`]; `None` for one never emitted.
+    pub(crate) exceptions: Vec<Option<u32>>,
     pub(crate) facts: Vec<CFact>,
     /// Each enum's variant names, in order.
     pub(crate) enums: Vec<Names>,
@@ -250,6 +253,7 @@ impl Program {
             impossibles: code.impossibles,
             outcomes: code.outcomes,
             rules: code.rules,
+            exceptions: code.exceptions,
             facts: policy
                 .facts
                 .iter()

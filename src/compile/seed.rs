@@ -8,34 +8,23 @@
 //! and walking for missing facts were 70 k of the 111 k instructions of a decision of the
 //! border policy. So `Policy::evaluate_json` runs the compiled pass first and, when it
 //! did not fall back, starts the reference evaluator from what it found
-//! ([`crate::eval::Evaluator::seeded`]). The differential tests (`tests/compiled.rs`)
+//! ([`Program::seed`]). The differential tests (`tests/compiled.rs`)
 //! hold the two starts to the same decision, byte for byte.
 
 use super::run::{T, U};
 use super::value::{Arenas, V};
 use super::{Program, Scratch};
-use crate::checked::{CheckedPolicy, FactId};
+use crate::checked::{CheckedPolicy, ExceptionId, FactId, RuleId};
+use crate::eval::Evaluator;
 use crate::facts::Facts;
 use crate::value::{Type, Value};
 
-/// A case the compiled program read and evaluated without falling back, in the
-/// reference evaluator's terms.
-pub(crate) struct Found {
-    /// The facts, as the reference reader reads them.
-    pub facts: Facts,
-    /// By rule: its value, or `None` where the compiled value is not handed over (a
-    /// list built while evaluating: its items are gone once the pass is over).
-    pub rules: Vec<Option<Option<Value>>>,
-    /// By outcome, in policy order: the facts an undetermined outcome waits on, in
-    /// declaration order; empty for the others.
-    pub missing: Vec<Vec<FactId>>,
-}
-
 impl Program {
-    /// What the last [`Program::evaluate`] in `s` found, for the policy this program was
-    /// compiled from; `None` if a fact's value is not in the scratch's arenas (never,
-    /// after a pass that did not fall back: a fact's strings and items stay).
-    pub(crate) fn found(&self, policy: &CheckedPolicy, s: &Scratch) -> Option<Found> {
+    /// The facts the last [`Program::evaluate`] in `s` read, as the reference reader
+    /// reads them, for the policy this program was compiled from; `None` if a fact's
+    /// value is not in the scratch's arenas (never, after a pass that did not fall
+    /// back: a fact's strings and items stay).
+    pub(crate) fn facts_found(&self, policy: &CheckedPolicy, s: &Scratch) -> Option<Facts> {
         if s.facts.len() != policy.facts.len() || self.rules.len() != policy.rules.len() {
             return None;
         }
@@ -46,26 +35,41 @@ impl Program {
                 facts.set(FactId(f as u32), Some(value(&arenas, *v)?));
             }
         }
-        let rules = (self.rules.iter().zip(&policy.rules))
-            .map(|(&r, rule)| {
-                let (b, v) = Program::shared(s, r as usize);
-                if rule.ty == Type::Bool {
-                    return Some((b != U).then_some(Value::Bool(b == T)));
-                }
+        Some(facts)
+    }
+
+    /// Starts `ev`, an evaluator of the facts [`Program::facts_found`] gave, from what
+    /// the last [`Program::evaluate`] in `s` found: each rule's value (but a list built
+    /// while evaluating: its items are gone once the pass is over), whether each
+    /// exception applies, and the facts each undetermined outcome waits on, in
+    /// declaration order.
+    pub(crate) fn seed(&self, policy: &CheckedPolicy, s: &Scratch, ev: &mut Evaluator<'_>) {
+        let arenas = self.arenas(&s.strs, &s.items);
+        for (i, (&r, rule)) in self.rules.iter().zip(&policy.rules).enumerate() {
+            let (b, v) = Program::shared(s, r as usize);
+            let known = if rule.ty == Type::Bool {
+                Some((b != U).then_some(Value::Bool(b == T)))
+            } else {
                 match v {
                     None => Some(None),
                     Some(v) => value(&arenas, v).map(Some),
                 }
-            })
-            .collect();
-        let missing = (0..self.outcomes.len())
-            .map(|k| s.missing_of(k).map(FactId).collect())
-            .collect();
-        Some(Found {
-            facts,
-            rules,
-            missing,
-        })
+            };
+            if let Some(known) = known {
+                ev.seed_rule(RuleId(i as u32), known);
+            }
+        }
+        for (i, r) in self.exceptions.iter().enumerate() {
+            if let Some(r) = r {
+                let (b, _) = Program::shared(s, *r as usize);
+                ev.seed_exception(ExceptionId(i as u32), (b != U).then_some(b == T));
+            }
+        }
+        for (k, &id) in policy.outcomes.iter().enumerate().take(self.outcomes.len()) {
+            if ev.seeded_unknown(id) {
+                ev.seed_missing(id, s.missing_of(k).map(FactId).collect());
+            }
+        }
     }
 }
 

@@ -69,7 +69,7 @@ pub(crate) struct Evaluator<'p> {
     pub(crate) failure: Option<EvalError>,
     /// The marks of the walks for missing facts, kept for the next.
     marks: missing::Marks,
-    /// The missing facts of rules already known to be undetermined ([`Evaluator::seeded`]).
+    /// The missing facts of rules already known to be undetermined ([`Evaluator::seed_missing`]).
     known_missing: Vec<(RuleId, Vec<FactId>)>,
 }
 
@@ -88,25 +88,30 @@ impl<'p> Evaluator<'p> {
         }
     }
 
-    /// An evaluator that starts from values found by other means — the compiled pass
-    /// (`compile::seed`) — and must reach the same decision as one that did not:
-    /// `rules[i]`, where it is `Some`, is rule `i`'s value; `missing` lists, for rules
-    /// that are undetermined, the facts that would decide them, in declaration order.
-    pub(crate) fn seeded(
-        policy: &'p CheckedPolicy,
-        facts: &'p Facts,
-        today: Date,
-        rules: Vec<Option<Option<Value>>>,
-        missing: Vec<(RuleId, Vec<FactId>)>,
-    ) -> Evaluator<'p> {
-        let mut ev = Evaluator::new(policy, facts, today);
-        for (memo, known) in ev.rules.iter_mut().zip(rules) {
-            if let Some(value) = known {
-                *memo = Memo::Done(value);
-            }
+    /// Starts rule `id` from a value found by other means — the compiled pass
+    /// (`compile::seed`) — with which it must reach the same decision as without.
+    pub(crate) fn seed_rule(&mut self, id: RuleId, value: Option<Value>) {
+        if let Some(memo) = self.rules.get_mut(id.0 as usize) {
+            *memo = Memo::Done(value);
         }
-        ev.known_missing = missing;
-        ev
+    }
+
+    /// Starts exception `id` from whether it applies, found by other means.
+    pub(crate) fn seed_exception(&mut self, id: ExceptionId, applies: Option<bool>) {
+        if let Some(memo) = self.exceptions.get_mut(id.0 as usize) {
+            *memo = Memo::Done(applies);
+        }
+    }
+
+    /// Whether rule `id` was started from a value, and that value is unknown.
+    pub(crate) fn seeded_unknown(&self, id: RuleId) -> bool {
+        matches!(self.rules.get(id.0 as usize), Some(Memo::Done(None)))
+    }
+
+    /// Gives rule `id`, known to be undetermined, the facts that would decide it, in
+    /// declaration order, found by other means.
+    pub(crate) fn seed_missing(&mut self, id: RuleId, facts: Vec<FactId>) {
+        self.known_missing.push((id, facts));
     }
 
     /// The value of every rule evaluated so far (`None` for the others), for texts
