@@ -16,6 +16,8 @@
 //! `tests/decision_json.rs` check, on every example and on generated policies: field
 //! order, optional fields skipped exactly where serde skips them.
 
+use std::borrow::Cow;
+
 use crate::checked::{CheckedPolicy, FactId, RuleId};
 use crate::decision::{
     At, Conflict, Decision, DefeatPart, Header, Holding, HoldingPart, NotHolding, NotHoldingPart,
@@ -465,15 +467,9 @@ impl<'o> Writer<'o> {
 impl Sink for Writer<'_> {
     fn header(&mut self, h: Header<'_>, _: [usize; 3]) {
         let as_of = |out: &mut Vec<u8>| date(out, h.as_of);
-        let (title, version) = (h.title.as_ref(), h.version.as_ref());
+        let title = h.title.as_ref();
         header(
-            self.out,
-            &h.policy,
-            title,
-            version,
-            &h.revision,
-            as_of,
-            h.lang,
+            self.out, h.policy, title, h.version, h.revision, as_of, h.lang,
         );
         self.out.push(b'[');
     }
@@ -491,7 +487,7 @@ impl Sink for Writer<'_> {
             &h.explanation,
             &h.source,
             h.sources,
-            h.effective.as_ref(),
+            h.effective.as_deref(),
         );
     }
 
@@ -502,7 +498,7 @@ impl Sink for Writer<'_> {
         self.inner += 1;
         let (policy, names) = (at.policy, &at.texts.names);
         let out = &mut *self.out;
-        let (exception, with_values) = (r.exception.as_ref(), r.with_values.as_deref());
+        let (exception, with_values) = (r.exception.as_deref(), r.with_values.as_deref());
         let written = |out: &mut Vec<u8>| match &r.value {
             Some(v) => typed_value(out, policy, r.ty, v),
             None => out.extend_from_slice(b"null"),
@@ -513,10 +509,10 @@ impl Sink for Writer<'_> {
             fact_key(out, i, &names.fact_ref(policy, f));
             typed_value(out, policy, &policy.fact(f).ty, v);
         }
-        let defeated_by: Vec<Text> = (r.defeated_by.iter())
+        let defeated_by: Vec<Cow<'_, Text>> = (r.defeated_by.iter())
             .map(|e| names.exception(policy, *e))
             .collect();
-        reason_tail(out, defeated_by.iter(), r.source.as_ref());
+        reason_tail(out, defeated_by.iter().map(|e| &**e), r.source.as_deref());
     }
 
     fn end_holding(&mut self) {
@@ -531,16 +527,16 @@ impl Sink for Writer<'_> {
         undetermined_tail(self.out, u.conflict);
     }
 
-    fn not_holding(&mut self, n: NotHoldingPart) {
+    fn not_holding(&mut self, n: NotHoldingPart<'_>) {
         self.item(2);
         self.head(n.rule, Status::DoesNotHold, &n.id, &n.title);
         optional(self.out, EFFECTIVE, n.effective.as_ref());
     }
 
-    fn defeat(&mut self, d: DefeatPart) {
+    fn defeat(&mut self, d: DefeatPart<'_>) {
         defeat_separator(self.out, self.inner);
         self.inner += 1;
-        defeat(self.out, &d.exception, &d.title, d.source.as_ref());
+        defeat(self.out, &d.exception, &d.title, d.source.as_deref());
     }
 
     fn end_not_holding(&mut self) {

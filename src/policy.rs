@@ -542,7 +542,7 @@ impl Policy {
         let start = out.len();
         let written = self.compiled(text, options.as_of, |mut ev, _, shared| {
             let mut writer = crate::json::Writer::new(out, &shared.heads);
-            assemble(&mut ev, &shared.texts, shared.revision, &lang, &mut writer).ok()
+            assemble(&mut ev, &shared.texts, &shared.revision, &lang, &mut writer).ok()
         });
         if let Some(Some(verdicts)) = written {
             let status = |v: Option<bool>| match v {
@@ -678,7 +678,7 @@ impl Policy {
                 &self.checked,
                 facts,
                 &shared.texts,
-                shared.revision,
+                shared.revision.clone(),
                 lang,
             )
             .ok()
@@ -694,7 +694,7 @@ impl Policy {
         &self,
         text: &str,
         as_of: Date,
-        then: impl FnOnce(Evaluator<'_>, &Arc<Facts>, local::Shared) -> R,
+        then: impl FnOnce(Evaluator<'_>, &Arc<Facts>, &local::Shared) -> R,
     ) -> Option<R> {
         let program = self.program.get_or_init(|| self.compile());
         let policy = &*self.checked;
@@ -705,7 +705,7 @@ impl Policy {
             let facts = Arc::new(program.facts_found(policy, scratch)?);
             let mut ev = Evaluator::new(policy, &facts, as_of);
             program.seed(policy, scratch, &mut ev);
-            Some(then(ev, &facts, l.shared.clone()))
+            Some(then(ev, &facts, &l.shared))
         })
     }
 }

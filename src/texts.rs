@@ -242,32 +242,30 @@ impl Names {
         }
     }
 
-    /// A rule's name. Names are made from the policy a decision is made with, so every
-    /// id has one; the fallback only keeps a mismatch from panicking.
-    pub fn rule(&self, policy: &CheckedPolicy, id: RuleId) -> Text {
-        (self.rules.get(id.0 as usize).cloned())
-            .unwrap_or_else(|| Text::from(policy.rule(id).name.as_str()))
+    /// A rule's name, borrowed: a decision written as JSON as it is assembled copies
+    /// the name, or the head made for it at load, and never clones it (a clone and its
+    /// drop write to the text's count, a line of memory the writer need not touch).
+    /// Names are made from the policy a decision is made with, so every id has one; the
+    /// fallback only keeps a mismatch from panicking.
+    pub fn rule(&self, policy: &CheckedPolicy, id: RuleId) -> Cow<'_, Text> {
+        named(self.rules.get(id.0 as usize), || &policy.rule(id).name)
     }
 
-    /// An exception's name (see [`Names::rule`]).
-    pub fn exception(&self, policy: &CheckedPolicy, id: ExceptionId) -> Text {
-        (self.exceptions.get(id.0 as usize).cloned())
-            .unwrap_or_else(|| Text::from(policy.exception(id).name.as_str()))
+    /// An exception's name, borrowed (see [`Names::rule`]).
+    pub fn exception(&self, policy: &CheckedPolicy, id: ExceptionId) -> Cow<'_, Text> {
+        named(self.exceptions.get(id.0 as usize), || {
+            &policy.exception(id).name
+        })
     }
 
-    /// A fact's name, borrowed (see [`Names::rule`]): for writing it, without the two
-    /// atomic updates of a clone and its drop.
+    /// A fact's name, borrowed (see [`Names::rule`]).
     pub fn fact_ref(&self, policy: &CheckedPolicy, id: FactId) -> Cow<'_, Text> {
-        match self.facts.get(id.0 as usize) {
-            Some(name) => Cow::Borrowed(name),
-            None => Cow::Owned(Text::from(policy.fact(id).name.as_str())),
-        }
+        named(self.facts.get(id.0 as usize), || &policy.fact(id).name)
     }
 
     /// A fact's name (see [`Names::rule`]).
     pub fn fact(&self, policy: &CheckedPolicy, id: FactId) -> Text {
-        (self.facts.get(id.0 as usize).cloned())
-            .unwrap_or_else(|| Text::from(policy.fact(id).name.as_str()))
+        self.fact_ref(policy, id).into_owned()
     }
 
     /// The policy's title in `lang` as made at load: `Some(None)` where it is the same
@@ -276,6 +274,14 @@ impl Names {
         (self.titles.iter())
             .find(|(l, _)| l == lang)
             .map(|(_, t)| t.clone())
+    }
+}
+
+/// The name made at load, or one made from the policy's where there is none.
+fn named<'n, 'p>(made: Option<&'n Text>, name: impl FnOnce() -> &'p String) -> Cow<'n, Text> {
+    match made {
+        Some(name) => Cow::Borrowed(name),
+        None => Cow::Owned(Text::from(name().as_str())),
     }
 }
 
@@ -310,7 +316,7 @@ impl Rendered {
         Rendered { prepared, picked }
     }
 
-    /// `message` in `lang`, as [`render`] renders it: a copy of the text made at load
+    /// `message` in `lang`, as [`render`] renders it: the text made at load, borrowed,
     /// when the language it falls back to interpolates nothing, else its values put
     /// between the pieces folded at load. `lang` comes with its place among the
     /// policy's languages, when it is one: which text it reads was found at load.
@@ -320,7 +326,7 @@ impl Rendered {
         message: &Message,
         (lang, at): (&str, Option<usize>),
         mut value: impl FnMut(&Ref) -> Option<Value>,
-    ) -> Text {
+    ) -> Cow<'_, Text> {
         let i = match at {
             Some(at) => self.picked.get(at).copied().flatten(),
             None => picked(message, lang),
@@ -330,10 +336,10 @@ impl Rendered {
             Some((read.as_str(), parts, self.prepared.get(i)?))
         });
         let Some((read, parts, prepared)) = prepared else {
-            return Text::from(render(policy, message, lang, value));
+            return Cow::Owned(Text::from(render(policy, message, lang, value)));
         };
         let pieces = match prepared {
-            Prepared::Made(text) => return text.clone(),
+            Prepared::Made(text) => return Cow::Borrowed(text),
             Prepared::Pieces(pieces) => pieces,
         };
         let mut out = Folding::default();
@@ -347,7 +353,7 @@ impl Rendered {
                 }
             }
         }
-        Text::from(out.done())
+        Cow::Owned(Text::from(out.done()))
     }
 }
 

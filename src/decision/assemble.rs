@@ -31,9 +31,9 @@ pub(crate) trait Sink {
     fn undetermined(&mut self, at: &At<'_>, outcome: UndeterminedPart<'_>);
     /// An outcome that does not hold, after every undetermined one; the exceptions that
     /// defeated it follow, then [`Sink::end_not_holding`].
-    fn not_holding(&mut self, outcome: NotHoldingPart);
+    fn not_holding(&mut self, outcome: NotHoldingPart<'_>);
     /// An exception that defeated the last outcome that does not hold.
-    fn defeat(&mut self, defeat: DefeatPart);
+    fn defeat(&mut self, defeat: DefeatPart<'_>);
     /// The last outcome that does not hold is complete.
     fn end_not_holding(&mut self);
     /// The facts undetermined outcomes are missing, the most needed first; then the
@@ -50,23 +50,25 @@ pub(crate) struct At<'a> {
 
 /// The header of a decision.
 pub(crate) struct Header<'a> {
-    pub policy: Text,
+    pub policy: &'a Text,
     pub title: Option<Text>,
-    pub version: Option<Text>,
-    pub revision: Text,
+    pub version: Option<&'a Text>,
+    pub revision: &'a Text,
     pub as_of: Date,
     pub lang: &'a str,
 }
 
-/// An outcome that holds, without its reasons.
+/// An outcome that holds, without its reasons. Its texts are borrowed where they were
+/// made at load, as in every part: the sink that writes JSON copies them, or the head
+/// made for them, and only the sink that builds a decision keeps them.
 pub(crate) struct HoldingPart<'a> {
     pub rule: RuleId,
-    pub id: Text,
-    pub title: Text,
-    pub explanation: Text,
-    pub source: Text,
+    pub id: Cow<'a, Text>,
+    pub title: Cow<'a, Text>,
+    pub explanation: Cow<'a, Text>,
+    pub source: Cow<'a, Text>,
     pub sources: &'a [Text],
-    pub effective: Option<Text>,
+    pub effective: Option<Cow<'a, Text>>,
     /// How many reasons follow.
     pub reasons: usize,
 }
@@ -74,8 +76,8 @@ pub(crate) struct HoldingPart<'a> {
 /// A [`super::Reason`], its values as the evaluator has them.
 pub(crate) struct ReasonPart<'a> {
     pub kind: ReasonKind,
-    pub exception: Option<Text>,
-    pub condition: Text,
+    pub exception: Option<Cow<'a, Text>>,
+    pub condition: Cow<'a, Text>,
     pub with_values: Option<String>,
     /// Its value, of type `ty`.
     pub value: Option<Value>,
@@ -84,32 +86,32 @@ pub(crate) struct ReasonPart<'a> {
     pub facts: &'a [FactId],
     /// The exceptions that stopped it from applying.
     pub defeated_by: Vec<ExceptionId>,
-    pub source: Option<Text>,
+    pub source: Option<Cow<'a, Text>>,
 }
 
 /// An undetermined outcome.
 pub(crate) struct UndeterminedPart<'a> {
     pub rule: RuleId,
-    pub id: Text,
-    pub title: Text,
+    pub id: Cow<'a, Text>,
+    pub title: Cow<'a, Text>,
     /// The unknown facts that could decide it, in declaration order.
     pub missing: &'a [FactId],
     pub conflict: bool,
 }
 
 /// An outcome that does not hold, without its defeats.
-pub(crate) struct NotHoldingPart {
+pub(crate) struct NotHoldingPart<'a> {
     pub rule: RuleId,
-    pub id: Text,
-    pub title: Text,
+    pub id: Cow<'a, Text>,
+    pub title: Cow<'a, Text>,
     pub effective: Option<Text>,
 }
 
 /// A [`super::Defeat`].
-pub(crate) struct DefeatPart {
-    pub exception: Text,
-    pub title: Text,
-    pub source: Option<Text>,
+pub(crate) struct DefeatPart<'a> {
+    pub exception: Cow<'a, Text>,
+    pub title: Cow<'a, Text>,
+    pub source: Option<Cow<'a, Text>>,
 }
 
 /// Assembles the decision for the evaluator's case, in `lang`, into `sink`; returns each
@@ -117,7 +119,7 @@ pub(crate) struct DefeatPart {
 pub(crate) fn assemble(
     ev: &mut Evaluator<'_>,
     texts: &Texts,
-    revision: Text,
+    revision: &Text,
     lang: &str,
     sink: &mut impl Sink,
 ) -> Result<Vec<Option<bool>>, EvalError> {
@@ -142,9 +144,9 @@ pub(crate) fn assemble(
     let count = |verdict: Option<bool>| verdicts.iter().filter(|v| **v == verdict).count();
     sink.header(
         Header {
-            policy: texts.names.policy.clone(),
+            policy: &texts.names.policy,
             title: policy_title(policy, texts, lang),
-            version: texts.names.version.clone(),
+            version: texts.names.version.as_ref(),
             revision,
             as_of: ev.today,
             lang,
@@ -219,16 +221,20 @@ fn holding<'p>(
     let reasons = parts.len() + rule.exceptions.len();
     let made;
     let (sources, source, effective) = match texts.rule_at(id.0 as usize, rule, ev.today) {
-        Some(t) => (&t.sources[..], t.source.clone(), t.effective.clone()),
+        Some(t) => (
+            &t.sources[..],
+            Cow::Borrowed(&t.source),
+            t.effective.as_ref().map(Cow::Borrowed),
+        ),
         None => {
             let sources: Vec<String> = (texts_of(rule, ev.today).2.iter())
                 .map(|s| fold_whitespace(s))
                 .collect();
             let source = Text::from(sources.join("\n"));
             let version = rule.version_at(ev.today);
-            let effective = version.map(|v| Text::from(v.effective.describe()));
+            let effective = version.map(|v| Cow::Owned(Text::from(v.effective.describe())));
             made = sources.into_iter().map(Text::from).collect::<Vec<_>>();
-            (&made[..], source, effective)
+            (&made[..], Cow::Owned(source), effective)
         }
     };
     sink.holding(HoldingPart {
@@ -343,12 +349,17 @@ fn value_of(ev: &mut Evaluator<'_>, r: Ref) -> Option<Value> {
 }
 
 /// An exception's passages, folded into one text.
-fn exception_source(texts: &Texts, policy: &CheckedPolicy, e: ExceptionId) -> Option<Text> {
+fn exception_source<'t>(
+    texts: &'t Texts,
+    policy: &CheckedPolicy,
+    e: ExceptionId,
+) -> Option<Cow<'t, Text>> {
     match texts.exception(e.0 as usize) {
-        Some(t) => t.source.clone(),
+        Some(t) => t.source.as_ref().map(Cow::Borrowed),
         None => {
             let exc = policy.exception(e);
-            (!exc.sources.is_empty()).then(|| Text::from(fold_whitespace(&exc.sources.join("\n"))))
+            let folded = || Text::from(fold_whitespace(&exc.sources.join("\n")));
+            (!exc.sources.is_empty()).then(|| Cow::Owned(folded()))
         }
     }
 }
@@ -365,7 +376,8 @@ fn exception_reason(ev: &mut Evaluator<'_>, at: &At<'_>, e: ExceptionId, sink: &
         .collect();
     let mut condition = quoted(policy, &exc.when, written);
     if let Some(period) = exc.effective.filter(|p| !p.contains(ev.today)) {
-        condition = Text::from(format!("{condition} (not in force: {})", period.describe()));
+        let period = period.describe();
+        condition = Cow::Owned(Text::from(format!("{condition} (not in force: {period})")));
     }
     let facts = facts_read(policy, texts, &exc.when, written);
     let reason = ReasonPart {
@@ -384,10 +396,10 @@ fn exception_reason(ev: &mut Evaluator<'_>, at: &At<'_>, e: ExceptionId, sink: &
 
 /// A condition as a reason quotes it: as written, folded (at load, when `written` is
 /// its texts).
-fn quoted(policy: &CheckedPolicy, e: &Expr, written: Option<&Condition>) -> Text {
+fn quoted<'w>(policy: &CheckedPolicy, e: &Expr, written: Option<&'w Condition>) -> Cow<'w, Text> {
     match written {
-        Some(c) => c.text.clone(),
-        None => Text::from(fold_whitespace(policy.text(e.span))),
+        Some(c) => Cow::Borrowed(&c.text),
+        None => Cow::Owned(Text::from(fold_whitespace(policy.text(e.span)))),
     }
 }
 

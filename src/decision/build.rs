@@ -1,6 +1,7 @@
 //! The [`Sink`] that builds a [`Decision`], and the decision built for a case: what
 //! [`crate::Policy::evaluate`] gives.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -30,7 +31,7 @@ pub(crate) fn decide(
     lang: &str,
 ) -> Result<Decision, EvalError> {
     let mut build = Build::new();
-    assemble(&mut ev, texts, revision, lang, &mut build)?;
+    assemble(&mut ev, texts, &revision, lang, &mut build)?;
     let mut decision = build.decision;
     decision.origin = Origin(Some(Arc::new(Evaluated {
         policy: Arc::clone(policy),
@@ -71,10 +72,10 @@ impl Build {
 impl Sink for Build {
     fn header(&mut self, h: Header<'_>, [holding, undetermined, not_holding]: [usize; 3]) {
         self.decision = Decision {
-            policy: h.policy,
+            policy: h.policy.clone(),
             title: h.title,
-            version: h.version,
-            revision: h.revision,
+            version: h.version.cloned(),
+            revision: h.revision.clone(),
             as_of: h.as_of.to_string(),
             lang: h.lang.to_string(),
             // Each list made at its size: grown one push at a time, they were copied
@@ -90,13 +91,13 @@ impl Sink for Build {
 
     fn holding(&mut self, h: HoldingPart<'_>) {
         self.decision.outcomes.push(Holding {
-            id: h.id,
+            id: h.id.into_owned(),
             status: Status::Holds,
-            title: h.title,
-            explanation: h.explanation,
-            source: h.source,
+            title: h.title.into_owned(),
+            explanation: h.explanation.into_owned(),
+            source: h.source.into_owned(),
             sources: h.sources.to_vec(),
-            effective: h.effective,
+            effective: h.effective.map(Cow::into_owned),
             because: Vec::with_capacity(h.reasons),
         });
     }
@@ -117,16 +118,16 @@ impl Sink for Build {
         }
         let reason = Reason {
             kind: r.kind,
-            exception: r.exception,
-            condition: r.condition,
+            exception: r.exception.map(Cow::into_owned),
+            condition: r.condition.into_owned(),
             with_values: r.with_values,
             value: (r.value.as_ref())
                 .map_or(serde_json::Value::Null, |v| value_json(policy, r.ty, v)),
             facts,
             defeated_by: (r.defeated_by.iter())
-                .map(|e| at.texts.names.exception(policy, *e))
+                .map(|e| at.texts.names.exception(policy, *e).into_owned())
                 .collect(),
-            source: r.source,
+            source: r.source.map(Cow::into_owned),
         };
         if let Some(h) = self.decision.outcomes.last_mut() {
             h.because.push(reason);
@@ -137,9 +138,9 @@ impl Sink for Build {
 
     fn undetermined(&mut self, at: &At<'_>, u: UndeterminedPart<'_>) {
         self.decision.undetermined.push(Undetermined {
-            id: u.id,
+            id: u.id.into_owned(),
             status: Status::Undetermined,
-            title: u.title,
+            title: u.title.into_owned(),
             missing: (u.missing.iter())
                 .map(|f| at.texts.names.fact(at.policy, *f))
                 .collect(),
@@ -147,22 +148,22 @@ impl Sink for Build {
         });
     }
 
-    fn not_holding(&mut self, n: NotHoldingPart) {
+    fn not_holding(&mut self, n: NotHoldingPart<'_>) {
         self.decision.does_not_hold.push(NotHolding {
-            id: n.id,
+            id: n.id.into_owned(),
             status: Status::DoesNotHold,
-            title: n.title,
+            title: n.title.into_owned(),
             effective: n.effective,
             defeated_by: Vec::new(),
         });
     }
 
-    fn defeat(&mut self, d: DefeatPart) {
+    fn defeat(&mut self, d: DefeatPart<'_>) {
         if let Some(n) = self.decision.does_not_hold.last_mut() {
             n.defeated_by.push(Defeat {
-                exception: d.exception,
-                title: d.title,
-                source: d.source,
+                exception: d.exception.into_owned(),
+                title: d.title.into_owned(),
+                source: d.source.map(Cow::into_owned),
             });
         }
     }
@@ -178,10 +179,10 @@ impl Sink for Build {
             .map(|c| {
                 let rule = policy.rule(c.rule);
                 Conflict {
-                    rule: names.rule(policy, c.rule),
+                    rule: names.rule(policy, c.rule).into_owned(),
                     exceptions: (c.exceptions.iter())
                         .map(|(e, v)| ConflictingException {
-                            exception: names.exception(policy, *e),
+                            exception: names.exception(policy, *e).into_owned(),
                             value: value_json(policy, &rule.ty, v),
                         })
                         .collect(),

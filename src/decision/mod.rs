@@ -312,24 +312,24 @@ impl Decision {
         d.title = policy_title(policy, &from.texts, lang);
         for h in &mut d.outcomes {
             if let Some(rule) = rule(&h.id) {
-                h.title = texts.title(rule, value);
-                h.explanation = texts.explanation(rule, value);
+                h.title = texts.title(rule, value).into_owned();
+                h.explanation = texts.explanation(rule, value).into_owned();
             }
         }
         for u in &mut d.undetermined {
             if let Some(rule) = rule(&u.id) {
-                u.title = texts.title(rule, value);
+                u.title = texts.title(rule, value).into_owned();
             }
         }
         for n in &mut d.does_not_hold {
             let Some(rule) = rule(&n.id) else { continue };
-            n.title = texts.title(rule, value);
+            n.title = texts.title(rule, value).into_owned();
             for defeat in &mut n.defeated_by {
                 let exception = (policy.rule(rule).exceptions.iter())
                     .copied()
                     .find(|e| policy.exception(*e).name == defeat.exception);
                 if let Some(exception) = exception {
-                    defeat.title = texts.defeat_title(exception, value);
+                    defeat.title = texts.defeat_title(exception, value).into_owned();
                 }
             }
         }

@@ -1,6 +1,8 @@
 //! A decision's texts in one language on one day: the titles and explanations made at
 //! load copied, the others rendered with the case's values.
 
+use std::borrow::Cow;
+
 use crate::checked::{CheckedPolicy, ExceptionId, ExceptionInfo, Message, Ref, RuleId, RuleInfo};
 use crate::message::{fold_whitespace, render};
 use crate::text::Text;
@@ -53,13 +55,21 @@ impl<'a> Said<'a> {
         }
     }
 
-    /// An outcome's title.
-    pub(super) fn title(&self, id: RuleId, value: impl FnMut(&Ref) -> Option<Value>) -> Text {
+    /// An outcome's title: the text made at load, borrowed, when it has no values.
+    pub(super) fn title(
+        &self,
+        id: RuleId,
+        value: impl FnMut(&Ref) -> Option<Value>,
+    ) -> Cow<'a, Text> {
         self.outcome_text(id, |m| m.0, |t| &t.title, value)
     }
 
-    /// An outcome's explanation.
-    pub(super) fn explanation(&self, id: RuleId, value: impl FnMut(&Ref) -> Option<Value>) -> Text {
+    /// An outcome's explanation (see [`Said::title`]).
+    pub(super) fn explanation(
+        &self,
+        id: RuleId,
+        value: impl FnMut(&Ref) -> Option<Value>,
+    ) -> Cow<'a, Text> {
         self.outcome_text(id, |m| m.1, |t| &t.explain, value)
     }
 
@@ -72,7 +82,7 @@ impl<'a> Said<'a> {
         message: impl FnOnce((&'m Message, &'m Message, &'m [String])) -> &'m Message,
         made: impl FnOnce(&'a Version) -> &'a Rendered,
         value: impl FnMut(&Ref) -> Option<Value>,
-    ) -> Text
+    ) -> Cow<'a, Text>
     where
         'a: 'm,
     {
@@ -80,16 +90,16 @@ impl<'a> Said<'a> {
         let message = message(texts_of(rule, self.today));
         match self.texts.rule_at(id.0 as usize, rule, self.today) {
             Some(t) => made(t).render(self.policy, message, (self.lang, self.at), value),
-            None => Text::from(render(self.policy, message, self.lang, value)),
+            None => Cow::Owned(Text::from(render(self.policy, message, self.lang, value))),
         }
     }
 
-    /// The title of an exception that defeated a rule.
+    /// The title of an exception that defeated a rule (see [`Said::title`]).
     pub(super) fn defeat_title(
         &self,
         id: ExceptionId,
         mut value: impl FnMut(&Ref) -> Option<Value>,
-    ) -> Text {
+    ) -> Cow<'a, Text> {
         let exception = self.policy.exception(id);
         let texts = self.texts.exception(id.0 as usize);
         let title = match texts {
@@ -99,12 +109,22 @@ impl<'a> Said<'a> {
                 (self.lang, self.at),
                 &mut value,
             ),
-            None => Text::from(render(self.policy, &exception.title, self.lang, &mut value)),
+            None => Cow::Owned(Text::from(render(
+                self.policy,
+                &exception.title,
+                self.lang,
+                &mut value,
+            ))),
         };
         if !title.is_empty() {
             return title;
         }
-        Text::from(untitled(self.policy, exception, self.lang, value))
+        Cow::Owned(Text::from(untitled(
+            self.policy,
+            exception,
+            self.lang,
+            value,
+        )))
     }
 }
 
