@@ -382,8 +382,14 @@ impl Policy {
     /// # Ok::<(), asylon::Error>(())
     /// ```
     pub fn resolve_language(&self, tag: &str) -> Result<String, Error> {
+        self.language(tag).map(str::to_string)
+    }
+
+    /// [`Policy::resolve_language`], borrowed from the policy.
+    fn language(&self, tag: &str) -> Result<&str, Error> {
         let languages = &self.checked.languages;
-        crate::message::match_language(languages, tag).cloned().ok_or_else(|| {
+        let found = crate::message::match_language(languages, tag).map(String::as_str);
+        found.ok_or_else(|| {
             let known: Vec<String> = languages.iter().map(|l| format!("`{l}`")).collect();
             Error::new(
                 ErrorKind::Facts,
@@ -538,11 +544,11 @@ impl Policy {
         options: &EvalOptions,
         out: &mut Vec<u8>,
     ) -> Result<Vec<Status>, Error> {
-        let lang = self.resolve_language(&options.lang)?;
+        let lang = self.language(&options.lang)?;
         let start = out.len();
         let written = self.compiled(text, options.as_of, |mut ev, _, shared| {
             let mut writer = crate::json::Writer::new(out, &shared.heads);
-            assemble(&mut ev, &shared.texts, &shared.revision, &lang, &mut writer).ok()
+            assemble(&mut ev, &shared.texts, &shared.revision, lang, &mut writer).ok()
         });
         if let Some(Some(verdicts)) = written {
             let status = |v: Option<bool>| match v {
@@ -553,7 +559,7 @@ impl Policy {
             return Ok(verdicts.into_iter().map(status).collect());
         }
         out.truncate(start);
-        let decision = self.decide_json(name, text, options.as_of, &lang)?;
+        let decision = self.decide_json(name, text, options.as_of, lang)?;
         decision.write_json(out);
         let policy = &*self.checked;
         Ok((policy.outcomes.iter())

@@ -9,6 +9,7 @@
 //! texts are the same, only made once.
 
 use std::borrow::Cow;
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use crate::checked::{
@@ -44,6 +45,9 @@ pub(crate) struct Names {
     pub exceptions: Vec<Text>,
     /// By [`crate::checked::FactId`].
     pub facts: Vec<Text>,
+    /// By [`crate::checked::FactId`]: the fact's place among the facts in name order,
+    /// so that lists sorted by name are sorted without comparing names.
+    pub fact_order: Vec<u32>,
     /// The policy's name.
     pub policy: Text,
     /// The policy's version.
@@ -225,7 +229,14 @@ impl Names {
         if !languages.iter().any(|l| l == "en") {
             languages.push("en".to_string());
         }
+        let mut by_name: Vec<usize> = (0..policy.facts.len()).collect();
+        by_name.sort_by(|a, b| policy.facts[*a].name.cmp(&policy.facts[*b].name));
+        let mut fact_order = vec![0; by_name.len()];
+        for (place, f) in by_name.into_iter().enumerate() {
+            fact_order[f] = place as u32;
+        }
         Names {
+            fact_order,
             rules: policy.rules.iter().map(|r| shared(&r.name)).collect(),
             exceptions: policy.exceptions.iter().map(|e| shared(&e.name)).collect(),
             facts: policy.facts.iter().map(|f| shared(&f.name)).collect(),
@@ -266,6 +277,15 @@ impl Names {
     /// A fact's name (see [`Names::rule`]).
     pub fn fact(&self, policy: &CheckedPolicy, id: FactId) -> Text {
         self.fact_ref(policy, id).into_owned()
+    }
+
+    /// How facts `a` and `b` compare by name.
+    pub fn by_name(&self, policy: &CheckedPolicy, a: FactId, b: FactId) -> Ordering {
+        let place = |f: FactId| self.fact_order.get(f.0 as usize);
+        match (place(a), place(b)) {
+            (Some(a), Some(b)) => a.cmp(b),
+            _ => self.fact_ref(policy, a).cmp(&self.fact_ref(policy, b)),
+        }
     }
 
     /// The policy's title in `lang` as made at load: `Some(None)` where it is the same

@@ -174,14 +174,27 @@ impl Scratch {
         }
     }
 
+    /// How many facts outcome `i` misses ([`Scratch::missing_of`]).
+    pub fn missing_count(&self, i: usize) -> usize {
+        self.missing_set(i)
+            .iter()
+            .map(|w| w.count_ones() as usize)
+            .sum()
+    }
+
     /// The missing facts (indices, in declaration order) of outcome `i`; none unless it
     /// is undetermined.
     pub fn missing_of(&self, i: usize) -> impl Iterator<Item = u32> + '_ {
-        let w = self.settled.stride;
-        let set = self.settled.sets.get(i * w..(i + 1) * w).unwrap_or(&[]);
+        let set = self.missing_set(i);
         set.iter()
             .enumerate()
             .flat_map(|(k, word)| bits(*word).map(move |f| (k * 64 + f) as u32))
+    }
+
+    /// Outcome `i`'s missing facts as a bit set.
+    fn missing_set(&self, i: usize) -> &[u64] {
+        let w = self.settled.stride;
+        self.settled.sets.get(i * w..(i + 1) * w).unwrap_or(&[])
     }
 
     /// The outcomes that hold and those undetermined, as bit words; each outcome's

@@ -65,9 +65,19 @@ impl Program {
                 ev.seed_exception(ExceptionId(i as u32), (b != U).then_some(b == T));
             }
         }
-        for (k, &id) in policy.outcomes.iter().enumerate().take(self.outcomes.len()) {
+        let outcomes = || policy.outcomes.iter().enumerate().take(self.outcomes.len());
+        // Counted first, so that the lists are made at their size.
+        let (mut rules, mut facts) = (0, 0);
+        for (k, &id) in outcomes() {
             if ev.seeded_unknown(id) {
-                ev.seed_missing(id, s.missing_of(k).map(FactId).collect());
+                rules += 1;
+                facts += s.missing_count(k);
+            }
+        }
+        ev.reserve_missing(rules, facts);
+        for (k, &id) in outcomes() {
+            if ev.seeded_unknown(id) {
+                ev.seed_missing(id, s.missing_of(k).map(FactId));
             }
         }
     }

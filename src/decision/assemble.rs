@@ -169,10 +169,11 @@ pub(crate) fn assemble(
     }
     // How many undetermined outcomes miss each fact, by fact.
     let mut counts = vec![0usize; policy.facts.len()];
+    // One list for the missing facts of each outcome in turn, then of the decision.
+    let mut missing = Vec::with_capacity(policy.facts.len());
     for (id, _) in outcomes().filter(|(_, v)| v.is_none()) {
-        let found = ev.missing_for_rule(id);
-        let conflict = found.conflict;
-        let missing = found.sorted();
+        missing.clear();
+        let conflict = ev.missing_for_rule_into(id, &mut missing);
         for f in &missing {
             if let Some(n) = counts.get_mut(f.0 as usize) {
                 *n += 1;
@@ -191,13 +192,17 @@ pub(crate) fn assemble(
     for (id, _) in outcomes().filter(|(_, v)| *v == Some(false)) {
         not_holding(ev, &said, id, sink);
     }
-    let mut missing: Vec<(usize, FactId)> = (counts.iter().enumerate())
-        .filter(|(_, n)| **n > 0)
-        .map(|(f, n)| (*n, FactId(f as u32)))
-        .collect();
-    let name = |f: FactId| (texts.names.facts.get(f.0 as usize)).map(Text::as_str);
-    missing.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| name(a.1).cmp(&name(b.1))));
-    let missing: Vec<FactId> = missing.into_iter().map(|(_, f)| f).collect();
+    missing.clear();
+    missing.extend(
+        (counts.iter().enumerate())
+            .filter(|(_, n)| **n > 0)
+            .map(|(f, _)| FactId(f as u32)),
+    );
+    let count = |f: &FactId| counts.get(f.0 as usize).copied().unwrap_or(0);
+    // No two facts have the same name: the order is the same whatever the sort.
+    missing.sort_unstable_by(|a, b| {
+        (count(b).cmp(&count(a))).then_with(|| texts.names.by_name(policy, *a, *b))
+    });
     sink.end(&at, &missing, &ev.conflicts);
     Ok(verdicts)
 }

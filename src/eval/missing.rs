@@ -122,16 +122,23 @@ impl Walk {
 impl Evaluator<'_> {
     /// The unknown facts that could decide a rule (empty when its value is known).
     pub(crate) fn missing_for_rule(&mut self, id: RuleId) -> MissingFacts {
-        // Taken rather than copied: a decision asks once per outcome, and asked again,
-        // the walk below finds the same facts.
-        if let Some(at) = self.known_missing.iter().position(|(r, _)| *r == id) {
-            let (_, facts) = self.known_missing.swap_remove(at);
-            return MissingFacts {
-                facts,
-                conflict: false,
-            };
+        let mut facts = Vec::new();
+        let conflict = self.missing_for_rule_into(id, &mut facts);
+        MissingFacts { facts, conflict }
+    }
+
+    /// The facts that could decide rule `id`, sorted by declaration order, appended to
+    /// `out`, so that a decision lists those of every undetermined outcome in one
+    /// buffer; whether a conflict between exceptions was met on the way.
+    pub(crate) fn missing_for_rule_into(&mut self, id: RuleId, out: &mut Vec<FactId>) -> bool {
+        if let Some((_, known)) = self.known_missing.iter().find(|(r, _)| *r == id) {
+            out.extend_from_slice(self.known_facts.get(known.clone()).unwrap_or_default());
+            return false;
         }
-        self.collect(|ev, w| ev.walk_rule(id, w))
+        let found = self.collect(|ev, w| ev.walk_rule(id, w));
+        let conflict = found.conflict;
+        out.extend(found.sorted());
+        conflict
     }
 
     /// The unknown facts that could decide whether an exception applies (empty when

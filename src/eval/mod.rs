@@ -69,8 +69,11 @@ pub(crate) struct Evaluator<'p> {
     pub(crate) failure: Option<EvalError>,
     /// The marks of the walks for missing facts, kept for the next.
     marks: missing::Marks,
-    /// The missing facts of rules already known to be undetermined ([`Evaluator::seed_missing`]).
-    known_missing: Vec<(RuleId, Vec<FactId>)>,
+    /// The rules already known to be undetermined, each with where its missing facts
+    /// are in `known_facts` ([`Evaluator::seed_missing`]).
+    known_missing: Vec<(RuleId, std::ops::Range<usize>)>,
+    /// The missing facts of those rules, one after the other.
+    known_facts: Vec<FactId>,
 }
 
 impl<'p> Evaluator<'p> {
@@ -85,6 +88,7 @@ impl<'p> Evaluator<'p> {
             failure: None,
             marks: missing::Marks::default(),
             known_missing: Vec::new(),
+            known_facts: Vec::new(),
         }
     }
 
@@ -108,10 +112,18 @@ impl<'p> Evaluator<'p> {
         matches!(self.rules.get(id.0 as usize), Some(Memo::Done(None)))
     }
 
+    /// Room for the missing facts of `rules` rules, `facts` in all ([`Evaluator::seed_missing`]).
+    pub(crate) fn reserve_missing(&mut self, rules: usize, facts: usize) {
+        self.known_missing.reserve(rules);
+        self.known_facts.reserve(facts);
+    }
+
     /// Gives rule `id`, known to be undetermined, the facts that would decide it, in
     /// declaration order, found by other means.
-    pub(crate) fn seed_missing(&mut self, id: RuleId, facts: Vec<FactId>) {
-        self.known_missing.push((id, facts));
+    pub(crate) fn seed_missing(&mut self, id: RuleId, facts: impl Iterator<Item = FactId>) {
+        let start = self.known_facts.len();
+        self.known_facts.extend(facts);
+        self.known_missing.push((id, start..self.known_facts.len()));
     }
 
     /// The value of every rule evaluated so far (`None` for the others), for texts
