@@ -9,10 +9,10 @@
 //! as written. An unknown operand shows nothing. Values are written as in a fact file
 //! (`77`, `"2024-04-01"`).
 
-use crate::checked::{CmpOp, Expr, ExprKind};
+use crate::checked::Expr;
 use crate::eval::Evaluator;
 use crate::message::fold_whitespace;
-use crate::texts::Condition;
+use crate::texts::{shown_operands, Condition};
 use crate::written::typed_value;
 
 /// The condition `e` as written, each compared operand followed by ` = value`; `None`
@@ -24,8 +24,12 @@ pub(crate) fn with_values(
     e: &Expr,
     written: Option<&Condition>,
 ) -> Option<String> {
+    // Most conditions compare nothing whose value they show: found at load.
+    if written.is_some_and(|w| !w.shows_values) {
+        return None;
+    }
     let mut inserts = Vec::new();
-    collect(ev, e, e, &mut inserts);
+    collect(ev, e, &mut inserts);
     if inserts.is_empty() {
         return None;
     }
@@ -67,43 +71,16 @@ fn into_folded(written: &Condition, inserts: &[(u32, String)]) -> Option<String>
 }
 
 /// The insertions (an offset in the source, ` = value`) for the comparisons of `e`.
-fn collect(ev: &mut Evaluator<'_>, whole: &Expr, e: &Expr, out: &mut Vec<(u32, String)>) {
-    match &e.kind {
-        // A comparison the checker wrote itself (`effective from …` is `today >= …`) has
-        // operands without text of their own: it shows as written.
-        ExprKind::Cmp(_, a, b) if same_place(a, b) || same_place(a, e) || same_place(b, e) => {}
-        ExprKind::Cmp(op, a, b) => {
-            let ordering = !matches!(op, CmpOp::Eq | CmpOp::Ne);
-            for operand in [a, b] {
-                if !whole.span.contains(operand.span) || !shows_value(operand, ordering) {
-                    continue;
-                }
-                if let Some(v) = ev.eval(operand) {
-                    let mut shown = Vec::with_capacity(24);
-                    shown.extend_from_slice(b" = ");
-                    typed_value(&mut shown, ev.policy, &operand.ty, &v);
-                    // Compact JSON of a value is UTF-8 throughout.
-                    let shown = String::from_utf8(shown)
-                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-                    out.push((operand.span.end, shown));
-                }
-            }
+fn collect(ev: &mut Evaluator<'_>, e: &Expr, out: &mut Vec<(u32, String)>) {
+    shown_operands(e, e, &mut |operand| {
+        if let Some(v) = ev.eval(operand) {
+            let mut shown = Vec::with_capacity(24);
+            shown.extend_from_slice(b" = ");
+            typed_value(&mut shown, ev.policy, &operand.ty, &v);
+            // Compact JSON of a value is UTF-8 throughout.
+            let shown = String::from_utf8(shown)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+            out.push((operand.span.end, shown));
         }
-        _ => e.for_each_child(|c| collect(ev, whole, c, out)),
-    }
-}
-
-/// Whether two expressions were written at the same place (spans compare equal
-/// whatever their place, so this compares the places).
-fn same_place(a: &Expr, b: &Expr) -> bool {
-    (a.span.file, a.span.start, a.span.end) == (b.span.file, b.span.start, b.span.end)
-}
-
-/// Whether a compared operand shows its value (see the module's doc).
-fn shows_value(operand: &Expr, ordering: bool) -> bool {
-    match operand.kind {
-        ExprKind::Lit(_) | ExprKind::List(_) => false,
-        ExprKind::Fact(_) | ExprKind::Today => ordering,
-        _ => true,
-    }
+    });
 }

@@ -13,7 +13,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use crate::checked::{
-    CheckedPolicy, ExceptionId, Expr, ExprKind, FactId, Message, Part, Ref, RuleId, RuleInfo,
+    CheckedPolicy, CmpOp, ExceptionId, Expr, ExprKind, FactId, Message, Part, Ref, RuleId, RuleInfo,
 };
 use crate::message::{fold_whitespace, render, shown_value, Folded, Folding};
 use crate::source::Span;
@@ -69,6 +69,9 @@ pub(crate) struct Condition {
     /// Where a compared operand's value goes in `text`: by the operand's end in the
     /// source, the offset in the folded text (see [`crate::compared`]).
     pub marks: Vec<(u32, u32)>,
+    /// Whether it compares an operand whose value a reason shows ([`shows_values`]), for
+    /// any of the expressions written at its place.
+    pub shows_values: bool,
 }
 
 /// A message prepared in each of its languages: rendered once where it interpolates
@@ -170,6 +173,7 @@ impl Texts {
                 if known.facts != made.facts {
                     known.facts = None;
                 }
+                known.shows_values |= made.shows_values;
             }
         }
         Texts {
@@ -416,6 +420,7 @@ fn condition(policy: &CheckedPolicy, e: &Expr) -> Condition {
         text: Text::shared(fold_whitespace(policy.text(e.span))),
         facts: Some(facts),
         marks: at,
+        shows_values: shows_values(e),
     }
 }
 
@@ -441,6 +446,47 @@ fn marks(source: &str, whole: &Expr, e: &Expr, out: &mut Vec<(u32, u32)>) {
             }
         }
         _ => e.for_each_child(|c| marks(source, whole, c, out)),
+    }
+}
+
+/// Each compared operand of `e` (within `whole`) that shows its value when it is known,
+/// handed to `f` (see [`crate::compared`]).
+pub(crate) fn shown_operands<'e>(whole: &Expr, e: &'e Expr, f: &mut impl FnMut(&'e Expr)) {
+    match &e.kind {
+        // A comparison the checker wrote itself (`effective from …` is `today >= …`) has
+        // operands without text of their own: it shows as written.
+        ExprKind::Cmp(_, a, b) if same_place(a, b) || same_place(a, e) || same_place(b, e) => {}
+        ExprKind::Cmp(op, a, b) => {
+            let ordering = !matches!(op, CmpOp::Eq | CmpOp::Ne);
+            for operand in [a, b] {
+                if whole.span.contains(operand.span) && shows_value(operand, ordering) {
+                    f(operand);
+                }
+            }
+        }
+        _ => e.for_each_child(|c| shown_operands(whole, c, f)),
+    }
+}
+
+/// Whether a condition shows the value of any operand it compares, for some case.
+pub(crate) fn shows_values(e: &Expr) -> bool {
+    let mut any = false;
+    shown_operands(e, e, &mut |_| any = true);
+    any
+}
+
+/// Whether two expressions were written at the same place (spans compare equal
+/// whatever their place, so this compares the places).
+fn same_place(a: &Expr, b: &Expr) -> bool {
+    (a.span.file, a.span.start, a.span.end) == (b.span.file, b.span.start, b.span.end)
+}
+
+/// Whether a compared operand shows its value (see [`crate::compared`]).
+fn shows_value(operand: &Expr, ordering: bool) -> bool {
+    match operand.kind {
+        ExprKind::Lit(_) | ExprKind::List(_) => false,
+        ExprKind::Fact(_) | ExprKind::Today => ordering,
+        _ => true,
     }
 }
 
