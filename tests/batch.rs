@@ -14,13 +14,7 @@ const AS_OF: &str = "2024-06-17";
 
 /// The example fact files, each as one line.
 fn examples() -> Vec<String> {
-    let mut paths: Vec<_> = std::fs::read_dir("examples")
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    paths.sort();
-    paths
+    common::example_files()
         .iter()
         .map(|p| {
             let v: Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();

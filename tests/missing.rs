@@ -91,11 +91,7 @@ fn the_decision_lists_the_most_needed_facts_first_then_by_name() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let policy = root.join("policies/us-mexico-border");
     let mut checked = 0;
-    for entry in std::fs::read_dir(root.join("examples")).expect("examples/") {
-        let path = entry.expect("an entry").path();
-        if path.extension().is_none_or(|x| x != "json") {
-            continue;
-        }
+    for path in common::example_files() {
         let facts = std::fs::read_to_string(&path).expect("readable");
         let policy = policy.to_str().expect("a UTF-8 path");
         let decision = common::eval_json(policy, &facts, "2024-06-17");

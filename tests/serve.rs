@@ -18,18 +18,6 @@ const POLICY: &str = "policies/us-mexico-border";
 const NAME: &str = "us-mexico-border";
 const AS_OF: &str = "2024-06-17";
 
-fn examples() -> Vec<std::path::PathBuf> {
-    let mut files: Vec<_> =
-        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"))
-            .expect("the examples folder")
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .collect();
-    files.sort();
-    files
-}
-
 fn evaluate_path() -> String {
     format!("/v1/policies/{NAME}/evaluate")
 }
@@ -38,7 +26,7 @@ fn evaluate_path() -> String {
 fn evaluate_answers_exactly_what_eval_prints_on_every_example() {
     let server = Server::start(&["--quiet", POLICY]);
     let revision = server.get(&format!("/v1/policies/{NAME}"), &[]).json()["revision"].clone();
-    for file in examples() {
+    for file in common::example_files() {
         let facts = std::fs::read_to_string(&file).expect("the example reads");
         for lang in ["en", "es"] {
             let cli = asylon(
@@ -71,7 +59,7 @@ fn evaluate_answers_exactly_what_eval_prints_on_every_example() {
 fn batch_answers_the_lines_batch_writes() {
     let server = Server::start(&["--quiet", POLICY]);
     let mut input = String::new();
-    for file in examples() {
+    for file in common::example_files() {
         let facts = std::fs::read_to_string(&file).expect("the example reads");
         let one_line: Value = serde_json::from_str(&facts).expect("an example is JSON");
         input.push_str(&format!(
@@ -107,7 +95,7 @@ fn batch_answers_the_lines_batch_writes() {
 /// next question, for the same policy.
 #[test]
 fn every_front_end_carries_the_same_revision_in_the_body() {
-    let facts = std::fs::read_to_string(&examples()[0]).expect("the example reads");
+    let facts = std::fs::read_to_string(&common::example_files()[0]).expect("the example reads");
     let one_line: Value = serde_json::from_str(&facts).expect("an example is JSON");
     let eval = asylon(
         &["eval", POLICY, "-", "--as-of", AS_OF, "--format", "json"],
@@ -197,7 +185,7 @@ fn next_question_asks_in_the_language_and_says_how_many_may_remain() {
 #[test]
 fn explain_answers_what_explain_prints() {
     let server = Server::start(&["--quiet", POLICY]);
-    let file = examples()[0].clone();
+    let file = common::example_files()[0].clone();
     let facts = std::fs::read_to_string(&file).expect("the example reads");
     let outcome = "asylum_ban_applies";
     let cli = asylon(

@@ -120,7 +120,8 @@ impl Walk {
 }
 
 impl Evaluator<'_> {
-    /// The unknown facts that could decide a rule (empty when its value is known).
+    /// The unknown facts that could decide a rule (empty when its value is known), in
+    /// declaration order.
     pub(crate) fn missing_for_rule(&mut self, id: RuleId) -> MissingFacts {
         let mut facts = Vec::new();
         let conflict = self.missing_for_rule_into(id, &mut facts);

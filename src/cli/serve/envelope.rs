@@ -281,7 +281,7 @@ mod tests {
     }
 
     #[test]
-    fn any_other_shape_is_left_to_serde_json() {
+    fn any_other_shape_is_left_to_serde_json_or_has_facts_that_cannot_decide() {
         for body in [
             r#"{"facts": {}, "facts": {}}"#,
             r#"{"facts": {}, "as_of": "2024-06-17",}"#,
