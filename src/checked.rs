@@ -582,6 +582,18 @@ impl CheckedPolicy {
         &self.facts[id.0 as usize]
     }
 
+    /// The facts in name order (by index), and each fact's place in that order (by
+    /// [`FactId`]): lists sorted by name are sorted with these, without comparing names.
+    pub(crate) fn facts_by_name(&self) -> (Vec<u32>, Vec<u32>) {
+        let mut by_name: Vec<u32> = (0..self.facts.len() as u32).collect();
+        by_name.sort_by(|a, b| self.fact(FactId(*a)).name.cmp(&self.fact(FactId(*b)).name));
+        let mut place = vec![0; by_name.len()];
+        for (at, f) in by_name.iter().enumerate() {
+            place[*f as usize] = at as u32;
+        }
+        (by_name, place)
+    }
+
     /// The rule with this id.
     pub fn rule(&self, id: RuleId) -> &RuleInfo {
         &self.rules[id.0 as usize]

@@ -233,14 +233,8 @@ impl Names {
         if !languages.iter().any(|l| l == "en") {
             languages.push("en".to_string());
         }
-        let mut by_name: Vec<usize> = (0..policy.facts.len()).collect();
-        by_name.sort_by(|a, b| policy.facts[*a].name.cmp(&policy.facts[*b].name));
-        let mut fact_order = vec![0; by_name.len()];
-        for (place, f) in by_name.into_iter().enumerate() {
-            fact_order[f] = place as u32;
-        }
         Names {
-            fact_order,
+            fact_order: policy.facts_by_name().1,
             rules: policy.rules.iter().map(|r| shared(&r.name)).collect(),
             exceptions: policy.exceptions.iter().map(|e| shared(&e.name)).collect(),
             facts: policy.facts.iter().map(|f| shared(&f.name)).collect(),

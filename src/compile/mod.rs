@@ -231,13 +231,7 @@ pub(crate) const TODAY: u32 = 0;
 impl Program {
     /// Compiles a checked policy, to read fact sets within the default [`Limits`].
     pub fn compile(policy: &CheckedPolicy) -> Program {
-        let mut by_name: Vec<usize> = (0..policy.facts.len()).collect();
-        by_name.sort_by(|a, b| policy.facts[*a].name.cmp(&policy.facts[*b].name));
-        let mut fact_rank = vec![0; policy.facts.len()];
-        for (rank, f) in by_name.iter().enumerate() {
-            fact_rank[*f] = rank as u32;
-        }
-        let by_rank = by_name.into_iter().map(|f| f as u32).collect();
+        let (by_rank, fact_rank) = policy.facts_by_name();
         let code = emit::Emitter::emit(policy);
         static PROGRAMS: AtomicU64 = AtomicU64::new(0);
         Program {

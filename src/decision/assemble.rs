@@ -421,6 +421,6 @@ fn facts_read<'w>(
     }
     let mut found = Vec::new();
     collect_facts(policy, e, &mut found, &mut Vec::new());
-    found.sort_by_key(|f| texts.names.fact(policy, *f));
+    found.sort_by(|a, b| texts.names.by_name(policy, *a, *b));
     Cow::Owned(found)
 }
